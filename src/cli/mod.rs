@@ -1,0 +1,52 @@
+//! Subcommands of the `gongkai` binary. Each lives in its own file with its own `Args`.
+//!
+//! Exit codes: 0 success, 1 the job ran but reported failures (e.g. some pages could not be
+//! fetched), 2 bad usage or configuration, 3 an internal or I/O error.
+
+mod grade;
+mod pdf;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// gongkai：县级政府门户网站政务公开考核检查工具
+#[derive(Debug, Parser)]
+#[command(name = "gongkai", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 检查 PDF 附件的公开属性标识
+    Pdf(pdf::Args),
+    /// 按通知第五部分规则评定等次（读取得分表）
+    Grade(grade::Args),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let result = match cli.command {
+        Command::Pdf(args) => pdf::run(args),
+        Command::Grade(args) => grade::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("错误：{err:#}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

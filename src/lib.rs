@@ -1,0 +1,5 @@
+//! gongkai: audits county government portals for 政务公开 (information disclosure) compliance.
+//!
+//! Data flows one way: crawl → extract → checks → findings → review → score → report.
+
+pub mod pdf;
