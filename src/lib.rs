@@ -2,4 +2,6 @@
 //!
 //! Data flows one way: crawl → extract → checks → findings → review → score → report.
 
+pub mod config;
+pub mod model;
 pub mod pdf;

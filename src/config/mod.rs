@@ -1,0 +1,252 @@
+//! Portal descriptions (`selectors/*.toml`): the platform's page shapes, the units, politeness
+//! settings and the rubric-reading settings. A new county on the same CMS is a new file.
+
+mod rules;
+mod validate;
+
+pub use rules::{DayCount, GuideElement, Rules};
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Table;
+
+/// A whole portal description, as loaded from one `selectors/*.toml` file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortalConfig {
+    pub portal: Portal,
+    #[serde(default)]
+    pub crawl: CrawlSettings,
+    pub pages: PageShapes,
+    pub messages: MessageBoard,
+    pub columns: ColumnRoles,
+    #[serde(default)]
+    pub rules: Rules,
+    #[serde(default)]
+    pub units: Vec<UnitConfig>,
+}
+
+/// Identity of the portal and the assessment it serves.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Portal {
+    /// Display name, e.g. 昌宁县人民政府.
+    pub name: String,
+    /// Root URL; every followed link must stay under its host.
+    pub base_url: String,
+    /// Assessment year (考核年度).
+    pub year: i32,
+    /// CMS family, for humans (vsb, trs, hanweb).
+    #[serde(default)]
+    pub platform: String,
+}
+
+/// Politeness and safety limits of the crawler.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrawlSettings {
+    /// Requests per second to the portal's host (governor quota).
+    pub rate_per_sec: f64,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Whole-request timeout in seconds.
+    pub timeout_secs: u64,
+    /// Attempts after the first on 5xx, 408, 429, timeouts and resets.
+    pub retries: u32,
+    /// First backoff in milliseconds; doubles each attempt.
+    pub backoff_ms: u64,
+    /// Bodies above this many bytes are cut off and recorded as too large.
+    pub max_body_bytes: usize,
+    /// Safety stop for runaway pagers.
+    pub max_pages_per_column: usize,
+    pub user_agent: String,
+}
+
+impl Default for CrawlSettings {
+    fn default() -> Self {
+        CrawlSettings {
+            rate_per_sec: 2.0,
+            concurrency: 2,
+            timeout_secs: 30,
+            retries: 3,
+            backoff_ms: 500,
+            max_body_bytes: 20 * 1024 * 1024,
+            max_pages_per_column: 200,
+            user_agent: concat!(
+                "gongkai/",
+                env!("CARGO_PKG_VERSION"),
+                " (政务公开考核检查; polite crawler, 2 req/s)"
+            )
+            .to_string(),
+        }
+    }
+}
+
+/// CSS selectors and URL patterns of the CMS's pages.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageShapes {
+    /// Platform home listing every unit (path relative to base_url).
+    pub home: String,
+    /// Links to units on the platform home.
+    pub home_unit_links: String,
+    /// A unit's landing page; `{unit}` is the unit code.
+    pub unit_landing: String,
+    /// The column tree's root list on the landing page.
+    pub column_tree: String,
+    /// Items of a column list.
+    pub list_item: String,
+    /// The date inside a list item (falls back to any date in the item's text).
+    pub list_date: String,
+    /// Text of a single-article column or of a document.
+    pub article_body: String,
+    /// "Last updated" element of a single-article column.
+    pub update_time: String,
+    /// Notices that mean "this column is empty".
+    pub empty_notices: Vec<String>,
+    /// The pager block of a list.
+    pub pager: String,
+    /// Regex over the pager's text whose first group is the page count (e.g. `\d+/(\d+)`).
+    pub pager_total_regex: String,
+    /// URL of page k (k ≥ 2) relative to the column URL. Variables: `{stem}` (the column URL
+    /// without its extension), `{dir}` (its folder), `{k}` (1-based page), `{k0}` (k-1),
+    /// `{rev}` (total-k+1, for pagers counting down).
+    pub page_url: String,
+    /// Title of a document page.
+    pub detail_title: String,
+    /// The catalogue metadata table of a document page (th/td pairs).
+    pub detail_meta_table: String,
+    /// Attachment links on a document page.
+    pub attachments: String,
+}
+
+/// Where the county's message board is and how its pages look.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageBoard {
+    /// First list page (path relative to base_url).
+    pub list: String,
+    /// Rows of the list table (header rows without a link are skipped).
+    pub row: String,
+    /// Label/value spans of a message's metadata block.
+    pub meta_fields: String,
+    /// The reply block; absent when unanswered.
+    pub reply: String,
+    /// Label texts (the part before the colon) of the fields we read.
+    pub label_submitted: Vec<String>,
+    pub label_unit: Vec<String>,
+    pub label_status: Vec<String>,
+    pub label_reply_time: Vec<String>,
+}
+
+/// Which columns play which role for the checks, by column name or code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnRoles {
+    pub guide: ColumnMatch,
+    pub policy: ColumnMatch,
+}
+
+/// Matches a column by its name or by the last segment of its URL.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnMatch {
+    #[serde(default)]
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub codes: Vec<String>,
+}
+
+impl ColumnMatch {
+    /// True when the column's name contains one of the names, or its code is listed.
+    pub fn matches(&self, name: &str, code: &str) -> bool {
+        self.names.iter().any(|n| name.contains(n.as_str())) || self.codes.iter().any(|c| c == code)
+    }
+}
+
+/// Class of a county department (annex 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum UnitClass {
+    A,
+    B,
+}
+
+/// One assessed unit (乡镇 or 县直部门).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitConfig {
+    /// Name as the assessment lists it; the key everywhere.
+    pub name: String,
+    pub table: Table,
+    /// A or B for departments; absent for townships.
+    #[serde(default)]
+    pub class: Option<UnitClass>,
+    /// The site's own unit code (`fgj`, `tyz`, …).
+    pub code: String,
+    /// Other names (short, full) used on the message board.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Where the unit's pre-assessment reports go.
+    #[serde(default)]
+    pub emails: Vec<String>,
+}
+
+impl UnitConfig {
+    /// Every name this unit is known by, its own first.
+    pub fn all_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// A configuration file that could not be used. Always names the file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    #[error("无法读取配置文件 {path}：{source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("配置文件 {path} 格式错误：{message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("配置文件 {path} 中 `{key}` 无效：{message}")]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
+}
+
+impl PortalConfig {
+    /// Loads and validates one portal description.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and validates a description; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let config: PortalConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        validate::validate(&config, path)?;
+        Ok(config)
+    }
+
+    /// The unit with this configured name.
+    pub fn unit(&self, name: &str) -> Option<&UnitConfig> {
+        self.units.iter().find(|u| u.name == name)
+    }
+
+    /// The unit a message-board name (short or full) refers to.
+    pub fn unit_by_alias(&self, name: &str) -> Option<&UnitConfig> {
+        let name = name.trim();
+        self.units.iter().find(|u| u.all_names().any(|n| n == name))
+    }
+}
