@@ -3,5 +3,9 @@
 //! Data flows one way: crawl → extract → checks → findings → review → score → report.
 
 pub mod config;
+pub mod extract;
 pub mod model;
 pub mod pdf;
+pub mod snapshot;
+pub mod store;
+pub mod util;

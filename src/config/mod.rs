@@ -96,6 +96,8 @@ pub struct PageShapes {
     pub unit_landing: String,
     /// The column tree's root list on the landing page.
     pub column_tree: String,
+    /// The list of a column page (present, possibly empty, on list columns).
+    pub list_container: String,
     /// Items of a column list.
     pub list_item: String,
     /// The date inside a list item (falls back to any date in the item's text).

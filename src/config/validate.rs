@@ -43,6 +43,7 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
     for (key, sel) in [
         ("pages.home_unit_links", &pages.home_unit_links),
         ("pages.column_tree", &pages.column_tree),
+        ("pages.list_container", &pages.list_container),
         ("pages.list_item", &pages.list_item),
         ("pages.list_date", &pages.list_date),
         ("pages.article_body", &pages.article_body),

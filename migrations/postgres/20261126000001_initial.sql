@@ -1,0 +1,113 @@
+-- The crawl's record: runs, every fetch with its stored body (evidence), what was read from the
+-- pages, and the findings drafted from it.
+
+CREATE TABLE runs (
+    id BIGSERIAL PRIMARY KEY,
+    portal TEXT NOT NULL,            -- portal.name of the configuration
+    config_path TEXT NOT NULL,
+    base_url TEXT NOT NULL,
+    year BIGINT NOT NULL,           -- assessment year
+    as_of TEXT NOT NULL,             -- YYYY-MM-DD the delays are counted to
+    started_at TEXT NOT NULL,        -- RFC 3339
+    finished_at TEXT,
+    status TEXT NOT NULL,            -- running | complete | partial | failed
+    requests BIGINT NOT NULL DEFAULT 0,
+    bytes BIGINT NOT NULL DEFAULT 0,
+    errors BIGINT NOT NULL DEFAULT 0
+);
+
+-- Bodies by content hash, shared by runs that saw the same bytes.
+CREATE TABLE blobs (
+    sha256 TEXT PRIMARY KEY,
+    body BYTEA NOT NULL
+);
+
+CREATE TABLE pages (
+    id BIGSERIAL PRIMARY KEY,
+    run_id BIGINT NOT NULL REFERENCES runs(id),
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,              -- home | landing | column | list_page | document | attachment | messages | message
+    unit TEXT,                       -- configured unit name, when the page belongs to one
+    status BIGINT NOT NULL,         -- HTTP status; 0 when no response came
+    error TEXT,                      -- why the fetch failed (Chinese), when it did
+    fetched_at TEXT NOT NULL,
+    content_type TEXT,
+    encoding TEXT,                   -- how the body was decoded (HTML only)
+    etag TEXT,
+    last_modified TEXT,
+    sha256 TEXT REFERENCES blobs(sha256),
+    size BIGINT NOT NULL DEFAULT 0,
+    UNIQUE (run_id, url)
+);
+CREATE INDEX pages_url ON pages (url);
+
+CREATE TABLE columns (
+    id BIGSERIAL PRIMARY KEY,
+    run_id BIGINT NOT NULL REFERENCES runs(id),
+    unit TEXT NOT NULL,
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    path TEXT NOT NULL,              -- names from the tree's root, joined by " > "
+    is_leaf BIGINT NOT NULL,
+    state TEXT NOT NULL,             -- list | article | empty | unreachable | parent
+    documents BIGINT NOT NULL DEFAULT 0,
+    pages BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX columns_run_unit ON columns (run_id, unit);
+
+CREATE TABLE documents (
+    id BIGSERIAL PRIMARY KEY,
+    run_id BIGINT NOT NULL REFERENCES runs(id),
+    unit TEXT NOT NULL,
+    column_url TEXT NOT NULL,
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,             -- full title when known
+    published TEXT,                  -- YYYY-MM-DD or YYYY-MM-DD HH:MM
+    list_page BIGINT NOT NULL,      -- 1-based page of the column list it stood on
+    list_position BIGINT NOT NULL
+);
+CREATE INDEX documents_run_unit ON documents (run_id, unit);
+
+CREATE TABLE attachments (
+    id BIGSERIAL PRIMARY KEY,
+    run_id BIGINT NOT NULL REFERENCES runs(id),
+    unit TEXT NOT NULL,
+    document_url TEXT NOT NULL,
+    url TEXT NOT NULL,
+    name TEXT NOT NULL,              -- link text (the only type hint)
+    sampled BIGINT NOT NULL DEFAULT 0,  -- in the item 17/15 sample of this run
+    verdict TEXT,                    -- marked | unmarked | question (sampled PDFs)
+    marking TEXT,
+    marking_page BIGINT,
+    reason TEXT
+);
+
+CREATE TABLE messages (
+    id BIGSERIAL PRIMARY KEY,
+    run_id BIGINT NOT NULL REFERENCES runs(id),
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    unit_raw TEXT NOT NULL,          -- 受理单位 as the board shows it
+    unit TEXT,                       -- configured unit it maps to
+    submitted TEXT NOT NULL,
+    replied TEXT,
+    status_text TEXT NOT NULL
+);
+
+CREATE TABLE findings (
+    id BIGSERIAL PRIMARY KEY,
+    run_id BIGINT NOT NULL REFERENCES runs(id),
+    unit TEXT NOT NULL,
+    tbl TEXT NOT NULL,               -- township | department
+    section TEXT NOT NULL,           -- item | bonus | penalty
+    item BIGINT NOT NULL,
+    points DOUBLE PRECISION NOT NULL,            -- suggested deduction
+    kind TEXT NOT NULL,              -- deduction | question
+    reason TEXT NOT NULL,            -- stable code
+    detail TEXT NOT NULL,
+    evidence TEXT NOT NULL,          -- JSON array of {url, excerpt, page_id}
+    status TEXT NOT NULL,            -- draft | confirmed | adjusted | rejected
+    fkey TEXT NOT NULL,              -- with unit, section, item, reason: identity across runs
+    created_at TEXT NOT NULL
+);
+CREATE INDEX findings_run ON findings (run_id);

@@ -1,0 +1,59 @@
+//! Reading the portal's HTML pages into plain data, driven by the selectors of the portal
+//! description. Nothing here fetches; nothing here panics on broken markup.
+
+pub mod dates;
+pub mod detail;
+pub mod list;
+pub mod messages;
+pub mod tree;
+
+use scraper::{ElementRef, Html, Selector};
+
+/// Parses a selector that validation has already accepted.
+pub(crate) fn selector(css: &str) -> Selector {
+    // Config validation parses every selector first, so this cannot fail for configured ones;
+    // fall back to a selector that matches nothing rather than panic.
+    Selector::parse(css).unwrap_or_else(|_| Selector::parse("gongkai-never-matches").expect("static selector"))
+}
+
+/// The visible text of an element, whitespace collapsed.
+pub fn element_text(el: ElementRef<'_>) -> String {
+    collapse_ws(&el.text().collect::<Vec<_>>().join(" "))
+}
+
+/// Collapses runs of whitespace (including full-width spaces and nbsp) into one space.
+pub fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The text of the first element matching `css`, if any.
+pub fn first_text(doc: &Html, css: &str) -> Option<String> {
+    doc.select(&selector(css)).next().map(element_text)
+}
+
+/// Content of `<meta name=NAME content=...>`.
+pub fn meta_content(doc: &Html, name: &str) -> Option<String> {
+    let sel = selector("meta[name]");
+    doc.select(&sel)
+        .find(|m| {
+            m.value()
+                .attr("name")
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
+        .and_then(|m| m.value().attr("content"))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}

@@ -1,0 +1,103 @@
+//! The column tree of a unit's landing page: nested `<li><a/><ul>…</ul></li>`.
+
+use scraper::{ElementRef, Html};
+use url::Url;
+
+use super::{element_text, selector};
+
+/// A column as the tree shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TreeColumn {
+    pub name: String,
+    pub url: Url,
+    /// Names from the root, this one last.
+    pub path: Vec<String>,
+    pub children: Vec<TreeColumn>,
+}
+
+impl TreeColumn {
+    pub fn is_leaf(&self) -> bool {
+        self.children.is_empty()
+    }
+
+    /// The last path segment without its extension (`zcwj` of `…/zcwj.htm`).
+    pub fn code(&self) -> String {
+        url_code(&self.url)
+    }
+}
+
+/// The last path segment of a URL without its extension.
+pub fn url_code(url: &Url) -> String {
+    let last = url
+        .path_segments()
+        .and_then(|mut s| s.next_back())
+        .unwrap_or("");
+    last.split('.').next().unwrap_or("").to_string()
+}
+
+/// Reads the tree under `tree_css`; links are resolved against `page_url`.
+pub fn parse_tree(doc: &Html, tree_css: &str, page_url: &Url) -> Vec<TreeColumn> {
+    let Some(root) = doc.select(&selector(tree_css)).next() else {
+        return Vec::new();
+    };
+    read_list(root, page_url, &[], 0)
+}
+
+fn read_list(ul: ElementRef<'_>, base: &Url, parents: &[String], depth: usize) -> Vec<TreeColumn> {
+    if depth > 8 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for li in child_elements(ul, "li") {
+        let Some(a) = child_elements(li, "a").next() else {
+            continue;
+        };
+        let Some(url) = a.value().attr("href").and_then(|h| base.join(h.trim()).ok()) else {
+            continue;
+        };
+        let name = element_text(a);
+        let mut path = parents.to_vec();
+        path.push(name.clone());
+        let children = child_elements(li, "ul")
+            .flat_map(|sub| read_list(sub, base, &path, depth + 1))
+            .collect();
+        out.push(TreeColumn {
+            name,
+            url,
+            path,
+            children,
+        });
+    }
+    out
+}
+
+fn child_elements<'a>(el: ElementRef<'a>, name: &'a str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+    el.children()
+        .filter_map(ElementRef::wrap)
+        .filter(move |c| c.value().name().eq_ignore_ascii_case(name))
+}
+
+/// Every leaf column, depth first.
+pub fn leaves(columns: &[TreeColumn]) -> Vec<&TreeColumn> {
+    let mut out = Vec::new();
+    for c in columns {
+        if c.is_leaf() {
+            out.push(c);
+        } else {
+            out.extend(leaves(&c.children));
+        }
+    }
+    out
+}
+
+/// Every column with children.
+pub fn parents(columns: &[TreeColumn]) -> Vec<&TreeColumn> {
+    let mut out = Vec::new();
+    for c in columns {
+        if !c.is_leaf() {
+            out.push(c);
+            out.extend(parents(&c.children));
+        }
+    }
+    out
+}

@@ -1,0 +1,41 @@
+//! Errors of the store, in Chinese, naming the database or the record.
+
+/// A database operation that failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("不支持的数据库地址 {0}（应以 sqlite: 或 postgres:// 开头）")]
+    UnsupportedUrl(String),
+    #[error("无法连接数据库 {url}：{message}")]
+    Connect { url: String, message: String },
+    #[error("数据库迁移失败：{0}")]
+    Migrate(String),
+    #[error("数据库操作失败：{0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("数据库中的记录无法解析：{0}")]
+    Json(#[from] serde_json::Error),
+    #[error("数据库中的记录不合法：{0}")]
+    Corrupt(String),
+    #[error("找不到第 {0} 次运行")]
+    NoSuchRun(i64),
+}
+
+impl StoreError {
+    pub(super) fn connect(url: &str, e: sqlx::Error) -> Self {
+        StoreError::Connect {
+            url: redact(url),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Hides the password of a database URL in messages.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}

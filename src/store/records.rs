@@ -1,0 +1,213 @@
+//! What the crawler read from the pages: columns, documents, attachments, messages. Written per
+//! unit in one transaction, replacing what an interrupted attempt may have left.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{Store, StoreError};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnRow {
+    pub name: String,
+    pub url: String,
+    pub path: String,
+    pub is_leaf: bool,
+    pub state: String,
+    pub documents: i64,
+    pub pages: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentRow {
+    pub column_url: String,
+    pub url: String,
+    pub title: String,
+    pub published: Option<String>,
+    pub list_page: i64,
+    pub list_position: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentRow {
+    pub document_url: String,
+    pub url: String,
+    pub name: String,
+    pub sampled: bool,
+    pub verdict: Option<String>,
+    pub marking: Option<String>,
+    pub marking_page: Option<i64>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageRow {
+    pub url: String,
+    pub title: String,
+    pub unit_raw: String,
+    pub unit: Option<String>,
+    pub submitted: String,
+    pub replied: Option<String>,
+    pub status_text: String,
+}
+
+impl Store {
+    /// Replaces the columns, documents and attachments recorded for a unit in a run.
+    pub async fn replace_unit_records(
+        &self,
+        run_id: i64,
+        unit: &str,
+        columns: &[ColumnRow],
+        documents: &[DocumentRow],
+        attachments: &[AttachmentRow],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for table in ["columns", "documents", "attachments"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE run_id = $1 AND unit = $2"
+            ))
+            .bind(run_id)
+            .bind(unit)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for c in columns {
+            sqlx::query(
+                "INSERT INTO columns (run_id, unit, name, url, path, is_leaf, state, documents, pages)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(run_id)
+            .bind(unit)
+            .bind(&c.name)
+            .bind(&c.url)
+            .bind(&c.path)
+            .bind(i64::from(c.is_leaf))
+            .bind(&c.state)
+            .bind(c.documents)
+            .bind(c.pages)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for d in documents {
+            sqlx::query(
+                "INSERT INTO documents (run_id, unit, column_url, url, title, published, list_page, list_position)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(run_id)
+            .bind(unit)
+            .bind(&d.column_url)
+            .bind(&d.url)
+            .bind(&d.title)
+            .bind(d.published.clone())
+            .bind(d.list_page)
+            .bind(d.list_position)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for a in attachments {
+            sqlx::query(
+                "INSERT INTO attachments (run_id, unit, document_url, url, name, sampled, verdict, marking, marking_page, reason)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(run_id)
+            .bind(unit)
+            .bind(&a.document_url)
+            .bind(&a.url)
+            .bind(&a.name)
+            .bind(i64::from(a.sampled))
+            .bind(a.verdict.clone())
+            .bind(a.marking.clone())
+            .bind(a.marking_page)
+            .bind(a.reason.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces the message-board records of a run.
+    pub async fn replace_messages(
+        &self,
+        run_id: i64,
+        messages: &[MessageRow],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM messages WHERE run_id = $1")
+            .bind(run_id)
+            .execute(&mut *tx)
+            .await?;
+        for m in messages {
+            sqlx::query(
+                "INSERT INTO messages (run_id, url, title, unit_raw, unit, submitted, replied, status_text)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(run_id)
+            .bind(&m.url)
+            .bind(&m.title)
+            .bind(&m.unit_raw)
+            .bind(m.unit.clone())
+            .bind(&m.submitted)
+            .bind(m.replied.clone())
+            .bind(&m.status_text)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The columns recorded for a unit in a run.
+    pub async fn columns(&self, run_id: i64, unit: &str) -> Result<Vec<ColumnRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT name, url, path, is_leaf, state, documents, pages FROM columns
+             WHERE run_id = $1 AND unit = $2 ORDER BY id",
+        )
+        .bind(run_id)
+        .bind(unit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ColumnRow {
+                    name: r.try_get("name")?,
+                    url: r.try_get("url")?,
+                    path: r.try_get("path")?,
+                    is_leaf: r.try_get::<i64, _>("is_leaf")? != 0,
+                    state: r.try_get("state")?,
+                    documents: r.try_get("documents")?,
+                    pages: r.try_get("pages")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The sampled attachments of a unit in a run (item 17/15's sample).
+    pub async fn sampled_attachments(
+        &self,
+        run_id: i64,
+        unit: &str,
+    ) -> Result<Vec<AttachmentRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT document_url, url, name, sampled, verdict, marking, marking_page, reason
+             FROM attachments WHERE run_id = $1 AND unit = $2 AND sampled = 1 ORDER BY id",
+        )
+        .bind(run_id)
+        .bind(unit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AttachmentRow {
+                    document_url: r.try_get("document_url")?,
+                    url: r.try_get("url")?,
+                    name: r.try_get("name")?,
+                    sampled: r.try_get::<i64, _>("sampled")? != 0,
+                    verdict: r.try_get("verdict")?,
+                    marking: r.try_get("marking")?,
+                    marking_page: r.try_get("marking_page")?,
+                    reason: r.try_get("reason")?,
+                })
+            })
+            .collect()
+    }
+}

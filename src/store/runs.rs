@@ -1,0 +1,185 @@
+//! Runs: one crawl of one portal, with its state and counters.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{Store, StoreError};
+
+/// Where a run stands. Only a complete run is shown as current.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    /// Under way, or killed while under way (then `crawl --resume` finishes it).
+    Running,
+    /// Every unit was read.
+    Complete,
+    /// Finished, but some pages could not be fetched.
+    Partial,
+    /// Stopped by an error before the end.
+    Failed,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Complete => "complete",
+            RunStatus::Partial => "partial",
+            RunStatus::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "complete" => RunStatus::Complete,
+            "partial" => RunStatus::Partial,
+            "failed" => RunStatus::Failed,
+            _ => RunStatus::Running,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RunStatus::Running => "进行中（未完成）",
+            RunStatus::Complete => "已完成",
+            RunStatus::Partial => "部分完成（有页面未能抓取）",
+            RunStatus::Failed => "失败",
+        }
+    }
+}
+
+/// A run as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Run {
+    pub id: i64,
+    pub portal: String,
+    pub config_path: String,
+    pub base_url: String,
+    pub year: i32,
+    pub as_of: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub status: RunStatus,
+    pub stats: RunStats,
+}
+
+/// Counters of a run.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct RunStats {
+    pub requests: i64,
+    pub bytes: i64,
+    pub errors: i64,
+}
+
+impl Store {
+    pub async fn create_run(
+        &self,
+        portal: &str,
+        config_path: &str,
+        base_url: &str,
+        year: i32,
+        as_of: &str,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO runs (portal, config_path, base_url, year, as_of, started_at, status)
+             VALUES ($1, $2, $3, $4, $5, $6, 'running') RETURNING id",
+        )
+        .bind(portal)
+        .bind(config_path)
+        .bind(base_url)
+        .bind(i64::from(year))
+        .bind(as_of)
+        .bind(chrono::Utc::now().to_rfc3339())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    pub async fn finish_run(
+        &self,
+        run_id: i64,
+        status: RunStatus,
+        stats: RunStats,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE runs SET status = $1, finished_at = $2,
+                requests = requests + $3, bytes = bytes + $4, errors = $5 WHERE id = $6",
+        )
+        .bind(status.as_str())
+        .bind(chrono::Utc::now().to_rfc3339())
+        .bind(stats.requests)
+        .bind(stats.bytes)
+        .bind(stats.errors)
+        .bind(run_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Marks a run as under way again (for --resume).
+    pub async fn reopen_run(&self, run_id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = $1")
+            .bind(run_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn run(&self, run_id: i64) -> Result<Run, StoreError> {
+        let row = sqlx::query(&format!("{RUN_SELECT} WHERE id = $1"))
+            .bind(run_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NoSuchRun(run_id))?;
+        run_from_row(&row)
+    }
+
+    /// All runs, newest first.
+    pub async fn runs(&self) -> Result<Vec<Run>, StoreError> {
+        let rows = sqlx::query(&format!("{RUN_SELECT} ORDER BY id DESC"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(run_from_row).collect()
+    }
+
+    /// The newest run that finished (complete or partial): what is shown as current.
+    pub async fn latest_finished_run(&self) -> Result<Option<Run>, StoreError> {
+        Ok(self
+            .runs()
+            .await?
+            .into_iter()
+            .find(|r| matches!(r.status, RunStatus::Complete | RunStatus::Partial)))
+    }
+
+    /// The newest run of this portal left unfinished, for `crawl --resume`.
+    pub async fn unfinished_run(&self, portal: &str) -> Result<Option<Run>, StoreError> {
+        Ok(self
+            .runs()
+            .await?
+            .into_iter()
+            .find(|r| r.portal == portal && r.status == RunStatus::Running))
+    }
+}
+
+const RUN_SELECT: &str = "SELECT id, portal, config_path, base_url, year, as_of, started_at,
+    finished_at, status, requests, bytes, errors FROM runs";
+
+fn run_from_row(row: &sqlx::any::AnyRow) -> Result<Run, StoreError> {
+    let status: String = row.try_get("status")?;
+    Ok(Run {
+        id: row.try_get("id")?,
+        portal: row.try_get("portal")?,
+        config_path: row.try_get("config_path")?,
+        base_url: row.try_get("base_url")?,
+        year: i32::try_from(row.try_get::<i64, _>("year")?).unwrap_or(0),
+        as_of: row.try_get("as_of")?,
+        started_at: row.try_get("started_at")?,
+        finished_at: row.try_get("finished_at")?,
+        status: RunStatus::parse(&status),
+        stats: RunStats {
+            requests: row.try_get("requests")?,
+            bytes: row.try_get("bytes")?,
+            errors: row.try_get("errors")?,
+        },
+    })
+}
