@@ -16,6 +16,8 @@ pub struct ToUnicodeCMap {
     map: HashMap<(u8, u32), String>,
     /// Byte lengths that occur in `map`, ascending.
     lengths: Vec<u8>,
+    /// Entries this CMap may still add.
+    room: usize,
 }
 
 #[derive(Debug, PartialEq)]
@@ -144,10 +146,14 @@ pub fn utf16be(bytes: &[u8]) -> String {
 }
 
 impl ToUnicodeCMap {
-    /// Parses a ToUnicode CMap; unknown syntax is skipped, never an error.
-    pub fn parse(data: &[u8]) -> Self {
+    /// Parses a ToUnicode CMap; unknown syntax is skipped, never an error. At most
+    /// `*entries_left` entries are kept (and deducted).
+    pub fn parse(data: &[u8], entries_left: &mut usize) -> Self {
         let tokens = tokenize(data);
-        let mut cmap = ToUnicodeCMap::default();
+        let mut cmap = ToUnicodeCMap {
+            room: (*entries_left).min(MAX_ENTRIES),
+            ..ToUnicodeCMap::default()
+        };
         let mut i = 0;
         while i < tokens.len() {
             match &tokens[i] {
@@ -217,6 +223,7 @@ impl ToUnicodeCMap {
         }
         cmap.lengths.sort_unstable();
         cmap.lengths.dedup();
+        *entries_left = entries_left.saturating_sub(cmap.map.len());
         cmap
     }
 
@@ -227,7 +234,7 @@ impl ToUnicodeCMap {
     }
 
     fn insert_code(&mut self, len: usize, code: u32, text: String) {
-        if self.map.len() >= MAX_ENTRIES {
+        if self.map.len() >= self.room {
             return;
         }
         let len = len as u8;
@@ -254,7 +261,7 @@ impl ToUnicodeCMap {
             })
             .collect();
         for code in start..=end {
-            if self.map.len() >= MAX_ENTRIES {
+            if self.map.len() >= self.room {
                 return;
             }
             let text: String = char::decode_utf16(units.iter().copied())
@@ -380,7 +387,7 @@ mod tests {
             2 beginbfchar <0003> <0020> <0010> <6B64> endbfchar\n\
             1 beginbfrange <0020> <0022> <4EF6> endbfrange\n\
             1 beginbfrange <0030> <0031> [<516C> <5F00>] endbfrange end";
-        let c = ToUnicodeCMap::parse(data);
+        let c = ToUnicodeCMap::parse(data, &mut 1000);
         assert_eq!(c.lookup(2, 0x10), Some("此"));
         assert_eq!(c.lookup(2, 0x21), Some("件"));
         assert_eq!(c.lookup(2, 0x31), Some("开"));

@@ -15,7 +15,12 @@ pub struct Budget {
     max_stream: usize,
     remaining: usize,
     deadline: Instant,
+    /// CMap entries the document's fonts may still hold (expanded ranges take memory).
+    pub cmap_entries_left: usize,
 }
+
+/// CMap entries one document may hold in all (about 50 bytes each).
+const MAX_CMAP_ENTRIES: usize = 600_000;
 
 impl Budget {
     /// A fresh budget for one document.
@@ -24,6 +29,7 @@ impl Budget {
             max_stream: limits.max_stream_bytes,
             remaining: limits.max_total_decoded_bytes,
             deadline: start + limits.time_limit,
+            cmap_entries_left: MAX_CMAP_ENTRIES,
         }
     }
 

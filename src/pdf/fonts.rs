@@ -58,7 +58,7 @@ impl Font {
         let to_unicode = match dict.get(b"ToUnicode").ok().and_then(|o| resolve(doc, o)) {
             Some(Object::Stream(s)) => {
                 let data = decode_stream(s, budget)?;
-                let cmap = ToUnicodeCMap::parse(&data);
+                let cmap = ToUnicodeCMap::parse(&data, &mut budget.cmap_entries_left);
                 (!cmap.is_empty()).then_some(cmap)
             }
             _ => None,

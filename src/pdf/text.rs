@@ -18,6 +18,8 @@ const MAX_FORM_DEPTH: usize = 12;
 const MAX_FORM_CALLS: usize = 2_000;
 /// Graphics state stack depth at most.
 const MAX_STACK: usize = 256;
+/// Text items per page at most; more is no real document and would take unbounded memory.
+const MAX_ITEMS_PER_PAGE: usize = 200_000;
 
 /// One shown string, placed in device space.
 #[derive(Debug, Clone)]
@@ -123,6 +125,7 @@ pub struct Extractor<'a> {
     forms: HashMap<ObjectId, Rc<Vec<u8>>>,
     form_calls: usize,
     ops: usize,
+    fallback: Rc<Font>,
 }
 
 /// Per content run: text state that is not part of the graphics state.
@@ -141,6 +144,7 @@ impl<'a> Extractor<'a> {
             forms: HashMap::new(),
             form_calls: 0,
             ops: 0,
+            fallback: Rc::new(Font::fallback()),
         }
     }
 
@@ -276,7 +280,7 @@ impl<'a> Extractor<'a> {
         };
         let font = match Font::load(self.doc, dict, budget) {
             Ok(f) => Rc::new(f),
-            Err(PdfError::Broken(_)) => Rc::new(Font::fallback()),
+            Err(PdfError::Broken(_)) => self.fallback.clone(),
             Err(e) => return Err(e),
         };
         if let Some(id) = id {
@@ -365,14 +369,14 @@ impl<'a> Extractor<'a> {
                     next_line(run);
                 }
                 if let Some(Object::String(bytes, _)) = operands.last() {
-                    self.show(bytes, run, out);
+                    self.show(bytes, run, out)?;
                 }
             }
             "TJ" => {
                 if let Some(Object::Array(items)) = operands.first() {
                     for item in items {
                         match item {
-                            Object::String(bytes, _) => self.show(bytes, run, out),
+                            Object::String(bytes, _) => self.show(bytes, run, out)?,
                             other => {
                                 let adj = -num(other) / 1000.0 * run.gs.fs * run.gs.th;
                                 run.tm = mul(&translate(adj, 0.0), &run.tm);
@@ -460,8 +464,11 @@ impl<'a> Extractor<'a> {
         self.run_content(&data, form_resources, &mut inner, depth + 1, budget, out)
     }
 
-    fn show(&mut self, bytes: &[u8], run: &mut Run, out: &mut PageText) {
-        let font = run.gs.font.clone().unwrap_or_else(|| Rc::new(Font::fallback()));
+    fn show(&mut self, bytes: &[u8], run: &mut Run, out: &mut PageText) -> Result<(), PdfError> {
+        if out.items.len() >= MAX_ITEMS_PER_PAGE {
+            return Err(PdfError::TooBig("text items on one page".into()));
+        }
+        let font = run.gs.font.clone().unwrap_or_else(|| self.fallback.clone());
         let (text, _) = font.decode(bytes);
         let gs = &run.gs;
         let trm = mul(&mul(&[gs.fs * gs.th, 0.0, 0.0, gs.fs, 0.0, gs.ts], &run.tm), &gs.ctm);
@@ -475,7 +482,7 @@ impl<'a> Extractor<'a> {
         run.tm = mul(&translate(advance, 0.0), &run.tm);
         let after = mul(&mul(&[gs.fs * gs.th, 0.0, 0.0, gs.fs, 0.0, gs.ts], &run.tm), &gs.ctm);
         if text.is_empty() {
-            return;
+            return Ok(());
         }
         out.items.push(TextItem {
             x,
@@ -485,6 +492,7 @@ impl<'a> Extractor<'a> {
             text,
             invisible: gs.tr == 3 || gs.tr == 7,
         });
+        Ok(())
     }
 }
 
