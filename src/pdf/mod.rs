@@ -1,1 +1,320 @@
 //! PDF reading and the 公开属性 marking check (issue 3).
+//!
+//! [`check_pdf_sync`] reads a PDF with lopdf, extracts the text of every page with our own
+//! content walker (fonts, CMaps, Form XObjects, OCR layers: see [`text`], [`fonts`], [`cmap`]),
+//! and looks for the document's own 公开属性 marking ([`marking`]). Files whose text cannot be
+//! read are a `question` for the auditor, never `unmarked`.
+//!
+//! Safety: the input size, every decoded stream and the total decoded bytes are capped
+//! ([`decode`]), the time limit is checked while walking content, and panics are caught at the
+//! boundary. [`check_pdf`] additionally runs the work on the blocking pool under a tokio timeout.
+
+pub mod classify;
+pub mod cmap;
+pub mod decode;
+pub mod error;
+pub mod fonts;
+pub mod marking;
+pub mod text;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use classify::{classify_page, PageKind, TextQuality};
+use decode::Budget;
+use error::PdfError;
+
+/// Limits for reading one PDF.
+#[derive(Debug, Clone)]
+pub struct PdfLimits {
+    /// Largest accepted file.
+    pub max_file_bytes: usize,
+    /// Largest decoded size of one stream.
+    pub max_stream_bytes: usize,
+    /// Largest decoded size of all streams of the document together.
+    pub max_total_decoded_bytes: usize,
+    /// Time allowed for one document.
+    pub time_limit: Duration,
+}
+
+impl Default for PdfLimits {
+    fn default() -> Self {
+        PdfLimits {
+            max_file_bytes: 50 * 1024 * 1024,
+            max_stream_bytes: 32 * 1024 * 1024,
+            max_total_decoded_bytes: 128 * 1024 * 1024,
+            time_limit: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The verdict on one file.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The document carries its own marking.
+    Marked,
+    /// The text was read and carries no marking (a deduction).
+    Unmarked,
+    /// The text could not be read; the auditor must look.
+    Question,
+}
+
+/// The public attribute a marking states.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum Attribute {
+    /// 此件公开发布
+    PublicRelease,
+    /// 主动公开
+    Active,
+    /// 依申请公开
+    OnRequest,
+    /// 不予公开
+    NotDisclosed,
+}
+
+impl Attribute {
+    /// The attribute in Chinese.
+    pub fn label(self) -> &'static str {
+        match self {
+            Attribute::PublicRelease => "公开发布",
+            Attribute::Active => "主动公开",
+            Attribute::OnRequest => "依申请公开",
+            Attribute::NotDisclosed => "不予公开",
+        }
+    }
+}
+
+/// The result of checking one PDF.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct PdfCheck {
+    pub verdict: Verdict,
+    /// The marking text as found, e.g. "（此件公开发布）".
+    pub marking: Option<String>,
+    pub attribute: Option<Attribute>,
+    /// 1-based page of the marking.
+    pub page: Option<u32>,
+    /// Stable code for questions: "image_only", "garbled", "encrypted", "broken", "too_big",
+    /// "timeout", "not_pdf", "no_text", "internal_error".
+    pub reason: Option<String>,
+    /// One sentence in Simplified Chinese for the auditor.
+    pub detail: String,
+    /// Page count when known, else 0.
+    pub pages: u32,
+}
+
+impl PdfCheck {
+    /// A question with its reason code.
+    pub fn question(reason: &str, pages: u32) -> Self {
+        let detail = match reason {
+            "image_only" => "PDF为扫描图片，没有可读文字，需人工查看",
+            "garbled" => "PDF文字无法正确解码（乱码），需人工查看",
+            "encrypted" => "PDF已加密，需要密码才能打开，需人工查看",
+            "broken" => "PDF文件已损坏，无法完整读取，需人工查看",
+            "too_big" => "PDF文件或其数据超过大小限制，需人工查看",
+            "timeout" => "读取PDF超时，需人工查看",
+            "not_pdf" => "文件不是PDF格式，需人工查看",
+            "no_text" => "PDF没有可读文字，需人工查看",
+            _ => "读取PDF时发生内部错误，需人工查看",
+        };
+        PdfCheck {
+            verdict: Verdict::Question,
+            marking: None,
+            attribute: None,
+            page: None,
+            reason: Some(reason.to_string()),
+            detail: detail.to_string(),
+            pages,
+        }
+    }
+
+    fn marked(marking: String, attribute: Attribute, page: u32, pages: u32) -> Self {
+        let mut detail = format!("第{page}页有公开属性标识{marking}");
+        if matches!(attribute, Attribute::OnRequest | Attribute::NotDisclosed) {
+            detail.push_str(&format!(
+                "；标识为{}，请核查是否将非主动公开信息发布到网上（扣分项2）",
+                attribute.label()
+            ));
+        }
+        PdfCheck {
+            verdict: Verdict::Marked,
+            marking: Some(marking),
+            attribute: Some(attribute),
+            page: Some(page),
+            reason: None,
+            detail,
+            pages,
+        }
+    }
+
+    fn unmarked(pages: u32) -> Self {
+        PdfCheck {
+            verdict: Verdict::Unmarked,
+            marking: None,
+            attribute: None,
+            page: None,
+            reason: None,
+            detail: format!("全文{pages}页均未找到公开属性标识"),
+            pages,
+        }
+    }
+}
+
+/// Checks one PDF. Never panics; honours the limits (time is checked between operations).
+pub fn check_pdf_sync(bytes: &[u8], limits: &PdfLimits) -> PdfCheck {
+    match catch_unwind(AssertUnwindSafe(|| check_inner(bytes, limits))) {
+        Ok(check) => check,
+        Err(_) => PdfCheck::question("internal_error", 0),
+    }
+}
+
+/// Checks one PDF on tokio's blocking pool, with panics caught and the time limit enforced
+/// (a small grace period over `limits.time_limit`, since the loader itself is not interruptible).
+pub async fn check_pdf(bytes: bytes::Bytes, limits: PdfLimits) -> PdfCheck {
+    let wait = limits.time_limit + Duration::from_secs(2);
+    let task = tokio::task::spawn_blocking(move || check_pdf_sync(&bytes, &limits));
+    match tokio::time::timeout(wait, task).await {
+        Ok(Ok(check)) => check,
+        Ok(Err(_)) => PdfCheck::question("internal_error", 0),
+        Err(_) => PdfCheck::question("timeout", 0),
+    }
+}
+
+/// The text lines of every page (1-based page, line), for inspection. Empty if unreadable.
+pub fn extract_lines(bytes: &[u8], limits: &PdfLimits) -> Vec<(u32, String)> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut out = Vec::new();
+        let _ = walk(bytes, limits, |page, lines| {
+            out.extend(lines.iter().map(|l| (page, l.text.clone())));
+            false
+        });
+        out
+    }))
+    .unwrap_or_default()
+}
+
+fn has_pdf_header(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    head.windows(5).any(|w| w == b"%PDF-")
+}
+
+/// What walking the pages found, apart from the lines handed to the visitor.
+struct Walked {
+    pages: u32,
+    kinds: Vec<PageKind>,
+    quality: TextQuality,
+    errors: usize,
+    fatal: Option<PdfError>,
+}
+
+/// Loads the document and hands each page's lines to `visit` until it returns true.
+fn walk<F>(bytes: &[u8], limits: &PdfLimits, mut visit: F) -> Result<Walked, PdfError>
+where
+    F: FnMut(u32, &[text::Line]) -> bool,
+{
+    if bytes.len() > limits.max_file_bytes {
+        return Err(PdfError::TooBig("file".into()));
+    }
+    if !has_pdf_header(bytes) {
+        return Err(PdfError::NotPdf);
+    }
+    let start = Instant::now();
+    let mut budget = Budget::new(limits, start);
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(limits.max_stream_bytes),
+        ..Default::default()
+    };
+    let doc = lopdf::Document::load_mem_with_options(bytes, options)?;
+    budget.check_time()?;
+    if doc.trailer.get(b"Encrypt").is_ok() && doc.encryption_state.is_none() {
+        return Err(PdfError::Encrypted);
+    }
+    let page_ids = doc.get_pages();
+    if page_ids.is_empty() {
+        return Err(PdfError::Broken("no pages".into()));
+    }
+    let mut walked = Walked {
+        pages: page_ids.len() as u32,
+        kinds: Vec::new(),
+        quality: TextQuality::default(),
+        errors: 0,
+        fatal: None,
+    };
+    // A page count that disagrees with the page tree's /Count means pages were lost.
+    let declared = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"Pages").ok())
+        .and_then(|p| doc.dereference(p).ok())
+        .and_then(|(_, p)| p.as_dict().ok())
+        .and_then(|p| p.get(b"Count").ok())
+        .and_then(|c| c.as_i64().ok());
+    if let Some(n) = declared {
+        if n != i64::from(walked.pages) {
+            walked.errors += 1;
+        }
+    }
+    let mut extractor = text::Extractor::new(&doc);
+    for (number, id) in page_ids {
+        let page = match extractor.page(id, &mut budget) {
+            Ok(p) => p,
+            Err(e) => {
+                walked.fatal = Some(e);
+                break;
+            }
+        };
+        walked.errors += page.errors.len();
+        walked.kinds.push(classify_page(&page));
+        for item in &page.items {
+            walked.quality.add(&item.text);
+        }
+        let lines = text::lines(&page.items);
+        if visit(number, &lines) {
+            break;
+        }
+    }
+    Ok(walked)
+}
+
+fn check_inner(bytes: &[u8], limits: &PdfLimits) -> PdfCheck {
+    let mut found: Option<(u32, String, Attribute)> = None;
+    let walked = walk(bytes, limits, |page, lines| {
+        for line in lines {
+            let candidates = std::iter::once(&line.text).chain(line.segments.iter().filter(|_| line.segments.len() > 1));
+            for candidate in candidates {
+                if let Some(attr) = marking::match_line(candidate) {
+                    found = Some((page, candidate.trim().to_string(), attr));
+                    return true;
+                }
+            }
+        }
+        false
+    });
+    let walked = match walked {
+        Ok(w) => w,
+        Err(e) => return PdfCheck::question(e.reason(), 0),
+    };
+    if let Some((page, text, attr)) = found {
+        return PdfCheck::marked(text, attr, page, walked.pages);
+    }
+    let pages = walked.pages;
+    if let Some(fatal) = walked.fatal {
+        return PdfCheck::question(fatal.reason(), pages);
+    }
+    if walked.errors > 0 {
+        return PdfCheck::question("broken", pages);
+    }
+    if walked.quality.is_garbled() {
+        return PdfCheck::question("garbled", pages);
+    }
+    if walked.kinds.contains(&PageKind::ImageOnly) {
+        return PdfCheck::question("image_only", pages);
+    }
+    if walked.quality.chars < 10 {
+        return PdfCheck::question("no_text", pages);
+    }
+    PdfCheck::unmarked(pages)
+}
