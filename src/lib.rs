@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: crawl → extract → checks → findings → review → score → report.
 
+pub mod checks;
 pub mod config;
 pub mod extract;
 pub mod model;

@@ -4,7 +4,7 @@
 mod rules;
 mod validate;
 
-pub use rules::{DayCount, GuideElement, Rules};
+pub use rules::{DayCount, GuideElement, HolidayCalendar, Rules};
 
 use std::path::{Path, PathBuf};
 

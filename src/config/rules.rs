@@ -1,6 +1,7 @@
 //! Settings for the rubric's open rules. Defaults are the county office's readings
 //! (`rubric-interpretation.md`); another county or year overrides them in its portal file.
 
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// How the checks read the rubric.
@@ -35,6 +36,69 @@ pub struct Rules {
     pub reply_delay_steps: Vec<(i64, f64)>,
     /// Item 28/27: calendar or working days.
     pub reply_day_count: DayCount,
+    /// Official holiday calendars, one per year, for the working-day count.
+    pub calendars: Vec<HolidayCalendar>,
+}
+
+/// The State Council's holiday schedule of one year.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayCalendar {
+    pub year: i32,
+    /// Weekdays off (法定节假日), as dates or `start..end` ranges (inclusive).
+    pub days_off: Vec<String>,
+    /// Weekend days worked (调休上班).
+    pub weekend_workdays: Vec<String>,
+}
+
+impl HolidayCalendar {
+    fn expand(items: &[String]) -> Option<Vec<NaiveDate>> {
+        let mut out = Vec::new();
+        for item in items {
+            let (a, b) = item.split_once("..").unwrap_or((item, item));
+            let a = NaiveDate::parse_from_str(a.trim(), "%Y-%m-%d").ok()?;
+            let b = NaiveDate::parse_from_str(b.trim(), "%Y-%m-%d").ok()?;
+            let mut d = a;
+            while d <= b {
+                out.push(d);
+                d = d.succ_opt()?;
+            }
+        }
+        Some(out)
+    }
+
+    fn is_working_day(&self, d: NaiveDate) -> bool {
+        let off = Self::expand(&self.days_off).unwrap_or_default();
+        let worked = Self::expand(&self.weekend_workdays).unwrap_or_default();
+        if worked.contains(&d) {
+            return true;
+        }
+        !off.contains(&d) && d.weekday().num_days_from_monday() < 5
+    }
+}
+
+fn calendar_2020() -> HolidayCalendar {
+    // 国办发明电〔2019〕16号 with the Spring Festival extension of 国办发明电〔2020〕1号.
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect();
+    HolidayCalendar {
+        year: 2020,
+        days_off: s(&[
+            "2020-01-01",
+            "2020-01-24..2020-02-02",
+            "2020-04-04..2020-04-06",
+            "2020-05-01..2020-05-05",
+            "2020-06-25..2020-06-27",
+            "2020-10-01..2020-10-08",
+        ]),
+        weekend_workdays: s(&[
+            "2020-01-19",
+            "2020-04-26",
+            "2020-05-09",
+            "2020-06-28",
+            "2020-09-27",
+            "2020-10-10",
+        ]),
+    }
 }
 
 /// One element of the 公开指南 and its accepted wordings.
@@ -111,11 +175,27 @@ impl Default for Rules {
             nondisclosable_penalty_points: 5.0,
             reply_delay_steps: vec![(3, 1.0), (5, 2.0), (7, 3.0)],
             reply_day_count: DayCount::Calendar,
+            calendars: vec![calendar_2020()],
         }
     }
 }
 
 impl Rules {
+    /// Working days after `from` up to and including `to`; `None` when a year in between has
+    /// no calendar (an error in working-day mode, never a silent fallback).
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Option<i64> {
+        let mut n = 0;
+        let mut d = from.succ_opt()?;
+        while d <= to {
+            let cal = self.calendars.iter().find(|c| c.year == d.year())?;
+            if cal.is_working_day(d) {
+                n += 1;
+            }
+            d = d.succ_opt()?;
+        }
+        Some(n)
+    }
+
     /// Returns the offending key and a Chinese message.
     pub(super) fn validate(&self) -> Result<(), (String, String)> {
         for (i, el) in self.guide_elements.iter().enumerate() {
@@ -126,6 +206,16 @@ impl Rules {
                         format!("正则表达式 `{p}` 无法解析（{e}）"),
                     )
                 })?;
+            }
+        }
+        for (i, cal) in self.calendars.iter().enumerate() {
+            if HolidayCalendar::expand(&cal.days_off).is_none()
+                || HolidayCalendar::expand(&cal.weekend_workdays).is_none()
+            {
+                return Err((
+                    format!("rules.calendars[{i}]"),
+                    "日期应写作 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD".into(),
+                ));
             }
         }
         if self.pdf_sample_size == 0 {

@@ -1,0 +1,133 @@
+//! Item 10 / 9: 财政预决算, 三公经费, 绩效自评报告 — one point for each missing part.
+//! Documents count wherever they stand in the unit's columns, on any page of a column.
+
+use super::text::squash;
+use super::{draft, url_key, Check, CheckContext};
+use crate::model::{Evidence, Finding, FindingKind, RubricCheck};
+use crate::snapshot::{ColumnState, DocumentSnapshot, UnitSnapshot};
+
+pub struct FinanceCheck;
+
+/// A document as this check reads it: squashed full title, year of publication if known.
+struct Doc<'a> {
+    title: String,
+    year: Option<i32>,
+    cut: bool,
+    src: &'a DocumentSnapshot,
+}
+
+impl Check for FinanceCheck {
+    fn name(&self) -> &'static str {
+        "finance"
+    }
+
+    fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
+        let year = ctx.year();
+        let docs: Vec<Doc<'_>> = unit
+            .columns
+            .iter()
+            .flat_map(|c| c.documents.iter())
+            .map(|d| Doc {
+                title: squash(&d.title),
+                year: d.published.map(|p| p.year()),
+                cut: d.title_cut,
+                src: d,
+            })
+            .collect();
+        let unread: Vec<String> = unit
+            .columns
+            .iter()
+            .filter(|c| matches!(c.state, ColumnState::Unreachable | ColumnState::Unrecognised) || c.error.is_some())
+            .map(|c| c.name.clone())
+            .collect();
+        let y = year.to_string();
+        let prev = (year - 1).to_string();
+        let is_sangong = |t: &str| t.contains("三公");
+        let budget = |t: &str| t.contains(&y) && t.contains("预算") && !is_sangong(t);
+        let accounts = |t: &str| t.contains(&prev) && t.contains("决算") && !is_sangong(t);
+        let performance = |t: &str| t.contains("绩效") && t.contains("自评");
+        let parts: [(&str, &str, String, Vec<&dyn Fn(&str) -> bool>); 3] = [
+            (
+                "budget_missing",
+                "预决算",
+                format!("{year}年预算和{}年决算", year - 1),
+                vec![&budget, &accounts],
+            ),
+            ("sangong_missing", "三公经费", "三公经费".into(), vec![&is_sangong]),
+            ("performance_missing", "绩效自评", "绩效自评报告".into(), vec![&performance]),
+        ];
+        let mut out = Vec::new();
+        for (reason, short, wanted, needs) in parts {
+            let mut missing = Vec::new();
+            let mut unsure = Vec::new();
+            for (i, need) in needs.iter().enumerate() {
+                let found = docs.iter().any(|d| d.year == Some(year) && need(&d.title));
+                if found {
+                    continue;
+                }
+                let label = match (reason, i) {
+                    ("budget_missing", 0) => format!("{year}年预算"),
+                    ("budget_missing", _) => format!("{}年决算", year - 1),
+                    _ => wanted.clone(),
+                };
+                // Undated matches and cut titles could hide the document: ask, don't deduct.
+                let doubtful: Vec<&Doc<'_>> = docs
+                    .iter()
+                    .filter(|d| (d.year.is_none() && need(&d.title)) || (d.cut && d.year == Some(year)))
+                    .collect();
+                if doubtful.is_empty() {
+                    missing.push(label);
+                } else {
+                    unsure.push((label, doubtful));
+                }
+            }
+            let evidence = vec![Evidence {
+                url: unit.landing_url.to_string(),
+                excerpt: format!(
+                    "已检查本单位全部栏目的{}份文件，{}年发布的文件中未见标题含“{}”的文件",
+                    docs.len(),
+                    year,
+                    short
+                ),
+                page_id: None,
+            }];
+            if !missing.is_empty() && unread.is_empty() && unsure.is_empty() {
+                out.push(draft(
+                    unit,
+                    RubricCheck::Finance,
+                    FindingKind::Deduction,
+                    ctx.config.rules.finance_part_points,
+                    reason,
+                    String::new(),
+                    format!("{year}年内未公开{}。", missing.join("和")),
+                    evidence,
+                ));
+            } else if !missing.is_empty() || !unsure.is_empty() {
+                let mut why = Vec::new();
+                if !unread.is_empty() {
+                    why.push(format!("栏目{}未能读取", unread.join("、")));
+                }
+                let mut ev = evidence;
+                for (label, doubtful) in &unsure {
+                    why.push(format!("可能的{label}文件日期不明或标题被截断"));
+                    ev.extend(doubtful.iter().map(|d| Evidence {
+                        url: d.src.url.to_string(),
+                        excerpt: format!("{}（{}）", d.src.title, url_key(&d.src.url)),
+                        page_id: None,
+                    }));
+                }
+                out.push(draft(
+                    unit,
+                    RubricCheck::Finance,
+                    FindingKind::Question,
+                    0.0,
+                    &reason.replace("_missing", "_unsure"),
+                    String::new(),
+                    format!("未能确认是否公开{}：{}，请人工核查。", wanted, why.join("；")),
+                    ev,
+                ));
+            }
+        }
+        out
+    }
+}

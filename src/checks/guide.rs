@@ -1,0 +1,155 @@
+//! Item 7 / 7: the 政府信息公开指南 — present, with its elements, updated in the year.
+
+use chrono::NaiveDate;
+
+use super::text::squash;
+use super::{draft, round_points, url_key, Check, CheckContext};
+use crate::model::{Evidence, Finding, FindingKind, RubricCheck};
+use crate::snapshot::{ColumnSnapshot, ColumnState, UnitSnapshot};
+use crate::util::truncate_chars;
+
+pub struct GuideCheck;
+
+impl Check for GuideCheck {
+    fn name(&self) -> &'static str {
+        "guide"
+    }
+
+    fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
+        let rules = &ctx.config.rules;
+        let role = &ctx.config.columns.guide;
+        let guide = unit
+            .columns
+            .iter()
+            .find(|c| c.state != ColumnState::Parent && role.matches(&c.name, &c.code));
+        let q = |reason: &str, detail: String, ev: Vec<Evidence>| {
+            draft(unit, RubricCheck::Guide, FindingKind::Question, 0.0, reason, String::new(), detail, ev)
+        };
+        let Some(col) = guide else {
+            return vec![draft(
+                unit,
+                RubricCheck::Guide,
+                FindingKind::Deduction,
+                rules.guide_missing_points.min(rules.guide_cap),
+                "guide_missing",
+                String::new(),
+                "未找到“政府信息公开指南”栏目，视为未编制公开指南。".into(),
+                vec![Evidence {
+                    url: unit.landing_url.to_string(),
+                    excerpt: format!("栏目列表中没有名为{}的栏目", role.names.join("、")),
+                    page_id: None,
+                }],
+            )];
+        };
+        let ev = col_evidence(col);
+        match col.state {
+            ColumnState::Empty => {
+                return vec![draft(
+                    unit,
+                    RubricCheck::Guide,
+                    FindingKind::Deduction,
+                    rules.guide_missing_points.min(rules.guide_cap),
+                    "guide_missing",
+                    String::new(),
+                    "“政府信息公开指南”栏目为空，视为未编制公开指南。".into(),
+                    vec![ev],
+                )]
+            }
+            ColumnState::Unreachable | ColumnState::Unrecognised => {
+                return vec![q(
+                    "guide_unreadable",
+                    "公开指南栏目无法读取，请人工核查指南要素和更新时间。".into(),
+                    vec![ev],
+                )]
+            }
+            _ => {}
+        }
+        let Some(text) = col.article_text.as_deref().filter(|t| !t.is_empty()) else {
+            return vec![q(
+                "guide_unreadable",
+                "公开指南栏目有内容，但未能读取指南正文，请人工核查。".into(),
+                vec![ev],
+            )];
+        };
+        let squashed = squash(text);
+        let missing: Vec<&str> = rules
+            .guide_elements
+            .iter()
+            .filter(|el| {
+                let by_word = std::iter::once(&el.name)
+                    .chain(el.synonyms.iter())
+                    .any(|w| squashed.contains(&squash(w)));
+                let by_pattern = el.patterns.iter().any(|p| {
+                    regex::Regex::new(p).is_ok_and(|re| re.is_match(text) || re.is_match(&squashed))
+                });
+                !(by_word || by_pattern)
+            })
+            .map(|el| el.name.as_str())
+            .collect();
+        let mut out = Vec::new();
+        let mut budget = rules.guide_cap;
+        if !missing.is_empty() {
+            let points = round_points((missing.len() as f64 * rules.guide_element_points).min(budget));
+            budget -= points;
+            out.push(draft(
+                unit,
+                RubricCheck::Guide,
+                FindingKind::Deduction,
+                points,
+                "guide_elements_missing",
+                String::new(),
+                format!(
+                    "公开指南缺少{}项要素：{}（每项扣{}分）。",
+                    missing.len(),
+                    missing.join("、"),
+                    rules.guide_element_points
+                ),
+                vec![Evidence {
+                    excerpt: format!("缺少：{}；指南正文：{}", missing.join("、"), truncate_chars(text, 120)),
+                    ..col_evidence(col)
+                }],
+            ));
+        }
+        let year_start = NaiveDate::from_ymd_opt(ctx.year(), 1, 1).unwrap_or(NaiveDate::MIN);
+        match col.page_dates.first() {
+            None => out.push(q(
+                "guide_date_unknown",
+                "公开指南页面未显示发布或更新日期，无法判断本年度是否更新，请人工核查。".into(),
+                vec![col_evidence(col)],
+            )),
+            Some(latest) if latest.date < year_start && budget > 0.0 => out.push(draft(
+                unit,
+                RubricCheck::Guide,
+                FindingKind::Deduction,
+                round_points(rules.guide_outdated_points.min(budget)),
+                "guide_outdated",
+                String::new(),
+                format!(
+                    "公开指南最近更新日期为{}，{}年内未更新。",
+                    latest.to_text(),
+                    ctx.year()
+                ),
+                vec![Evidence {
+                    excerpt: format!("页面显示的最近日期：{}", latest.to_text()),
+                    ..col_evidence(col)
+                }],
+            )),
+            Some(_) => {}
+        }
+        out
+    }
+}
+
+fn col_evidence(col: &ColumnSnapshot) -> Evidence {
+    Evidence {
+        url: col.url.to_string(),
+        excerpt: col
+            .article_text
+            .as_deref()
+            .map(|t| truncate_chars(t, 120))
+            .or_else(|| col.empty_notice.clone())
+            .or_else(|| col.error.clone())
+            .unwrap_or_else(|| format!("栏目：{}", url_key(&col.url))),
+        page_id: col.page_id,
+    }
+}

@@ -1,0 +1,120 @@
+//! Item 17 / 15: the 公开属性 marking on the sampled PDFs (0.5 per unmarked file, at most 5),
+//! and penalty item 2's question for published 依申请公开 / 不予公开 documents.
+
+use super::{draft, round_points, url_key, Check, CheckContext};
+use crate::model::{Evidence, Finding, FindingKind, RubricCheck, Section};
+use crate::pdf::{Attribute, Verdict};
+use crate::snapshot::{PdfOutcome, SampledPdf, UnitSnapshot};
+
+pub struct PdfMarkingCheck;
+
+impl Check for PdfMarkingCheck {
+    fn name(&self) -> &'static str {
+        "pdf_marking"
+    }
+
+    fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
+        let rules = &ctx.config.rules;
+        let mut budget = rules.pdf_cap;
+        let mut out = Vec::new();
+        let n = unit.sample.len();
+        for (i, s) in unit.sample.iter().enumerate() {
+            let key = url_key(&s.document_url);
+            let head = format!(
+                "抽查第{}/{}份：《{}》（{}）的附件“{}”",
+                i + 1,
+                n,
+                s.document_title,
+                s.published.map(|p| p.to_text()).unwrap_or_else(|| "日期不明".into()),
+                s.attachment.name
+            );
+            let check = match &s.outcome {
+                PdfOutcome::DownloadFailed(why) => {
+                    out.push(draft(
+                        unit,
+                        RubricCheck::PdfMarking,
+                        FindingKind::Question,
+                        0.0,
+                        "pdf_download_failed",
+                        key,
+                        format!("{head}未能下载为PDF（{why}），请人工查看。"),
+                        evidence(s, why.clone()),
+                    ));
+                    continue;
+                }
+                PdfOutcome::Checked(c) => c,
+            };
+            match check.verdict {
+                Verdict::Unmarked if budget > 0.0 => {
+                    let points = round_points(rules.pdf_unmarked_points.min(budget));
+                    budget -= points;
+                    out.push(draft(
+                        unit,
+                        RubricCheck::PdfMarking,
+                        FindingKind::Deduction,
+                        points,
+                        "pdf_unmarked",
+                        key,
+                        format!("{head}全文未见公开属性标识。"),
+                        evidence(s, format!("共{}页，全文未见“此件公开发布”等公开属性标识", check.pages)),
+                    ));
+                }
+                Verdict::Unmarked => {}
+                Verdict::Question => out.push(draft(
+                    unit,
+                    RubricCheck::PdfMarking,
+                    FindingKind::Question,
+                    0.0,
+                    "pdf_unreadable",
+                    key,
+                    format!("{head}：{}。", check.detail),
+                    evidence(s, check.reason.clone().unwrap_or_default()),
+                )),
+                Verdict::Marked => {
+                    if let Some(attr @ (Attribute::OnRequest | Attribute::NotDisclosed)) = check.attribute {
+                        let mut f = draft(
+                            unit,
+                            RubricCheck::PdfMarking,
+                            FindingKind::Question,
+                            rules.nondisclosable_penalty_points,
+                            "pdf_nondisclosable",
+                            key,
+                            format!(
+                                "{head}自身标注为“{}”，属非主动公开的政府信息却在网站公开，可能适用扣分项目第2项（每起扣{}分），请审核人员核实公开属性是否已变更。",
+                                attr.label(),
+                                rules.nondisclosable_penalty_points
+                            ),
+                            evidence(
+                                s,
+                                format!(
+                                    "第{}页：{}",
+                                    check.page.unwrap_or(0),
+                                    check.marking.clone().unwrap_or_default()
+                                ),
+                            ),
+                        );
+                        f.section = Section::Penalty;
+                        f.item = 2;
+                        out.push(f);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn evidence(s: &SampledPdf, excerpt: String) -> Vec<Evidence> {
+    vec![
+        Evidence {
+            url: s.attachment.url.to_string(),
+            excerpt,
+            page_id: s.page_id,
+        },
+        Evidence {
+            url: s.document_url.to_string(),
+            excerpt: format!("文件页面：《{}》", s.document_title),
+            page_id: None,
+        },
+    ]
+}

@@ -1,0 +1,130 @@
+//! Item 28 / 27: replies on the message board within 3 / 5 / 7 days. The worst delay of the
+//! unit's messages of the year (up to as-of) decides; every late message is listed.
+
+use chrono::NaiveDate;
+
+use super::{draft, Check, CheckContext};
+use crate::config::DayCount;
+use crate::model::{Evidence, Finding, FindingKind, RubricCheck};
+use crate::snapshot::UnitSnapshot;
+
+pub struct RepliesCheck;
+
+impl Check for RepliesCheck {
+    fn name(&self) -> &'static str {
+        "replies"
+    }
+
+    fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
+        let rules = &ctx.config.rules;
+        let year_start = NaiveDate::from_ymd_opt(ctx.year(), 1, 1).unwrap_or(NaiveDate::MIN);
+        let threshold = rules.reply_delay_steps.first().map_or(i64::MAX, |s| s.0);
+        let mut late = Vec::new();
+        let mut uncountable = Vec::new();
+        for m in &unit.messages {
+            let submitted = m.submitted.date;
+            if submitted < year_start || submitted > ctx.as_of {
+                continue;
+            }
+            let end = m.replied.map(|r| r.date).unwrap_or(ctx.as_of);
+            let days = match rules.reply_day_count {
+                DayCount::Calendar => (end - submitted).num_days(),
+                DayCount::Working => match ctx.config.rules.working_days_between(submitted, end) {
+                    Some(d) => d,
+                    None => {
+                        uncountable.push(m);
+                        continue;
+                    }
+                },
+            };
+            if days > threshold {
+                late.push((days, m));
+            }
+        }
+        let mut out = Vec::new();
+        if !uncountable.is_empty() {
+            out.push(draft(
+                unit,
+                RubricCheck::Replies,
+                FindingKind::Question,
+                0.0,
+                "reply_calendar_missing",
+                String::new(),
+                format!(
+                    "按工作日计算答复时限，但配置中缺少相应年度的节假日安排，{}条留言无法计算，请补充配置或人工核查。",
+                    uncountable.len()
+                ),
+                uncountable
+                    .iter()
+                    .map(|m| Evidence {
+                        url: m.url.to_string(),
+                        excerpt: m.title.clone(),
+                        page_id: m.page_id,
+                    })
+                    .collect(),
+            ));
+        }
+        if late.is_empty() {
+            return out;
+        }
+        late.sort_by_key(|(d, m)| (std::cmp::Reverse(*d), m.submitted));
+        let worst = late[0].0;
+        let points = rules
+            .reply_delay_steps
+            .iter()
+            .filter(|(days, _)| worst > *days)
+            .map(|(_, p)| *p)
+            .fold(0.0, f64::max);
+        let unit_word = match rules.reply_day_count {
+            DayCount::Calendar => "天",
+            DayCount::Working => "个工作日",
+        };
+        let evidence = late
+            .iter()
+            .map(|(days, m)| Evidence {
+                url: m.url.to_string(),
+                excerpt: match m.replied {
+                    Some(r) => format!(
+                        "《{}》受理单位：{}；提交：{}；回复：{}；用时{}{}",
+                        m.title,
+                        m.unit_raw,
+                        m.submitted.to_text(),
+                        r.to_text(),
+                        days,
+                        unit_word
+                    ),
+                    None => format!(
+                        "《{}》受理单位：{}；提交：{}；{}，截至{}未回复，已{}{}",
+                        m.title,
+                        m.unit_raw,
+                        m.submitted.to_text(),
+                        m.status,
+                        ctx.as_of.format("%Y-%m-%d"),
+                        days,
+                        unit_word
+                    ),
+                },
+                page_id: m.page_id,
+            })
+            .collect();
+        out.push(draft(
+            unit,
+            RubricCheck::Replies,
+            FindingKind::Deduction,
+            points,
+            "reply_late",
+            String::new(),
+            format!(
+                "{}条网民留言超过{}{}未答复，最长{}{}，按最长一条扣{}分。",
+                late.len(),
+                threshold,
+                unit_word,
+                worst,
+                unit_word,
+                points
+            ),
+            evidence,
+        ));
+        out
+    }
+}
