@@ -3,3 +3,5 @@
 //! Data flows one way: crawl → extract → checks → findings → review → score → report.
 
 pub mod pdf;
+pub mod rubric;
+pub mod score;
