@@ -21,14 +21,20 @@ fn row<'a>(rows: &'a [GradeRow], name: &str) -> &'a GradeRow {
 }
 
 fn count(rows: &[GradeRow], c: Category, g: Grade) -> usize {
-    rows.iter().filter(|r| r.category == c && r.grade == g).count()
+    rows.iter()
+        .filter(|r| r.category == c && r.grade == g)
+        .count()
 }
 
 /// 26 A and 10 B departments with distinct scores, plus 13 townships.
 fn changning_units() -> Vec<ScoredUnit> {
     let mut units = Vec::new();
     for i in 0..13 {
-        units.push(unit(&format!("乡镇{i:02}"), Category::Township, 95.0 - i as f64));
+        units.push(unit(
+            &format!("乡镇{i:02}"),
+            Category::Township,
+            95.0 - i as f64,
+        ));
     }
     for i in 0..26 {
         units.push(unit(&format!("A{i:02}"), Category::DeptA, 99.0 - i as f64));
@@ -54,7 +60,12 @@ fn quotas_reproduce_the_notice_for_26_a_and_10_b() {
     );
     println!("{}", score::render::quota_lines(&q));
     // Same figures with the other rounding setting.
-    let lr = department_quotas(&rubric.grading.department_quotas, Rounding::LargestRemainder, 26, 10);
+    let lr = department_quotas(
+        &rubric.grading.department_quotas,
+        Rounding::LargestRemainder,
+        26,
+        10,
+    );
     assert_eq!(lr, q);
 }
 
@@ -76,7 +87,9 @@ fn grades_apply_the_quotas_within_each_class() {
     assert_eq!(row(&rows, "A05").grade, Grade::Good);
     assert_eq!(row(&rows, "B01").rank, 2);
     assert_eq!(row(&rows, "B02").grade, Grade::Good);
-    assert!(row(&rows, "A00").reason.contains("优秀等次20%共7个，其中A类5个"));
+    assert!(row(&rows, "A00")
+        .reason
+        .contains("优秀等次20%共7个，其中A类5个"));
     assert!(row(&rows, "乡镇03").reason.contains("第1至4名"));
     assert_eq!(row(&rows, "乡镇04").grade, Grade::Good);
     assert_eq!(row(&rows, "乡镇10").grade, Grade::Pass);
@@ -89,9 +102,9 @@ fn quotas_always_add_up() {
         for n_a in 0..60 {
             for n_b in 0..30 {
                 let q = department_quotas(&rubric.grading.department_quotas, rounding, n_a, n_b);
-                let (a, b, t): (u32, u32, u32) = q
-                    .iter()
-                    .fold((0, 0, 0), |acc, x| (acc.0 + x.a, acc.1 + x.b, acc.2 + x.total));
+                let (a, b, t): (u32, u32, u32) = q.iter().fold((0, 0, 0), |acc, x| {
+                    (acc.0 + x.a, acc.1 + x.b, acc.2 + x.total)
+                });
                 assert_eq!((a, b, t), (n_a, n_b, n_a + n_b), "{rounding:?} {n_a}/{n_b}");
                 assert!(q.iter().all(|x| x.a + x.b == x.total));
             }
@@ -150,13 +163,28 @@ fn veto_from_penalty_entries_and_the_cap() {
         unit: "田园镇".into(),
         category: Category::Township,
         deductions: vec![
-            Deduction { item: 17, points: 0.5 },
-            Deduction { item: 17, points: 0.5 },
-            Deduction { item: 2, points: 9.0 },
+            Deduction {
+                item: 17,
+                points: 0.5,
+            },
+            Deduction {
+                item: 17,
+                points: 0.5,
+            },
+            Deduction {
+                item: 2,
+                points: 9.0,
+            },
         ],
         bonuses: vec![
-            Entry { rule: "public-enterprise".into(), count: 7 },
-            Entry { rule: "policy-interpretation".into(), count: 3 },
+            Entry {
+                rule: "public-enterprise".into(),
+                count: 7,
+            },
+            Entry {
+                rule: "policy-interpretation".into(),
+                count: 3,
+            },
         ],
         penalties: vec![],
         veto: false,
@@ -169,11 +197,17 @@ fn veto_from_penalty_entries_and_the_cap() {
     assert!(!s.capped && !s.veto);
     assert_eq!(s.per_item[1].score, 0.0);
 
-    input.bonuses.push(Entry { rule: "error-report".into(), count: 30 });
+    input.bonuses.push(Entry {
+        rule: "error-report".into(),
+        count: 30,
+    });
     let s = score_unit(&rubric, &input).unwrap();
     assert_eq!((s.total, s.capped), (100.0, true));
 
-    input.penalties.push(Entry { rule: "province-notice".into(), count: 1 });
+    input.penalties.push(Entry {
+        rule: "province-notice".into(),
+        count: 1,
+    });
     let s = score_unit(&rubric, &input).unwrap();
     // Final stage cap: 96 + 8.9 − 5 = 99.9.
     assert_eq!((s.total, s.veto), (99.9, false));
@@ -181,15 +215,30 @@ fn veto_from_penalty_entries_and_the_cap() {
     after.cap_stage = gongkai::rubric::CapStage::AfterBonus;
     assert_eq!(score_unit(&after, &input).unwrap().total, 95.0);
 
-    input.penalties.push(Entry { rule: "province-notice".into(), count: 1 });
-    assert!(score_unit(&rubric, &input).unwrap().veto, "两次省通报一票否决");
-    input.penalties = vec![Entry { rule: "state-council-notice".into(), count: 1 }];
+    input.penalties.push(Entry {
+        rule: "province-notice".into(),
+        count: 1,
+    });
+    assert!(
+        score_unit(&rubric, &input).unwrap().veto,
+        "两次省通报一票否决"
+    );
+    input.penalties = vec![Entry {
+        rule: "state-council-notice".into(),
+        count: 1,
+    }];
     assert!(score_unit(&rubric, &input).unwrap().veto);
 
-    input.penalties = vec![Entry { rule: "nope".into(), count: 1 }];
+    input.penalties = vec![Entry {
+        rule: "nope".into(),
+        count: 1,
+    }];
     assert!(score_unit(&rubric, &input).is_err());
     input.penalties.clear();
-    input.deductions.push(Deduction { item: 29, points: 1.0 });
+    input.deductions.push(Deduction {
+        item: 29,
+        points: 1.0,
+    });
     assert!(score_unit(&rubric, &input).is_err(), "乡镇表只有28项");
 }
 
@@ -199,8 +248,16 @@ fn points_add_up_without_float_artifacts() {
     let input = UnitInput {
         unit: "发改局".into(),
         category: Category::DeptA,
-        deductions: (0..3).map(|_| Deduction { item: 12, points: 0.1 }).collect(),
-        bonuses: vec![Entry { rule: "public-enterprise".into(), count: 1 }],
+        deductions: (0..3)
+            .map(|_| Deduction {
+                item: 12,
+                points: 0.1,
+            })
+            .collect(),
+        bonuses: vec![Entry {
+            rule: "public-enterprise".into(),
+            count: 1,
+        }],
         penalties: vec![],
         veto: false,
     };
@@ -231,7 +288,12 @@ fn three_year_rule_uses_history() {
     let rows = score::grade(&rubric, &units, &history).unwrap();
     let r12 = row(&rows, "乡镇12");
     assert_eq!(r12.grade, Grade::Fail);
-    assert!(r12.reason.contains("2018年第13名/共13个、2019年第11名/共13个、2020年第13名/共13个"), "{}", r12.reason);
+    assert!(
+        r12.reason
+            .contains("2018年第13名/共13个、2019年第11名/共13个、2020年第13名/共13个"),
+        "{}",
+        r12.reason
+    );
     assert_eq!(row(&rows, "乡镇11").grade, Grade::Pass);
     assert_eq!(row(&rows, "乡镇10").grade, Grade::Pass);
     // The rule is data: two years suffice with years = 2.
@@ -252,7 +314,11 @@ fn ties_at_a_boundary_are_decisions_for_the_auditor() {
     assert_eq!((a4.rank, a5.rank), (5, 5));
     assert_eq!((a4.grade, a5.grade), (Grade::Excellent, Grade::Excellent));
     assert!(a5.tie_decision.as_ref().unwrap().contains("与A04得分相同"));
-    assert!(a5.tie_decision.as_ref().unwrap().contains("均评定为较高等次"));
+    assert!(a5
+        .tie_decision
+        .as_ref()
+        .unwrap()
+        .contains("均评定为较高等次"));
     // Better grade: the 良好 band shrinks, the total stays 26.
     assert_eq!(count(&rows, Category::DeptA, Grade::Good), 7);
     assert_eq!(row(&rows, "A06").tie_decision, None);
@@ -261,7 +327,11 @@ fn ties_at_a_boundary_are_decisions_for_the_auditor() {
     let rows = score::grade(&rubric, &units, &History::new()).unwrap();
     assert_eq!(row(&rows, "A04").grade, Grade::Excellent);
     assert_eq!(row(&rows, "A05").grade, Grade::Good);
-    assert!(row(&rows, "A05").tie_decision.as_ref().unwrap().contains("按单位名称排序"));
+    assert!(row(&rows, "A05")
+        .tie_decision
+        .as_ref()
+        .unwrap()
+        .contains("按单位名称排序"));
     assert_eq!(count(&rows, Category::DeptA, Grade::Excellent), 5);
 
     // A tie inside a band is no decision.
@@ -273,7 +343,10 @@ fn ties_at_a_boundary_are_decisions_for_the_auditor() {
 
 #[test]
 fn duplicate_units_are_refused() {
-    let units = vec![unit("田园镇", Category::Township, 90.0), unit("田园镇", Category::Township, 80.0)];
+    let units = vec![
+        unit("田园镇", Category::Township, 90.0),
+        unit("田园镇", Category::Township, 80.0),
+    ];
     assert!(score::grade(&Rubric::bundled_2020(), &units, &History::new()).is_err());
 }
 

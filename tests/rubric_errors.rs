@@ -27,7 +27,9 @@ fn points_not_adding_up_name_the_group() {
 fn quotas_must_add_to_100() {
     let msg = load_modified("percent = 50", "percent = 40").to_string();
     assert!(
-        msg.contains("bad.toml") && msg.contains("grading.department_quotas") && msg.contains("90%"),
+        msg.contains("bad.toml")
+            && msg.contains("grading.department_quotas")
+            && msg.contains("90%"),
         "{msg}"
     );
 }
@@ -37,7 +39,10 @@ fn unknown_rounding_is_a_parse_error_naming_the_line() {
     let err = load_modified("method = \"nearest-front-first\"", "method = \"banker\"");
     let msg = err.to_string();
     assert!(matches!(err, RubricError::Parse { .. }));
-    assert!(msg.contains("bad.toml") && msg.contains("line 68") && msg.contains("banker"), "{msg}");
+    assert!(
+        msg.contains("bad.toml") && msg.contains("line 68") && msg.contains("banker"),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -81,7 +81,11 @@ fn compare(table: &Table, rows: &[Row], checks: &[u32]) {
         assert_eq!(squash(&item.standard), row.standard, "standard of item {n}");
         assert_eq!(squash(&item.method), row.method, "method of item {n}");
         let group = table.groups.iter().find(|g| g.name == item.group).unwrap();
-        assert_eq!(group.points, row.group_points, "maximum of group {}", group.name);
+        assert_eq!(
+            group.points, row.group_points,
+            "maximum of group {}",
+            group.name
+        );
         assert_eq!(
             item.source == ItemSource::Check,
             checks.contains(&n),
