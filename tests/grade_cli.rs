@@ -128,3 +128,30 @@ fn bad_csv_errors_name_file_line_and_column() {
         );
     }
 }
+
+#[test]
+fn this_years_ranks_are_kept_as_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("history.csv");
+    let scores = fixture("changning-2020-scores.csv");
+    let args = [
+        "--scores",
+        scores.to_str().unwrap(),
+        "--format",
+        "json",
+        "--save-history",
+        saved.to_str().unwrap(),
+    ];
+    let (code, _, stderr) = gongkai(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(text.starts_with("单位,年度,排名,总数\n"));
+    assert!(text.contains("湾甸傣族乡,2020,13,13\n"));
+    assert!(text.contains("机关事务管理局,2020,10,10\n"));
+    let h = gongkai::score::table::read_history(&saved).unwrap();
+    assert_eq!(h.entries().len(), 49);
+    // A second run does not add the year twice.
+    let (code, _, stderr) = gongkai(&args);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("已有2020年度的排名"), "{stderr}");
+}

@@ -37,6 +37,9 @@ pub struct Args {
     /// 输出文件（xlsx 格式必填；其他格式缺省输出到标准输出）
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// 将本年度排名追加到该往年排名 CSV（供以后年度判断“连续3年排名最后3名”）
+    #[arg(long, value_name = "FILE.csv")]
+    save_history: Option<PathBuf>,
     /// 评分规则文件（缺省为内置的昌宁县2020年度规则）
     #[arg(long, value_name = "FILE.toml")]
     rubric: Option<PathBuf>,
@@ -80,6 +83,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Format::Json => emit(&args.out, serde_json::to_string_pretty(&rows)? + "\n")?,
         Format::Table => emit(&args.out, score::render::table(&rows, &quotas))?,
+    }
+    if let Some(path) = &args.save_history {
+        if history.entries().iter().any(|e| e.year == rubric.year)
+            || score::table::read_history(path)
+                .map(|h| h.entries().iter().any(|e| e.year == rubric.year))
+                .unwrap_or(false)
+        {
+            return usage_error(&format!(
+                "{} 已有{}年度的排名，未重复追加",
+                path.display(),
+                rubric.year
+            ));
+        }
+        score::table::append_history(path, &rows, rubric.year)?;
+        eprintln!("已将{}年度排名追加到 {}", rubric.year, path.display());
     }
     let ties = rows.iter().filter(|r| r.tie_decision.is_some()).count();
     if ties > 0 {

@@ -244,3 +244,53 @@ impl Row<'_> {
         }
     }
 }
+
+/// This year's results as history rows (单位,年度,排名,总数), without a header.
+pub fn history_rows(rows: &[super::grade::GradeRow], year: i32) -> String {
+    let mut out = String::new();
+    for r in rows {
+        out.push_str(&format!(
+            "{},{},{},{}\n",
+            csv_field(&r.unit),
+            year,
+            r.rank,
+            r.group_size
+        ));
+    }
+    out
+}
+
+/// Appends this year's results to a history file, writing the header if the file is new or empty.
+pub fn append_history(
+    path: &Path,
+    rows: &[super::grade::GradeRow],
+    year: i32,
+) -> Result<(), TableError> {
+    use std::io::Write as _;
+    let io = |source| TableError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let existing = std::fs::read(path).unwrap_or_default();
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(io)?;
+    let mut text = String::new();
+    if existing.is_empty() {
+        text.push_str("单位,年度,排名,总数\n");
+    } else if !existing.ends_with(b"\n") {
+        text.push('\n');
+    }
+    text.push_str(&history_rows(rows, year));
+    file.write_all(text.as_bytes()).map_err(io)
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
