@@ -7,6 +7,8 @@ pub mod config;
 pub mod extract;
 pub mod model;
 pub mod pdf;
+pub mod rubric;
+pub mod score;
 pub mod snapshot;
 pub mod store;
 pub mod util;
