@@ -1,7 +1,9 @@
 //! Turning an HTML body into text. County portals mix UTF-8 pages with old GBK/GB2312 pages that
 //! declare their charset only in a `<meta>` tag, or not at all.
 
-use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, X_USER_DEFINED};
+use encoding_rs::{
+    Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, X_USER_DEFINED,
+};
 
 /// How far into the body a `<meta>` charset declaration is looked for.
 const META_SCAN_BYTES: usize = 2048;
@@ -148,7 +150,10 @@ mod tests {
 
     #[test]
     fn charset_param_variants() {
-        assert_eq!(charset_param(b"text/html;charset=\"gbk\""), Some(&b"gbk"[..]));
+        assert_eq!(
+            charset_param(b"text/html;charset=\"gbk\""),
+            Some(&b"gbk"[..])
+        );
         assert_eq!(charset_param(b" charset = 'utf-8' "), Some(&b"utf-8"[..]));
         assert_eq!(charset_param(b"text/html"), None);
         assert_eq!(charset_param(b"charset="), None);
@@ -156,7 +161,10 @@ mod tests {
 
     #[test]
     fn bom_wins() {
-        let page = decode_html(b"\xEF\xBB\xBF<p>\xE6\x94\xBF</p>", Some("text/html; charset=gbk"));
+        let page = decode_html(
+            b"\xEF\xBB\xBF<p>\xE6\x94\xBF</p>",
+            Some("text/html; charset=gbk"),
+        );
         assert_eq!(page.encoding, "UTF-8");
         assert_eq!(page.text, "<p>政</p>");
     }

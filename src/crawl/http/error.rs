@@ -56,9 +56,7 @@ impl FetchError {
     /// Other 4xx (403 from the WAF, 404, 410) are final: retrying them only annoys the server.
     pub fn is_retryable(&self) -> bool {
         match self {
-            FetchError::Status { status, .. } => {
-                *status >= 500 || *status == 408 || *status == 429
-            }
+            FetchError::Status { status, .. } => *status >= 500 || *status == 408 || *status == 429,
             FetchError::Timeout { .. } | FetchError::Connect { .. } | FetchError::Body { .. } => {
                 true
             }
@@ -80,7 +78,10 @@ impl FetchError {
         if err.is_builder() {
             // A header we were given (an ETag, say) cannot be sent; retrying will not help.
             return FetchError::Client {
-                message: format!("无法构造对 {url} 的请求：{}", cause_chain(&err.without_url())),
+                message: format!(
+                    "无法构造对 {url} 的请求：{}",
+                    cause_chain(&err.without_url())
+                ),
             };
         }
         let is_body = err.is_body() || err.is_decode();

@@ -82,9 +82,15 @@ fn sniff_html(body: &[u8]) -> bool {
         return false;
     }
     let lower = head.to_ascii_lowercase();
-    [&b"<!doctype html"[..], b"<html", b"<head", b"<body", b"<title"]
-        .iter()
-        .any(|tag| lower.windows(tag.len()).any(|w| w == *tag))
+    [
+        &b"<!doctype html"[..],
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<title",
+    ]
+    .iter()
+    .any(|tag| lower.windows(tag.len()).any(|w| w == *tag))
 }
 
 #[cfg(test)]
@@ -106,7 +112,10 @@ mod tests {
 
     #[test]
     fn html_sniffing() {
-        let error_page = fetched(b"\r\n <html><body>error</body></html>", Some("application/octet-stream"));
+        let error_page = fetched(
+            b"\r\n <html><body>error</body></html>",
+            Some("application/octet-stream"),
+        );
         assert!(error_page.looks_like_html());
         assert!(!error_page.is_pdf());
         let pdf = fetched(b"%PDF-1.7\n...", Some("text/html"));
