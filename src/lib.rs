@@ -4,6 +4,7 @@
 
 pub mod checks;
 pub mod config;
+pub mod crawl;
 pub mod extract;
 pub mod model;
 pub mod pdf;

@@ -1,0 +1,356 @@
+//! The fetcher: one per portal, cloned into every crawler task. It keeps to the portal's host,
+//! waits its turn (rate and concurrency), follows redirects itself so that every hop is checked
+//! and rate limited, retries what a retry can cure, and caps time and size of every answer.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Response, StatusCode};
+use url::Url;
+
+use super::limit::Politeness;
+use super::retry::{self, MAX_RETRY_AFTER};
+use super::scope::PortalScope;
+use super::{FetchError, FetchOptions, Fetched};
+use crate::config::CrawlSettings;
+
+/// Redirect hops followed before giving up.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// Connecting must not take the whole budget of a slow page.
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Counters since the fetcher was made, shared by all clones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FetchStats {
+    /// HTTP requests sent, retries and redirect hops included.
+    pub requests: u64,
+    /// Body bytes received (after decompression).
+    pub bytes: u64,
+    /// Retries made (requests beyond the first try of each `get`).
+    pub retries: u64,
+    /// Conditional requests answered 304.
+    pub not_modified: u64,
+}
+
+/// The polite HTTP client of the crawler. Cheap to clone; clones share the rate limit,
+/// the concurrency bound, the connection pool and the stats. Make one per portal.
+#[derive(Clone)]
+pub struct Fetcher {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: reqwest::Client,
+    scope: PortalScope,
+    politeness: Politeness,
+    timeout: Duration,
+    retries: u32,
+    backoff_ms: u64,
+    max_body_bytes: usize,
+    requests: AtomicU64,
+    bytes: AtomicU64,
+    retried: AtomicU64,
+    not_modified: AtomicU64,
+}
+
+impl std::fmt::Debug for Fetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fetcher")
+            .field("host", &self.inner.scope.host())
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A failed try, with the server's `Retry-After` when it sent one.
+struct Failure {
+    error: FetchError,
+    retry_after: Option<Duration>,
+}
+
+impl From<FetchError> for Failure {
+    fn from(error: FetchError) -> Self {
+        Failure {
+            error,
+            retry_after: None,
+        }
+    }
+}
+
+/// The outcome of one HTTP request.
+enum Hop {
+    Done(Fetched),
+    Redirect(Url),
+}
+
+impl Fetcher {
+    /// A fetcher for the portal at `portal`: only its host (with its scheme and port) is fetched.
+    pub fn new(settings: &CrawlSettings, portal: &Url) -> Result<Self, FetchError> {
+        let scope = PortalScope::new(portal).ok_or_else(|| FetchError::Client {
+            message: format!("门户网站地址 {portal} 不是 http(s) 网址"),
+        })?;
+        let politeness = Politeness::new(settings.rate_per_sec, settings.concurrency)?;
+        if settings.timeout_secs == 0 {
+            return Err(FetchError::Client {
+                message: "timeout_secs 必须至少为 1 秒".into(),
+            });
+        }
+        let timeout = Duration::from_secs(settings.timeout_secs);
+        // Raw bytes, so that an honest UA may say who we are in Chinese (obs-text is legal).
+        let user_agent =
+            HeaderValue::from_bytes(settings.user_agent.trim().as_bytes()).map_err(|e| {
+                FetchError::Client {
+                    message: format!("user_agent 无效：{e}"),
+                }
+            })?;
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT,
+            HeaderValue::from_static("text/html,application/xhtml+xml,*/*;q=0.8"),
+        );
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("zh-CN,zh;q=0.9,en;q=0.5"),
+        );
+        let client = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeout.min(MAX_CONNECT_TIMEOUT))
+            .build()
+            .map_err(|e| FetchError::Client {
+                message: e.to_string(),
+            })?;
+        Ok(Fetcher {
+            inner: Arc::new(Inner {
+                client,
+                scope,
+                politeness,
+                timeout,
+                retries: settings.retries,
+                backoff_ms: settings.backoff_ms,
+                max_body_bytes: settings.max_body_bytes,
+                requests: AtomicU64::new(0),
+                bytes: AtomicU64::new(0),
+                retried: AtomicU64::new(0),
+                not_modified: AtomicU64::new(0),
+            }),
+        })
+    }
+
+    /// Whether `url` is on the portal, i.e. whether [`Fetcher::get`] would fetch it.
+    pub fn in_scope(&self, url: &Url) -> bool {
+        self.inner.scope.contains(url)
+    }
+
+    /// Fetches `url` politely: refuses URLs off the portal before sending anything, follows up
+    /// to [`MAX_REDIRECTS`] redirects inside the portal, retries 5xx/408/429, timeouts and broken
+    /// connections with exponential backoff (honouring `Retry-After`), and fails on other 4xx.
+    /// A 304 to a conditional request is a success ([`Fetched::not_modified`]).
+    #[tracing::instrument(level = "debug", skip(self, opts), fields(url = %url))]
+    pub async fn get(&self, url: &Url, opts: &FetchOptions) -> Result<Fetched, FetchError> {
+        let inner = &*self.inner;
+        if !inner.scope.contains(url) {
+            tracing::debug!("off the portal, not fetched");
+            return Err(FetchError::OffSite { url: url.clone() });
+        }
+        let started = Instant::now();
+        let mut attempts = 0u32;
+        loop {
+            attempts += 1;
+            tracing::debug!(attempt = attempts, "fetching");
+            let failure = match self.follow(url, opts).await {
+                Ok(mut fetched) => {
+                    fetched.attempts = attempts;
+                    fetched.elapsed = started.elapsed();
+                    tracing::debug!(
+                        attempt = attempts,
+                        status = fetched.status,
+                        bytes = fetched.body.len(),
+                        "fetched"
+                    );
+                    return Ok(fetched);
+                }
+                Err(failure) => failure,
+            };
+            let error = failure.error;
+            if !error.is_retryable() {
+                tracing::debug!(attempt = attempts, %error, "not retryable");
+                return Err(error);
+            }
+            if attempts > inner.retries {
+                tracing::warn!(attempts, %error, "giving up after retries");
+                return Err(error);
+            }
+            let backoff = retry::backoff(inner.backoff_ms, attempts);
+            let wait = match failure.retry_after {
+                Some(asked) if asked > MAX_RETRY_AFTER => {
+                    tracing::warn!(
+                        attempts,
+                        retry_after_secs = asked.as_secs(),
+                        %error,
+                        "server asks to come back much later; giving up"
+                    );
+                    return Err(error);
+                }
+                Some(asked) => asked.max(backoff),
+                None => backoff,
+            };
+            tracing::debug!(attempt = attempts, %error, wait_ms = wait.as_millis() as u64, "will retry");
+            inner.retried.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Counters since the fetcher was made (all clones together).
+    pub fn stats(&self) -> FetchStats {
+        let inner = &*self.inner;
+        FetchStats {
+            requests: inner.requests.load(Ordering::Relaxed),
+            bytes: inner.bytes.load(Ordering::Relaxed),
+            retries: inner.retried.load(Ordering::Relaxed),
+            not_modified: inner.not_modified.load(Ordering::Relaxed),
+        }
+    }
+
+    /// One try: the request and the redirects it leads to, each hop inside the portal.
+    async fn follow(&self, url: &Url, opts: &FetchOptions) -> Result<Fetched, Failure> {
+        let mut current = url.clone();
+        let mut seen = HashSet::from([url.clone()]);
+        for _ in 0..=MAX_REDIRECTS {
+            let target = match self.request(&current, opts).await? {
+                Hop::Done(fetched) => return Ok(fetched),
+                Hop::Redirect(target) => target,
+            };
+            if !self.inner.scope.contains(&target) {
+                return Err(FetchError::RedirectOffSite {
+                    url: url.clone(),
+                    target: Box::new(target),
+                }
+                .into());
+            }
+            if !seen.insert(target.clone()) {
+                tracing::debug!(%target, "redirect loop");
+                break;
+            }
+            tracing::debug!(from = %current, to = %target, "redirect");
+            current = target;
+        }
+        Err(FetchError::TooManyRedirects { url: url.clone() }.into())
+    }
+
+    /// One HTTP request, holding a concurrency slot and bounded by the timeout from sending to
+    /// the last byte of the body.
+    async fn request(&self, url: &Url, opts: &FetchOptions) -> Result<Hop, Failure> {
+        let inner = &*self.inner;
+        let _slot = inner.politeness.acquire(inner.scope.host()).await;
+        inner.requests.fetch_add(1, Ordering::Relaxed);
+        match tokio::time::timeout(inner.timeout, self.exchange(url, opts)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(FetchError::Timeout { url: url.clone() }.into()),
+        }
+    }
+
+    async fn exchange(&self, url: &Url, opts: &FetchOptions) -> Result<Hop, Failure> {
+        let inner = &*self.inner;
+        let mut request = inner.client.get(url.clone());
+        if let Some(referer) = &opts.referer {
+            request = request.header(header::REFERER, referer.as_str());
+        }
+        if let Some(etag) = &opts.if_none_match {
+            request = request.header(header::IF_NONE_MATCH, etag.as_str());
+        }
+        if let Some(date) = &opts.if_modified_since {
+            request = request.header(header::IF_MODIFIED_SINCE, date.as_str());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| FetchError::from_reqwest(url, e))?;
+        let status = response.status();
+        tracing::debug!(status = status.as_u16(), "response");
+
+        if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+            if let Some(target) = location(&response, url) {
+                return Ok(Hop::Redirect(target));
+            }
+        }
+        if !(status.is_success() || status == StatusCode::NOT_MODIFIED) {
+            return Err(Failure {
+                retry_after: retry::retry_after(response.headers()),
+                error: FetchError::Status {
+                    url: url.clone(),
+                    status: status.as_u16(),
+                },
+            });
+        }
+
+        let text_header = |name: header::HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = text_header(header::CONTENT_TYPE);
+        let etag = text_header(header::ETAG);
+        let last_modified = text_header(header::LAST_MODIFIED);
+        let body = if status == StatusCode::NOT_MODIFIED {
+            inner.not_modified.fetch_add(1, Ordering::Relaxed);
+            bytes::Bytes::new()
+        } else {
+            self.read_body(url, response).await?
+        };
+        Ok(Hop::Done(Fetched {
+            url: url.clone(),
+            status: status.as_u16(),
+            content_type,
+            etag,
+            last_modified,
+            body,
+            attempts: 1,
+            elapsed: Duration::ZERO,
+        }))
+    }
+
+    /// Reads the body chunk by chunk, stopping as soon as it passes `max_body_bytes`.
+    async fn read_body(&self, url: &Url, mut response: Response) -> Result<bytes::Bytes, Failure> {
+        let inner = &*self.inner;
+        let limit = inner.max_body_bytes;
+        let too_large = || FetchError::TooLarge {
+            url: url.clone(),
+            limit,
+        };
+        let announced = response.content_length();
+        if announced.is_some_and(|len| len > limit as u64) {
+            return Err(too_large().into());
+        }
+        let capacity = announced.map_or(0, |len| len as usize).min(limit);
+        let mut body = BytesMut::with_capacity(capacity);
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| FetchError::from_reqwest(url, e))?
+        {
+            inner.bytes.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            if body.len() + chunk.len() > limit {
+                return Err(too_large().into());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+}
+
+/// The absolute target of a redirect, if the `Location` header is usable.
+fn location(response: &Response, base: &Url) -> Option<Url> {
+    let value = response.headers().get(header::LOCATION)?;
+    // Some servers send raw UTF-8 in Location; accept it rather than failing the redirect.
+    let text = String::from_utf8_lossy(value.as_bytes());
+    base.join(text.trim()).ok()
+}

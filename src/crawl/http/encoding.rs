@@ -1,0 +1,171 @@
+//! Turning an HTML body into text. County portals mix UTF-8 pages with old GBK/GB2312 pages that
+//! declare their charset only in a `<meta>` tag, or not at all.
+
+use encoding_rs::{
+    Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, X_USER_DEFINED,
+};
+
+/// How far into the body a `<meta>` charset declaration is looked for.
+const META_SCAN_BYTES: usize = 2048;
+
+/// A decoded HTML page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedPage {
+    pub text: String,
+    /// Name of the encoding used (`"UTF-8"`, `"gb18030"`, …).
+    pub encoding: &'static str,
+    /// Some bytes were not valid in that encoding and became U+FFFD.
+    pub had_errors: bool,
+}
+
+/// Decodes an HTML body. The encoding is taken from, in order: a byte-order mark (it cannot lie),
+/// the `charset` of the Content-Type header, a `<meta charset>` or
+/// `<meta http-equiv="Content-Type" content="…; charset=…">` in the first 2 KB, and finally
+/// detection with chardetng. GBK and GB2312 are decoded as their superset GB18030.
+pub fn decode_html(body: &[u8], content_type: Option<&str>) -> DecodedPage {
+    let encoding = Encoding::for_bom(body)
+        .map(|(enc, _)| enc)
+        .or_else(|| content_type.and_then(charset_of_content_type))
+        .or_else(|| meta_charset(body))
+        .unwrap_or_else(|| detect(body));
+    let encoding = normalise(encoding);
+    let (text, used, had_errors) = encoding.decode(body);
+    DecodedPage {
+        text: text.into_owned(),
+        encoding: used.name(),
+        had_errors,
+    }
+}
+
+/// The encoding named by `charset=` in a Content-Type value, if encoding_rs knows the label.
+pub fn charset_of_content_type(content_type: &str) -> Option<&'static Encoding> {
+    let label = charset_param(content_type.as_bytes())?;
+    Encoding::for_label(label)
+}
+
+/// GBK-family labels all decode as GB18030 (every GBK/GB2312 byte sequence means the same there
+/// and GB18030 covers the rest); a `<meta>` or header cannot really mean UTF-16 or
+/// x-user-defined for an HTML page (WHATWG rules).
+fn normalise(encoding: &'static Encoding) -> &'static Encoding {
+    if encoding == GBK {
+        GB18030
+    } else if encoding == X_USER_DEFINED {
+        WINDOWS_1252
+    } else {
+        encoding
+    }
+}
+
+/// The charset declared by the first `<meta>` tag that declares one, within the first 2 KB.
+fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
+    let head = &body[..body.len().min(META_SCAN_BYTES)];
+    let lower = head.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = find(&lower[from..], b"<meta") {
+        let start = from + pos + b"<meta".len();
+        let end = find(&lower[start..], b">").map_or(lower.len(), |e| start + e);
+        if let Some(enc) = charset_param(&lower[start..end]).and_then(Encoding::for_label) {
+            // A page cannot be read as ASCII-compatible text and declare UTF-16 at the same time.
+            return Some(if enc == UTF_16LE || enc == UTF_16BE {
+                UTF_8
+            } else {
+                enc
+            });
+        }
+        from = end;
+    }
+    None
+}
+
+/// The value after `charset`, `=` (spaces and quotes allowed around it) in a header value or a
+/// tag's attribute text.
+fn charset_param(text: &[u8]) -> Option<&[u8]> {
+    let mut from = 0;
+    while let Some(pos) = find_ignore_case(&text[from..], b"charset") {
+        let mut i = from + pos + b"charset".len();
+        from = i;
+        while text.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        if text.get(i) != Some(&b'=') {
+            continue;
+        }
+        i += 1;
+        while text
+            .get(i)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b'\'')
+        {
+            i += 1;
+        }
+        let start = i;
+        while text
+            .get(i)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.'))
+        {
+            i += 1;
+        }
+        if i > start {
+            return Some(&text[start..i]);
+        }
+    }
+    None
+}
+
+/// Guesses the encoding of an undeclared page; the `.cn` hint favours GBK over other legacy
+/// encodings when the bytes are ambiguous.
+fn detect(body: &[u8]) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(body, true);
+    detector.guess(Some(b"cn"), true)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_charset_wins_over_meta() {
+        let page = decode_html(b"<meta charset=gbk>abc", Some("text/html; charset=UTF-8"));
+        assert_eq!(page.encoding, "UTF-8");
+    }
+
+    #[test]
+    fn gb2312_meta_decodes_as_gb18030() {
+        let (bytes, _, _) = GBK.encode("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"><p>政务公开</p>");
+        let page = decode_html(&bytes, Some("text/html"));
+        assert_eq!(page.encoding, "gb18030");
+        assert!(page.text.contains("政务公开"));
+        assert!(!page.had_errors);
+    }
+
+    #[test]
+    fn charset_param_variants() {
+        assert_eq!(
+            charset_param(b"text/html;charset=\"gbk\""),
+            Some(&b"gbk"[..])
+        );
+        assert_eq!(charset_param(b" charset = 'utf-8' "), Some(&b"utf-8"[..]));
+        assert_eq!(charset_param(b"text/html"), None);
+        assert_eq!(charset_param(b"charset="), None);
+    }
+
+    #[test]
+    fn bom_wins() {
+        let page = decode_html(
+            b"\xEF\xBB\xBF<p>\xE6\x94\xBF</p>",
+            Some("text/html; charset=gbk"),
+        );
+        assert_eq!(page.encoding, "UTF-8");
+        assert_eq!(page.text, "<p>政</p>");
+    }
+}

@@ -1,0 +1,16 @@
+//! The polite HTTP fetcher of the crawler: stays on the portal's host, keeps to a request rate and
+//! a concurrency bound, retries what a retry can cure, caps time and size, and decodes the GBK
+//! pages old county portals still serve.
+
+mod client;
+mod encoding;
+mod error;
+mod fetched;
+mod limit;
+mod retry;
+mod scope;
+
+pub use client::{FetchStats, Fetcher, MAX_REDIRECTS};
+pub use encoding::{charset_of_content_type, decode_html, DecodedPage};
+pub use error::FetchError;
+pub use fetched::{FetchOptions, Fetched};
