@@ -3,5 +3,6 @@
 //! Data flows one way: crawl → extract → checks → findings → review → score → report.
 
 pub mod config;
+pub mod fixture;
 pub mod model;
 pub mod pdf;
