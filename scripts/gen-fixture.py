@@ -855,6 +855,7 @@ def main():
             no_charset.append(path)
 
     files["/zfxxgkpt.htm"] = home_page(units).encode("utf-8")
+    files["/index.htm"] = (head("昌宁县人民政府") + '<div class="header"><a href="/index.htm">昌宁县人民政府</a></div>\n<ul class="nav">\n  <li><a href="/zfxxgkpt.htm">政府信息公开平台</a></li>\n  <li><a href="/hdjl/zxts.htm">咨询投诉</a></li>\n</ul>\n' + FOOT).encode("utf-8")
     for unit in units:
         put(unit.landing, landing_page(unit), unit)
         for c in unit.cols():
