@@ -6,6 +6,7 @@ pub mod checks;
 pub mod config;
 pub mod crawl;
 pub mod extract;
+pub mod fixture;
 pub mod model;
 pub mod pdf;
 pub mod rubric;

@@ -1,0 +1,974 @@
+#!/usr/bin/env python3
+"""Generates the fixture county portal (fixtures/portal), its server behaviour file,
+fixtures/ground-truth.json and fixtures/README.md.
+
+Deterministic: the same input (selectors/fixture.toml, this script) gives the same bytes.
+Run from the repository root:  python3 scripts/gen-fixture.py
+"""
+
+import io
+import json
+import random
+import shutil
+import tomllib
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "fixtures" / "portal"
+YEAR = 2020
+AS_OF = datetime(2020, 12, 15)
+PAGE_SIZE = 10
+
+CONFIG = tomllib.loads((ROOT / "selectors" / "fixture.toml").read_text("utf-8"))
+UNITS = CONFIG["units"]
+
+# --------------------------------------------------------------------------------------------
+# model
+
+
+class Doc:
+    def __init__(self, title, dt, atts=None, cut=False, body=None):
+        self.title = title
+        self.dt = dt
+        self.atts = atts or []  # list of (label, source) ; source None = download always fails
+        self.cut = cut  # False, or how many characters the list shows before the …
+        self.body = body
+        self.path = None
+        self.col = None
+
+
+class Col:
+    def __init__(self, code, name, kind, children=None, docs=None, article=None, article_dt=None):
+        self.code = code
+        self.name = name
+        self.kind = kind  # list | article | parent
+        self.children = children or []
+        self.docs = docs or []
+        self.article = article  # html of the single article (None/"" = empty)
+        self.article_dt = article_dt
+        self.empty = None  # for list columns: None | "ul" | notice text
+        self.dead = False
+        self.parent_notice = False  # parent page shows an empty notice (near-miss)
+        self.keep_order = False  # list order as given (else newest first)
+        self.path = None
+        self.colid = None
+
+    def walk(self):
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+
+class Unit:
+    def __init__(self, conf, index):
+        self.conf = conf
+        self.index = index
+        self.code = conf["code"]
+        self.name = conf["name"]
+        self.table = conf["table"]
+        self.township = self.table == "township"
+        self.portal_name = self.name if self.township else conf["aliases"][0]
+        self.full_name = conf["aliases"][1] if len(conf["aliases"]) > 1 else conf["aliases"][0]
+        self.gbk = False
+        self.list_date_fmt = LIST_DATE_FMTS[index % len(LIST_DATE_FMTS)]
+        self.pubdate_fmt = PUBDATE_FMTS[index % len(PUBDATE_FMTS)]
+        self.no_charset_header = index % 3 == 0
+        self.tree = []
+        self.rng = random.Random("unit/" + self.code)
+
+    def cols(self):
+        for c in self.tree:
+            yield from c.walk()
+
+    def col(self, code):
+        for c in self.cols():
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
+    def remove(self, code):
+        def rm(lst):
+            for i, c in enumerate(lst):
+                if c.code == code:
+                    del lst[i]
+                    return True
+                if rm(c.children):
+                    return True
+            return False
+
+        assert rm(self.tree), code
+
+    def item(self, check):
+        t = {"guide": (7, 7), "finance": (10, 9), "empty": (13, 12), "pdf": (17, 15), "reply": (28, 27)}
+        return t[check][0] if self.township else t[check][1]
+
+
+LIST_DATE_FMTS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y年%m月%d日", "[%Y-%m-%d]", "%Y-%m-%d %H:%M"]
+PUBDATE_FMTS = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+META_DATE_FMTS = ["%Y-%m-%d", "%Y年%m月%d日"]
+
+# --------------------------------------------------------------------------------------------
+# guide texts
+
+GUIDE_FULL = [
+    "为了保障公民、法人和其他组织依法获取政府信息，根据《中华人民共和国政府信息公开条例》，编制本指南。本指南每年更新一次。",
+    "<strong>一、主动公开</strong>",
+    "（一）公开范围：本机关主动公开的政府信息包括机构职能、政策文件、财政预决算……",
+    "（二）公开渠道：昌宁县人民政府门户网站政府信息公开平台、政务新媒体、政务服务大厅……",
+    "（三）公开时限：属于主动公开范围的政府信息，自该政府信息形成或者变更之日起20个工作日内予以公开。",
+    "<strong>二、依申请公开</strong>",
+    "（一）受理机构：{full}办公室；办公地址：昌宁县田园镇右甸路88号；邮政编码：678100；联系电话：0875-7121234；传真号码：0875-7121235。",
+    "（二）答复：能够当场答复的当场答复；不能当场答复的，自收到申请之日起20个工作日内予以答复……",
+    "<strong>三、信息查询方式</strong>：可通过门户网站检索，或到政府信息查阅点查阅。",
+    "<strong>四、监督方式</strong>：公民、法人或者其他组织认为本机关在政府信息公开工作中侵犯其合法权益的，可以向昌宁县人民政府办公室投诉举报……",
+]
+
+# 邮政编码 and 传真号码 left out (and no synonym of them anywhere).
+GUIDE_NO_POST_FAX = [p for p in GUIDE_FULL]
+GUIDE_NO_POST_FAX[6] = "（一）受理机构：{full}办公室；办公地址：昌宁县田园镇右甸路88号；联系电话：0875-7121234。"
+
+# Every element only by a synonym of the rubric's word.
+GUIDE_SYNONYMS = [
+    "根据《中华人民共和国政府信息公开条例》，编制本指南。",
+    "一、主动公开内容：机构职能、政策文件、财政资金等。",
+    "二、公开方式：门户网站政府信息公开平台、政务新媒体。",
+    "三、公开期限：自信息形成或者变更之日起20个工作日内。",
+    "四、依申请公开：申请人可向受理机构提出申请，本机关依法答复。",
+    "受理机构：{full}办公室；地址：昌宁县田园镇文化路6号；邮编：678100；电话：0875-7122345；传真：0875-7122346。",
+    "五、查阅方式：可到政府信息查阅点查阅。",
+    "六、监督方式：可向县人民政府办公室反映。",
+]
+
+# None of the eleven elements, by any wording.
+GUIDE_NOTHING = [
+    "为进一步做好本单位政务公开工作，现将有关事项说明如下。",
+    "本单位将认真贯彻落实上级部署，不断提升工作水平，欢迎社会各界关心支持。",
+]
+
+
+def paras(lines, unit):
+    return "\n".join(f"    <p>{line.format(full=unit.full_name)}</p>" for line in lines)
+
+
+# --------------------------------------------------------------------------------------------
+# default unit content
+
+
+def d(y, m, day, h=9, mi=0):
+    return datetime(y, m, day, h, mi)
+
+
+def rand_dt(rng, year=YEAR, month_lo=1, month_hi=11):
+    return datetime(year, rng.randint(month_lo, month_hi), rng.randint(1, 28), rng.randint(8, 17), rng.choice([0, 12, 25, 30, 41, 55]))
+
+
+PDF = {
+    "01": "../pdfs/01_marked_last_fullwidth.pdf",
+    "02": "../pdfs/02_unmarked.pdf",
+    "03": "../pdfs/03_marked_halfwidth.pdf",
+    "06": "../pdfs/06_marked_middle_attach_after.pdf",
+    "07": "../pdfs/07_gongkaifangshi_wqy_ttf.pdf",
+    "08": "../pdfs/08_buyu_gongkai.pdf",
+    "13": "../pdfs/13_garbage.pdf",
+    "14": "../pdfs/14_reportlab_stsong_ucs2.pdf",
+    "17": "../pdfs/17_no_tounicode_identityh.pdf",
+    "18": "../pdfs/18_decoy_quoted_in_body_unmarked.pdf",
+    "26": "../pdfs/26_mutool_unigb_utf16_nonembedded.pdf",
+}
+DOCX = "_attach/attachment.docx"
+XLSX = "_attach/attachment.xlsx"
+
+POLICY_TOPICS = [
+    "粮食安全责任制考核方案", "冬春农产品保供稳价工作", "安全生产专项整治三年行动实施方案", "优化营商环境工作措施",
+    "森林防火工作方案", "脱贫攻坚挂牌督战工作方案", "新冠肺炎疫情常态化防控工作方案", "城乡人居环境提升行动方案",
+    "防汛抗旱应急预案", "农村集体产权制度改革工作方案", "消费扶贫行动实施方案", "禁毒防艾人民战争工作方案",
+    "乡村振兴战略规划实施意见", "生态文明建设目标责任考核办法",
+]
+
+
+def policy_title(unit, topic):
+    return f"{unit.full_name}关于印发{topic}的通知"
+
+
+def default_unit(unit):
+    rng = unit.rng
+    full = unit.full_name
+    article = lambda text: f"    <p>{text}</p>"  # noqa: E731
+    tree = []
+    tree.append(Col("gkzn", "政府信息公开指南", "article", article=paras(GUIDE_FULL, unit), article_dt=rand_dt(rng, month_hi=3)))
+    tree.append(Col("gkzd", "政府信息公开制度", "article", article=article(f"{full}政府信息公开工作制度：明确专人负责，按规定及时发布信息。"), article_dt=rand_dt(rng)))
+    sub = []
+    if unit.township:
+        sub.append(Col("xzgk", "乡镇概况", "article", article=article(f"{unit.name}位于昌宁县境内，辖若干村（社区），以农业为主。"), article_dt=rand_dt(rng)))
+    sub.append(Col("jgzn", "机构职能", "article", article=article("一、主要职责") + "\n" + article("（一）贯彻执行国家和省、市、县的方针政策……"), article_dt=rand_dt(rng)))
+    sub.append(Col("ldxx", "领导信息", "article", article=article("主要负责人：张某某，负责全面工作。"), article_dt=rand_dt(rng)))
+    topics = rng.sample(POLICY_TOPICS, 3)
+    sub.append(Col("zcwj", "政策文件", "list", docs=[
+        Doc(policy_title(unit, topics[0]), rand_dt(rng), [(topics[0] + ".pdf", PDF["01"])]),
+        Doc(policy_title(unit, topics[1]), rand_dt(rng), [(topics[1] + ".pdf", PDF["03"]), ("附表.xlsx", XLSX)]),
+        Doc(policy_title(unit, topics[2]), rand_dt(rng, year=2019), [(topics[2] + ".docx", DOCX)]),
+    ]))
+    sub.append(Col("zcjd", "政策解读", "list", docs=[Doc(f"《{topics[0]}》政策解读", rand_dt(rng))]))
+    fin_prefix = unit.name if unit.township else full
+    budget_word = "财政" if unit.township else "部门"
+    sub.append(Col("czxx", "财政信息", "parent", children=[
+        Col("czyjs", "财政预决算", "list", docs=[
+            Doc(f"{fin_prefix}2019年{budget_word}决算公开", d(2020, 9, rng.randint(1, 28), 10, 0)),
+            Doc(f"{fin_prefix}2020年{budget_word}预算公开", d(2020, 2, rng.randint(1, 28), 15, 30)),
+        ]),
+        Col("sgjf", "三公经费", "list", docs=[
+            Doc(f"{fin_prefix}2020年“三公”经费预算公开说明", d(2020, 2, rng.randint(1, 28), 15, 40)),
+        ]),
+        Col("jxzp", "绩效自评", "list", docs=[
+            Doc(f"{fin_prefix}2019年度部门整体支出绩效自评报告", d(2020, 6, rng.randint(1, 28), 11, 0)),
+        ]),
+    ]))
+    if unit.township:
+        sub.append(Col("zfgzbg", "政府工作报告", "list", docs=[Doc(f"{YEAR}年{unit.name}人民政府工作报告", d(2020, 3, rng.randint(1, 28)))]))
+    sub.append(Col("gzdt", "工作动态", "list", docs=[
+        Doc(f"{full}召开{YEAR}年政务公开工作推进会", rand_dt(rng)),
+        Doc(f"{full}印发{YEAR}年政务公开工作要点", d(2020, 3, rng.randint(1, 28), 9, 0)),
+    ]))
+    tree.append(Col("fdzdgknr", "法定主动公开内容", "parent", children=sub))
+    tree.append(Col("ndbg", "政府信息公开年报", "list", docs=[Doc(f"{full}2019年政府信息公开工作年度报告", d(2020, 1, rng.randint(10, 28)))]))
+    tree.append(Col("ysqgk", "依申请公开", "article", article=article("申请人可通过当面、信函、网络等方式提出政府信息公开申请。"), article_dt=rand_dt(rng)))
+    unit.tree = tree
+
+
+# --------------------------------------------------------------------------------------------
+# planted cases
+
+FINDINGS = []  # (unit, section, item, points, kind, reason, key_obj, evidence_objs, note)
+NOTES = []  # (unit name, planted, expected)
+MESSAGES = []  # dicts
+BEHAVIOUR = {"flaky": [], "slow": []}
+
+
+def finding(unit, check, points, kind, reason, key=None, evidence=(), section="item", item=None):
+    FINDINGS.append(dict(unit=unit, section=section, item=item or unit.item(check), points=points,
+                         kind=kind, reason=reason, key=key, evidence=list(evidence)))
+
+
+def note(unit, planted, expected):
+    NOTES.append((unit.name, planted, expected))
+
+
+def set_policy(unit, docs):
+    unit.col("zcwj").docs = docs
+
+
+def many_policy(unit, specs, year=YEAR):
+    """specs: list of (pdf-key or attachment list, (month, day, hour, minute))."""
+    docs = []
+    for i, (att, (m, dd, h, mi)) in enumerate(specs):
+        topic = POLICY_TOPICS[i % len(POLICY_TOPICS)]
+        if isinstance(att, str):
+            atts = [(f"{topic}.pdf", PDF[att])]
+        else:
+            atts = att
+        docs.append(Doc(policy_title(unit, topic) + (f"（第{i + 1}号）" if i >= len(POLICY_TOPICS) else ""), datetime(year, m, dd, h, mi), atts))
+    return docs
+
+
+def plant(units):
+    u = {x.code: x for x in units}
+
+    # ---- item 7: guide
+    x = u["dtbz"]
+    x.remove("gkzn")
+    finding(x, "guide", 5, "deduction", "guide_missing")
+    note(x, "no 政府信息公开指南 column at all", "guide_missing −5 (item 7); no empty-column finding (there is no column)")
+
+    x = u["gxj"]
+    g = x.col("gkzn")
+    g.article = ""
+    finding(x, "guide", 5, "deduction", "guide_missing")
+    finding(x, "empty", 1, "deduction", "empty_columns", evidence=[g])
+    note(x, "guide column exists but its article is empty", "guide_missing −5 and empty_columns −1 (evidence: the guide column)")
+
+    x = u["mzj"]
+    x.col("gkzn").article = paras(GUIDE_NO_POST_FAX, x)
+    finding(x, "guide", 1.0, "deduction", "guide_elements_missing")
+    note(x, "guide lacks 邮政编码 and 传真号码", "guide_elements_missing −1.0")
+
+    x = u["sfj"]
+    x.col("gkzn").article_dt = d(2019, 3, 12, 10, 5)
+    finding(x, "guide", 1, "deduction", "guide_outdated")
+    note(x, "complete guide, PubDate/更新日期 2019-03-12", "guide_outdated −1")
+
+    x = u["rsj"]
+    x.col("gkzn").article = paras(GUIDE_SYNONYMS, x)
+    note(x, "guide states every element only by a synonym (邮编, 传真, 电话, 地址, 公开方式, 监督方式, 查阅 …)", "no guide finding because synonyms count")
+
+    x = u["ksz"]
+    x.gbk = True
+    note(x, "the whole unit (landing, columns, guide, documents) is GBK, charset only in <meta>, no charset in HTTP", "no finding because the pages are complete once decoded")
+
+    x = u["tjj"]
+    g = x.col("gkzn")
+    g.article = paras(GUIDE_NOTHING, x)
+    g.article_dt = d(2018, 5, 4, 9, 0)
+    finding(x, "guide", 5, "deduction", "guide_elements_missing")
+    note(x, "guide text names none of the 11 elements, and dates from 2018", "item 7 capped at 5: guide_elements_missing −5 (11 × 0.5 = 5.5 capped); no separate guide_outdated because the cap is reached")
+
+    # ---- item 10 / 9: finance
+    x = u["jtj"]
+    x.remove("sgjf")
+    finding(x, "finance", 1, "deduction", "sangong_missing")
+    note(x, "no 三公经费 column and no 三公 document anywhere", "sangong_missing −1")
+
+    x = u["nyncj"]
+    x.col("czyjs").docs = [
+        Doc(f"{x.full_name}2020年部门预算公开", d(2020, 2, 20, 10, 0)),
+        Doc(f"{x.full_name}2018年部门决算公开（补充公开）", d(2020, 3, 5, 10, 0)),
+    ]
+    finding(x, "finance", 1, "deduction", "budget_missing")
+    note(x, "2020 budget present, only a 2018 决算 (published 2020), no 2019 决算", "budget_missing −1")
+
+    x = u["lyj"]
+    x.col("jxzp").docs = [Doc(f"{x.full_name}2018年度部门整体支出绩效自评报告", d(2019, 6, 18, 11, 0))]
+    finding(x, "finance", 1, "deduction", "performance_missing")
+    note(x, "绩效自评 column holds only a report published in 2019", "performance_missing −1 (2019 documents do not count; column is not empty)")
+
+    x = u["swj"]
+    x.remove("sgjf")
+    c = x.col("czyjs")
+    c.name = "部门预决算"
+    c.docs.insert(0, Doc(f"{x.full_name}2020年部门“三公”经费预算情况说明", d(2020, 2, 25, 16, 0)))
+    note(x, "column named 部门预决算; no 三公经费 column; the 三公 document stands in 部门预决算", "no finance finding because documents count wherever they stand")
+
+    x = u["wjj"]
+    c = x.col("czyjs")
+    fill = [Doc(f"关于2020年第{i}批财政专项资金拨付情况的公示", d(2020, 11, 28 - i, 9, 0)) for i in range(1, 11)]
+    c.docs = fill + c.docs  # the 2019 决算 and 2020 budget end up on page 2
+    note(x, "财政预决算 has 12 documents; 2020 budget and 2019 决算 are only on page 2", "no finance finding because every page counts")
+
+    x = u["scjgj"]
+    x.col("jxzp").docs = [Doc(f"{x.full_name}关于2019年度部门整体支出绩效自评报告的公告", d(2020, 7, 8, 9, 0), cut=22)]
+    x.col("sgjf").docs = [Doc(f"{x.full_name}2020年部门“三公”经费预算公开", d(2020, 3, 2, 9, 0), cut=14)]
+    note(x, "绩效自评 and 三公 titles cut with … in the list before the key words (full title in title attribute)", "no finance finding because the full title decides")
+
+    x = u["fpb"]
+    x.col("czyjs").docs = [
+        Doc(f"{x.full_name}2019年部门预算公开", d(2019, 2, 20, 10, 0)),
+        Doc(f"{x.full_name}2018年部门决算公开", d(2019, 9, 10, 10, 0)),
+    ]
+    finding(x, "finance", 1, "deduction", "budget_missing")
+    note(x, "财政预决算 holds only documents of 2019 (2019 budget, 2018 决算)", "budget_missing −1")
+
+    x = u["mtz"]
+    x.remove("sgjf")
+    x.remove("jxzp")
+    finding(x, "finance", 1, "deduction", "sangong_missing")
+    finding(x, "finance", 1, "deduction", "performance_missing")
+    note(x, "township without 三公经费 and 绩效自评 columns", "sangong_missing −1 and performance_missing −1 (item 10)")
+
+    x = u["msz"]
+    x.col("czyjs").docs = [
+        Doc(f"{x.name}2020年财政预算公开", d(2020, 2, 12, 10, 0)),
+        Doc(f"{x.name}2019年财政决算公开", d(2019, 12, 30, 10, 0)),
+    ]
+    finding(x, "finance", 1, "deduction", "budget_missing")
+    note(x, "township: 2019 决算 published 2019-12-30, i.e. not in the year", "budget_missing −1 (item 10)")
+
+    # ---- item 13 / 12: empty columns
+    x = u["whlyj"]
+    c = x.col("zcjd")
+    c.docs, c.empty = [], "ul"
+    finding(x, "empty", 1, "deduction", "empty_columns", evidence=[c])
+    note(x, "政策解读 is an empty ul.news-list", "empty_columns −1")
+
+    for code, col, notice in [("zwfwj", "gzdt", "暂无信息"), ("sjj", "zcjd", "暂无内容"), ("swuj", "ndbg", "暂无数据"), ("tzcjj", "zcjd", "栏目建设中")]:
+        x = u[code]
+        c = x.col(col)
+        c.docs, c.empty = [], notice
+        finding(x, "empty", 1, "deduction", "empty_columns", evidence=[c])
+        note(x, f"{c.name} shows only the notice {notice}", "empty_columns −1")
+
+    x = u["mzzj"]
+    c = x.col("ldxx")
+    c.article = ""
+    finding(x, "empty", 1, "deduction", "empty_columns", evidence=[c])
+    note(x, "领导信息 is a single-article column without text", "empty_columns −1")
+
+    x = u["ybj"]
+    c = x.col("gkzd")
+    c.article = "    <p>暂无内容</p>"
+    finding(x, "empty", 1, "deduction", "empty_columns", evidence=[c])
+    note(x, "政府信息公开制度 article holds only 暂无内容", "empty_columns −1")
+
+    x = u["xfj"]
+    empties = []
+    for code in ["zcjd", "gzdt", "ndbg"]:
+        c = x.col(code)
+        c.docs, c.empty = [], ["ul", "暂无信息", "暂无数据"][len(empties) % 3]
+        empties.append(c)
+    for code in ["jgzn", "ldxx", "ysqgk"]:
+        c = x.col(code)
+        c.article = ""
+        empties.append(c)
+    finding(x, "empty", 1, "deduction", "empty_columns", evidence=empties)
+    note(x, "six empty columns (lists and articles)", "empty_columns −1 with the single-veto note (≥5), evidence all six")
+
+    x = u["tyjrj"]
+    x.col("czxx").parent_notice = True
+    note(x, "parent column 财政信息 page shows 暂无信息, its children are full", "no finding because a parent column is judged by its children")
+
+    x = u["jfz"]
+    c = x.col("zfgzbg")
+    c.docs, c.empty = [], "暂无信息"
+    finding(x, "empty", 1, "deduction", "empty_columns", evidence=[c])
+    note(x, "township: 政府工作报告 empty (暂无信息)", "empty_columns −1 (item 13)")
+
+    # nesting one level deeper (no finding)
+    for code in ["swj", "gjx"]:
+        x = u[code]
+        fd = x.col("fdzdgknr")
+        i = next(i for i, c in enumerate(fd.children) if c.code == "zcwj")
+        zcwj = fd.children[i]
+        fd.children[i] = Col("wjzl", "文件资料", "parent", children=[
+            zcwj, Col("qtwj", "其他文件", "list", docs=[Doc(f"{x.full_name}关于做好节假日值班工作的通知", d(2020, 9, 25, 9, 0))])])
+        note(x, "政策文件 nested one level deeper (文件资料 › 政策文件, 其他文件)", "no finding")
+
+    # ---- item 17 / 15: PDF marking
+    x = u["tyz"]
+    keys = ["01", "03", "07", "14", "26", "01", "03", "07", "01", "03", "01", "03"]
+    set_policy(x, many_policy(x, [(k, (11 - i // 2, 20 - i, 10, 0)) for i, k in enumerate(keys)]))
+    note(x, "政策文件 with 12 documents of 2020, all PDFs marked (01, 03, 07, 14 STSong UCS2, 26 UniGB-UTF16)", "no finding")
+
+    x = u["fgj"]
+    specs = [
+        ("18", (11, 18, 10, 23)),  # 1 decoy, unmarked
+        ("01", (11, 10, 9, 0)),  # 2
+        ("03", (10, 30, 9, 0)),  # 3
+        ("06", (10, 20, 9, 0)),  # 4 依申请公开: marked + penalty question
+        ([("实施细则.docx", DOCX), ("实施方案.pdf", PDF["02"])], (10, 9, 9, 0)),  # 5 docx first, PDF second (unmarked)
+        ([("评分表.xlsx", XLSX)], (9, 28, 9, 0)),  # no PDF: not in the sample
+        ("07", (9, 15, 9, 0)),  # 6
+        ("01", (8, 20, 9, 0)),  # 7
+        ("03", (7, 1, 9, 0)),  # 8
+        ("07", (6, 20, 9, 0)),  # 9
+        ("01", (6, 10, 9, 0)),  # listed first of the two on 06-10, but 09:00: 11th, not sampled
+        ("01", (6, 10, 15, 30)),  # 10: same date, later time
+        ("02", (5, 5, 9, 0)),  # 12th: beyond the 10 newest
+    ]
+    docs = many_policy(x, specs)
+    # same date: the list shows the 09:00 document before the 15:30 one; by PubDate the 15:30 one is newer.
+    d9, d10 = docs[10], docs[11]
+    d9.atts = [(d9.atts[0][0], PDF["02"])]  # unmarked, but only 11th newest: not sampled
+    # newest-first list order, but with the same-date pair in the wrong order
+    docs_sorted = sorted(docs, key=lambda dd: dd.dt, reverse=True)
+    i9, i10 = docs_sorted.index(d9), docs_sorted.index(d10)
+    docs_sorted[i9], docs_sorted[i10] = docs_sorted[i10], docs_sorted[i9]
+    docs_sorted.append(Doc(policy_title(x, "价格监测工作方案"), datetime(2019, 12, 20, 9, 0), [("价格监测工作方案.pdf", PDF["02"])]))
+    set_policy(x, docs_sorted)
+    x.col("zcwj").keep_order = True
+    fgj_unmarked = [docs[0], docs[4]]
+    for dd in fgj_unmarked:
+        finding(x, "pdf", 0.5, "deduction", "pdf_unmarked", key=dd)
+    finding(x, "pdf", 5, "question", "pdf_nondisclosable", key=docs[3], section="penalty", item=2)
+    note(x, "政策文件: 14 documents over 2 pages; newest is the decoy 18 (unmarked); #5 has a .docx first and an unmarked PDF second; #4 is 06 (此件依申请公开); a same-date pair (06-10) listed in the wrong order whose 09:00 member (unmarked) is 11th by PubDate time; the 12th (unmarked) is beyond the sample; a 2019 document (unmarked) and one with only an .xlsx",
+         "pdf_unmarked −0.5 ×2 (decoy, docx+PDF document); pdf_nondisclosable penalty question (5) for the 06 document; nothing for the 11th/12th/2019 documents")
+
+    x = u["czj"]
+    keys = ["01", "13", "03", "17", "01", "03", "07", "01", "03", "01", "01"]
+    docs = many_policy(x, [(k, (11, 25 - 2 * i, 10, 0)) for i, k in enumerate(keys)])
+    set_policy(x, docs)
+    finding(x, "pdf", 0, "question", "pdf_unreadable", key=docs[1])
+    finding(x, "pdf", 0, "question", "pdf_unreadable", key=docs[3])
+    note(x, "11 policy documents; #2 attaches 13 (garbage), #4 attaches 17 (garbled, no ToUnicode)", "pdf_unreadable question ×2, no deduction")
+
+    x = u["zrzyj"]
+    docs = many_policy(x, [("01", (10, 10, 10, 0)), ("03", (9, 9, 10, 0)), ("01", (8, 8, 10, 0))])
+    docs[1].atts = [(docs[1].atts[0][0], None)]
+    set_policy(x, docs)
+    finding(x, "pdf", 0, "question", "pdf_download_failed", key=docs[1])
+    note(x, "one attachment's download answers the HTML error page even with the Referer", "pdf_download_failed question")
+
+    x = u["zjj"]
+    docs = many_policy(x, [("01", (11, 3, 10, 0)), ("02", (9, 9, 10, 0)), ("03", (8, 8, 10, 0)), ("07", (4, 4, 10, 0))])
+    set_policy(x, docs)
+    finding(x, "pdf", 0.5, "deduction", "pdf_unmarked", key=docs[1])
+    note(x, "only 4 policy documents with PDFs, one unmarked", "pdf_unmarked −0.5; no deduction for the shortfall")
+
+    x = u["ktz"]
+    docs = many_policy(x, [("02", (11, 3, 10, 0)), ("02", (9, 9, 10, 0)), ("18", (8, 8, 10, 0)), ("01", (4, 4, 10, 0))])
+    set_policy(x, docs)
+    for dd in docs[:3]:
+        finding(x, "pdf", 0.5, "deduction", "pdf_unmarked", key=dd)
+    note(x, "township: 3 of 4 policy PDFs unmarked", "pdf_unmarked −0.5 ×3 (item 17)")
+
+    x = u["gaj"]
+    docs = many_policy(x, [("08", (10, 10, 10, 0)), ("01", (9, 9, 10, 0))])
+    set_policy(x, docs)
+    finding(x, "pdf", 5, "question", "pdf_nondisclosable", key=docs[0], section="penalty", item=2)
+    note(x, "a policy PDF marked （此件不予公开）", "counts as marked for item 15; pdf_nondisclosable penalty question (5)")
+
+    # ---- item 28 / 27: messages (submitted, reply or None, status)
+    def msg(code, shown, title, sub, rep, status=None, hour=True):
+        MESSAGES.append(dict(unit=u[code], shown=shown, title=title, sub=sub, rep=rep, status=status or ("已回复" if rep else "办理中"), hour=hour))
+        return MESSAGES[-1]
+
+    msg("fgj", "县发改局", "咨询企业投资项目备案流程", d(2020, 11, 2, 9, 10), d(2020, 11, 4, 15, 0))
+    msg("fgj", "昌宁县发展和改革局", "询问天然气价格调整", d(2020, 6, 15, 10, 0), d(2020, 6, 17, 16, 0), hour=False)
+    note(u["fgj"], "messages under short (县发改局) and full (昌宁县发展和改革局) names, answered in 2 days", "no reply finding")
+    m = msg("jytyj", "县教体局", "咨询秋季学期转学手续", d(2020, 10, 12, 8, 20), d(2020, 10, 16, 11, 0))
+    finding(u["jytyj"], "reply", 1, "deduction", "reply_late", evidence=[m])
+    note(u["jytyj"], "a message answered in 4 days", "reply_late −1")
+    m = msg("wjj", "昌宁县卫生健康局", "反映乡镇卫生院夜间值班问题", d(2020, 9, 1, 8, 30), d(2020, 9, 7, 9, 0))
+    finding(u["wjj"], "reply", 2, "deduction", "reply_late", evidence=[m])
+    note(u["wjj"], "a message answered in 6 days", "reply_late −2")
+    m = msg("ybj", "县医保局", "咨询医保缴费时间", d(2020, 11, 20, 14, 5), d(2020, 11, 28, 10, 0), hour=False)
+    finding(u["ybj"], "reply", 3, "deduction", "reply_late", evidence=[m])
+    note(u["ybj"], "a message answered in 8 days", "reply_late −3")
+    m1 = msg("rsj", "县人社局", "咨询灵活就业社保补贴", d(2020, 7, 6, 9, 0), d(2020, 7, 10, 9, 0))
+    m2 = msg("rsj", "昌宁县人力资源和社会保障局", "反映农民工工资拖欠", d(2020, 8, 3, 9, 0), d(2020, 8, 9, 9, 0))
+    finding(u["rsj"], "reply", 2, "deduction", "reply_late", evidence=[m1, m2])
+    note(u["rsj"], "two late messages (4 and 6 days), short and full names", "reply_late −2 (the worst, not the sum), both messages as evidence")
+    m = msg("cgj", "县城管局", "夜市占道经营噪音扰民", d(2020, 12, 1, 21, 0), None, "办理中")
+    finding(u["cgj"], "reply", 3, "deduction", "reply_late", evidence=[m])
+    note(u["cgj"], "unanswered (办理中) message of 2020-12-01", "reply_late −3 (14 days to as-of 2020-12-15)")
+    msg("tyz", "田园镇人民政府", "反映村道塌方", d(2019, 11, 5, 9, 0), d(2019, 11, 20, 9, 0))
+    msg("tyz", "昌宁县田园镇人民政府", "咨询危房改造补助", d(2020, 5, 6, 9, 0), d(2020, 5, 8, 9, 0))
+    note(u["tyz"], "a 2019 message answered after 15 days; a 2020 one in 2 days", "no reply finding because 2019 messages are ignored")
+    msg("gjx", "更戛乡人民政府", "咨询冬季农田水利建设", d(2020, 12, 20, 10, 0), None, "待回复", hour=False)
+    note(u["gjx"], "unanswered message submitted 2020-12-20 (after as-of)", "no finding because it is after the as-of date")
+    msg("zjj", "县住建局", "右甸路路灯何时修复", d(2020, 11, 25, 8, 41), d(2020, 11, 28, 17, 2))
+    note(u["zjj"], "message answered in exactly 3 days", "no reply finding (only over 3 days is late)")
+    m = msg("wdx", "昌宁县湾甸傣族乡人民政府", "咨询甘蔗收购价格", d(2020, 4, 10, 9, 0), d(2020, 4, 15, 9, 0))
+    finding(u["wdx"], "reply", 1, "deduction", "reply_late", evidence=[m])
+    note(u["wdx"], "township message answered in 5 days", "reply_late −1 (item 28; over 3, not over 5)")
+    m = msg("ktz", "柯街镇人民政府", "反映集市垃圾清运不及时", d(2020, 3, 2, 9, 0), d(2020, 3, 9, 9, 0), hour=False)
+    finding(u["ktz"], "reply", 2, "deduction", "reply_late", evidence=[m])
+    note(u["ktz"], "township message answered in 7 days", "reply_late −2 (item 28; over 5, not over 7)")
+    m = msg("wqz", "温泉镇", "温泉景区门票咨询", d(2020, 1, 20, 9, 0), d(2020, 2, 1, 9, 0))
+    finding(u["wqz"], "reply", 3, "deduction", "reply_late", evidence=[m])
+    note(u["wqz"], "township message answered in 12 days (name as configured: 温泉镇)", "reply_late −3 (item 28)")
+    msg("mtz", "勐统镇人民政府", "咨询茶叶种植补贴", d(2020, 12, 13, 9, 0), None, "待回复")
+    note(u["mtz"], "unanswered (待回复) message of 2020-12-13", "no reply finding (2 days to as-of)")
+    msg("sjj", "县审计局", "咨询审计结果公开", d(2019, 12, 30, 9, 0), d(2020, 1, 6, 9, 0))
+    note(u["sjj"], "message submitted 2019-12-30, answered 2020-01-06", "no reply finding (submitted before the year)")
+    for code, shown, title, s, r in [
+        ("gaj", "县公安局", "咨询户口迁移", d(2020, 10, 30, 9, 0), d(2020, 11, 1, 10, 0)),
+        ("xzfbgs", "县政府办", "咨询政府信息公开申请方式", d(2020, 12, 10, 9, 0), d(2020, 12, 11, 10, 0)),
+        ("mzj", "县民政局", "咨询低保申请条件", d(2020, 4, 1, 9, 0), d(2020, 4, 2, 10, 0)),
+        ("czj", "昌宁县财政局", "咨询惠农补贴发放", d(2020, 8, 12, 9, 0), d(2020, 8, 14, 10, 0)),
+        ("zrzyj", "县自然资源局", "咨询宅基地审批", d(2020, 9, 21, 9, 0), d(2020, 9, 23, 10, 0)),
+        ("jtj", "县交通局", "反映公交站牌损坏", d(2020, 6, 2, 9, 0), d(2020, 6, 3, 10, 0)),
+        ("swj", "县水务局", "反映自来水水压不足", d(2020, 7, 20, 9, 0), d(2020, 7, 22, 10, 0)),
+        ("nyncj", "昌宁县农业农村局", "咨询农机购置补贴", d(2020, 3, 16, 9, 0), d(2020, 3, 17, 10, 0)),
+        ("lyj", "县林草局", "咨询林木采伐许可", d(2020, 5, 11, 9, 0), d(2020, 5, 13, 10, 0)),
+        ("scjgj", "县市场监管局", "投诉超市销售过期食品", d(2020, 10, 5, 9, 0), d(2020, 10, 7, 10, 0)),
+        ("dtbz", "大田坝镇人民政府", "咨询茶园改造项目", d(2020, 8, 18, 9, 0), d(2020, 8, 19, 10, 0)),
+        ("jfz", "昌宁县鸡飞镇人民政府", "反映通村公路破损", d(2020, 9, 9, 9, 0), d(2020, 9, 11, 10, 0)),
+        ("whlyj", "县文旅局", "咨询文化下乡演出安排", d(2020, 11, 9, 9, 0), d(2020, 11, 10, 10, 0)),
+    ]:
+        msg(code, shown, title, s, r)
+
+    # ---- server behaviour
+    x = u["sthjj"]
+    c = x.col("gzdt")
+    c.dead = True
+    c.docs = []
+    finding(x, "empty", 0, "question", "column_unreachable", key=c)
+    note(x, "the 工作动态 column link answers 404", "column_unreachable question (not an empty-column deduction)")
+
+    BEHAVIOUR["flaky"] += [
+        (lambda: u["lyj"].col("zcwj").path, 2, True),
+        (lambda: u["dzj"].col("gkzn").path, 1, False),
+        (lambda: "/bmym/yjglj/zfxxgkpt.htm", 1, True),
+        (lambda: "/hdjl/zxts.htm", 1, False),
+        (lambda: u["mzj"].col("zcwj").docs[0].path, 2, False),
+    ]
+    note(u["lyj"], "政策文件 list answers 503 twice (Retry-After: 1) before 200", "no extra finding (retry cures it)")
+    note(u["dzj"], "guide answers 503 once; the whole unit's lists have no dates (only on document pages)", "no finding")
+    note(u["yjglj"], "landing page answers 503 once", "no finding")
+    note(u["mzj"], "its newest policy document answers 503 twice", "no extra finding")
+    BEHAVIOUR["slow"] += [(lambda: "/bmym/gyyq/zfxxgkpt.htm", 1000), (lambda: u["xzfbgs"].col("zcwj").path, 800)]
+    note(u["gyyq"], "landing page takes 1 s", "no finding")
+    u["dzj"].list_date_fmt = None
+
+
+# --------------------------------------------------------------------------------------------
+# rendering
+
+def esc(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+
+
+def head(title, unit=None, pubdate=None, extra=""):
+    if unit is not None and unit.gbk:
+        meta = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">' if unit.index % 2 else '<meta charset="gbk">'
+    else:
+        meta = '<meta charset="utf-8">'
+    pd = f'\n<meta name="PubDate" content="{pubdate}">' if pubdate else ""
+    return f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n{meta}\n<title>{esc(title)}</title>{pd}{extra}\n</head>\n<body>\n'
+
+
+FOOT = "</body>\n</html>\n"
+
+
+def tree_html(unit):
+    def rec(cols, indent):
+        out = []
+        for c in cols:
+            if c.children:
+                out.append(f'{indent}<li class="has-sub"><a href="{c.path}">{c.name}</a>\n{indent}  <ul>')
+                out += rec(c.children, indent + "    ")
+                out.append(f"{indent}  </ul>\n{indent}</li>")
+            else:
+                out.append(f'{indent}<li><a href="{c.path}">{c.name}</a></li>')
+        return out
+
+    return '<div class="zfxxgk-left">\n  <h2 class="unit-name">' + unit.portal_name + '</h2>\n  <ul class="zfxxgk-tree">\n' + "\n".join(rec(unit.tree, "    ")) + "\n  </ul>\n</div>\n"
+
+
+def location(unit, col=None):
+    s = '<div class="location">当前位置：<a href="/index.htm">首页</a> &gt; <a href="/zfxxgkpt.htm">政府信息公开平台</a> &gt; '
+    if col is None:
+        return s + unit.portal_name + "</div>\n"
+    return s + f'<a href="{unit.landing}">{unit.portal_name}</a> &gt; {col.name}</div>\n'
+
+
+def list_li(unit, doc):
+    title = doc.title
+    shown = title[:doc.cut] + "…" if doc.cut else title
+    date = ""
+    if unit.list_date_fmt:
+        date = f'<span class="date">{doc.dt.strftime(unit.list_date_fmt)}</span>'
+    return f'    <li><a href="{doc.path}" title="{esc(title)}">{esc(shown)}</a>{date}</li>'
+
+
+def pager(total, n, k, stem):
+    def link(j):
+        if k == 1:
+            return f"{stem}.htm" if j == 1 else f"{stem}/{n - j + 1}.htm"
+        return f"../{stem}.htm" if j == 1 else f"{n - j + 1}.htm"
+
+    parts = ['  <div class="pb_sys_common pb_sys_normal pb_sys_style1">', f'    <span class="p_t">共{total}条</span>', '    <span class="p_pages">']
+    if k == 1:
+        parts.append('      <span class="p_first_d p_fun_d">首页</span><span class="p_prev_d p_fun_d">上页</span>')
+    else:
+        parts.append(f'      <span class="p_first p_fun"><a href="{link(1)}">首页</a></span><span class="p_prev p_fun"><a href="{link(k - 1)}">上页</a></span>')
+    nums = "".join(f'<span class="p_no_d">{j}</span>' if j == k else f'<span class="p_no"><a href="{link(j)}">{j}</a></span>' for j in range(1, n + 1))
+    parts.append("      " + nums)
+    if k == n:
+        parts.append('      <span class="p_next_d p_fun_d">下页</span><span class="p_last_d p_fun_d">尾页</span>')
+    else:
+        parts.append(f'      <span class="p_next p_fun"><a href="{link(k + 1)}">下页</a></span><span class="p_last p_fun"><a href="{link(n)}">尾页</a></span>')
+    parts += ["    </span>", f'    <span class="p_t">{k}/{n}</span>', "  </div>"]
+    return "\n".join(parts) + "\n"
+
+
+def list_pages(unit, col):
+    """Returns [(path, html)] for a list column."""
+    if col.empty is not None or not col.docs:
+        if col.empty is None or col.empty == "ul":
+            body = '  <ul class="news-list"></ul>\n'
+        elif col.empty == "暂无信息":
+            body = f'  <ul class="news-list"></ul>\n  <div class="no-data">{col.empty}</div>\n'
+        else:
+            body = f'  <div class="no-data"><p>{col.empty}</p></div>\n'
+        html = head(f"{col.name}_{unit.portal_name}", unit) + location(unit, col) + tree_html(unit) + f'<div class="zfxxgk-right">\n  <h2 class="col-title">{col.name}</h2>\n{body}</div>\n' + FOOT
+        return [(col.path, html)]
+    docs = col.docs
+    n = (len(docs) + PAGE_SIZE - 1) // PAGE_SIZE
+    stem = col.path.rsplit("/", 1)[1][:-4]
+    folder = col.path[:-4]
+    out = []
+    for k in range(1, n + 1):
+        chunk = docs[(k - 1) * PAGE_SIZE:k * PAGE_SIZE]
+        lis = "\n".join(list_li(unit, doc) for doc in chunk)
+        pg = pager(len(docs), n, k, stem) if n > 1 else ""
+        html = head(f"{col.name}_{unit.portal_name}", unit) + location(unit, col) + tree_html(unit) + f'<div class="zfxxgk-right">\n  <h2 class="col-title">{col.name}</h2>\n  <ul class="news-list">\n{lis}\n  </ul>\n{pg}</div>\n' + FOOT
+        path = col.path if k == 1 else f"{folder}/{n - k + 1}.htm"
+        out.append((path, html))
+    return out
+
+
+def article_page(unit, col):
+    dt = col.article_dt
+    pubdate = dt.strftime(unit.pubdate_fmt) if dt else None
+    upd = f'\n  <div class="update-time">更新日期：{dt.strftime("%Y-%m-%d")}</div>' if dt else ""
+    body = col.article or ""
+    return head(f"{col.name}_{unit.portal_name}", unit, pubdate) + location(unit, col) + tree_html(unit) + f'<div class="zfxxgk-right">\n  <h2 class="col-title">{col.name}</h2>\n  <div class="v_news_content" id="vsb_content">\n{body}\n  </div>{upd}\n</div>\n' + FOOT
+
+
+def parent_page(unit, col):
+    docs = sorted((dd for c in col.walk() if c is not col for dd in c.docs), key=lambda dd: dd.dt, reverse=True)[:5]
+    if col.parent_notice or not docs:
+        body = '  <ul class="news-list"></ul>\n  <div class="no-data">暂无信息</div>\n'
+    else:
+        body = '  <ul class="news-list">\n' + "\n".join(list_li(unit, dd) for dd in docs) + "\n  </ul>\n"
+    return head(f"{col.name}_{unit.portal_name}", unit) + location(unit, col) + tree_html(unit) + f'<div class="zfxxgk-right">\n  <h2 class="col-title">{col.name}</h2>\n{body}</div>\n' + FOOT
+
+
+ATTACH = {}  # wbfileid -> (article path, source or None, label)
+_next_fileid = [16738001]
+
+
+def detail_page(unit, col, doc, serial):
+    meta_fmt = META_DATE_FMTS[serial % 2]
+    pub_label = "发布日期" if serial % 3 else "发文日期"
+    made_label = "成文日期" if serial % 2 else "生成日期"
+    owner = 1744984000 + serial
+    atts = []
+    for label, src in doc.atts:
+        fid = _next_fileid[0]
+        _next_fileid[0] += 1
+        ATTACH[fid] = (doc.path, src, label)
+        atts.append(f'  <li>附件【<a href="/system/_content/download.jsp?urltype=news.DownloadAttachUrl&amp;owner={owner}&amp;wbfileid={fid}" target="_blank">{esc(label)}</a>】已下载<span id="nattach{fid}">{(fid * 7) % 200}</span>次</li>')
+    att_html = ('<ul class="attachments">\n' + "\n".join(atts) + "\n</ul>\n") if atts else ""
+    body = doc.body or f"  <p>各有关单位：</p>\n  <p>{esc(doc.title)}，现予公布，请认真贯彻执行。</p>"
+    pubdate = doc.dt.strftime(unit.pubdate_fmt)
+    extra = f'\n<meta name="ArticleTitle" content="{esc(doc.title)}">\n<meta name="ContentSource" content="{unit.full_name}">'
+    # <meta name="PubDate"> goes after ArticleTitle as on the kit's page
+    html = head(f"{doc.title}-{unit.portal_name}", unit, None, extra + f'\n<meta name="PubDate" content="{pubdate}">')
+    html += f'<div class="location">当前位置：<a href="/index.htm">首页</a> &gt; <a href="{unit.landing}">{unit.portal_name}</a> &gt; <a href="{col.path}">{col.name}</a></div>\n'
+    html += '<table class="gk-meta">\n'
+    html += f"  <tr><th>索引号</th><td>0152791{unit.index:02d}-{doc.dt.year}-{serial:05d}</td><th>发布机构</th><td>{unit.full_name}</td></tr>\n"
+    made = doc.dt.replace(day=max(1, doc.dt.day - 1))
+    html += f"  <tr><th>{made_label}</th><td>{made.strftime('%Y年%m月%d日')}</td><th>{pub_label}</th><td>{doc.dt.strftime(meta_fmt)}</td></tr>\n"
+    html += f"  <tr><th>文号</th><td>{'' if serial % 4 == 0 else f'昌{unit.code}发〔{doc.dt.year}〕{serial % 90 + 1}号'}</td><th>公开方式</th><td>主动公开</td></tr>\n"
+    html += "  <tr><th>主题分类</th><td>综合政务</td><th>有效性</th><td>有效</td></tr>\n</table>\n"
+    html += f'<h1 class="article-title">{esc(doc.title)}</h1>\n'
+    html += f'<div class="article-info">发布时间：{doc.dt.strftime("%Y-%m-%d %H:%M")}　来源：{unit.full_name}　浏览次数：<span id="dynclicks_wbnews_{serial}">{serial % 300}</span></div>\n'
+    html += f'<div class="v_news_content" id="vsb_content">\n{body}\n</div>\n' + att_html + FOOT
+    return html
+
+
+def landing_page(unit):
+    docs = sorted((dd for c in unit.cols() for dd in c.docs), key=lambda dd: dd.dt, reverse=True)[:6]
+    lis = "\n".join(list_li(unit, dd) for dd in docs)
+    return head(f"{unit.portal_name}_政府信息公开", unit) + location(unit) + tree_html(unit) + f'<div class="zfxxgk-right">\n  <ul class="news-list">\n{lis}\n  </ul>\n</div>\n' + FOOT
+
+
+def home_page(units):
+    def ul(us):
+        return "\n".join(f'      <li><a href="{x.landing}">{x.portal_name}</a></li>' for x in us)
+
+    town = [x for x in units if x.township]
+    dept = [x for x in units if not x.township]
+    return (head("政府信息公开平台_昌宁县人民政府") + '<div class="header"><a href="/index.htm">昌宁县人民政府</a></div>\n<div class="gkpt-home">\n  <div class="gkpt-units">\n'
+            + f'    <h3>乡镇政府信息公开</h3>\n    <ul class="unit-list">\n{ul(town)}\n    </ul>\n'
+            + f'    <h3>部门政府信息公开</h3>\n    <ul class="unit-list">\n{ul(dept)}\n    </ul>\n  </div>\n</div>\n'
+            + '<div class="footer">主办：昌宁县人民政府办公室 网站标识码：5305240001</div>\n' + FOOT)
+
+
+def fmt_time(dt, hour):
+    return dt.strftime("%Y-%m-%d %H:%M") if hour else dt.strftime("%Y-%m-%d")
+
+
+def message_pages():
+    msgs = sorted(MESSAGES, key=lambda m: m["sub"], reverse=True)
+    counters = {}
+    for m in msgs:
+        day = m["sub"].strftime("%Y%m%d")
+        counters[day] = counters.get(day, 0) + 1
+        m["id"] = f"{day}{counters[day]:03d}"
+        m["path"] = f"/hdjl/info/{m['id']}.htm"
+    out = []
+    list_fmts = ["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y/%m/%d"]
+    n = (len(msgs) + PAGE_SIZE - 1) // PAGE_SIZE
+    for k in range(1, n + 1):
+        rows = []
+        for i, m in enumerate(msgs[(k - 1) * PAGE_SIZE:k * PAGE_SIZE]):
+            rows.append(f'    <tr><td>{m["id"]}</td><td><a href="{m["path"]}">{esc(m["title"])}</a></td><td>{m["shown"]}</td><td>{m["status"]}</td><td>{m["sub"].strftime(list_fmts[i % 3])}</td></tr>')
+        html = head("咨询投诉_互动交流_昌宁县人民政府") + '<div class="hdjl-list">\n  <table class="msg-table">\n    <tr><th>编号</th><th>标题</th><th>受理单位</th><th>状态</th><th>日期</th></tr>\n' + "\n".join(rows) + "\n  </table>\n"
+        html += pager(len(msgs), n, k, "zxts") + "</div>\n" + FOOT
+        out.append(("/hdjl/zxts.htm" if k == 1 else f"/hdjl/zxts/{n - k + 1}.htm", html, False))
+    for i, m in enumerate(msgs):
+        unit = m["unit"]
+        gbk = i % 7 == 3
+        meta = '<meta http-equiv="Content-Type" content="text/html; charset=gbk">' if gbk else '<meta charset="utf-8">'
+        html = f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n{meta}\n<title>{esc(m["title"])}_咨询投诉</title>\n</head>\n<body>\n<div class="hdjl-detail">\n  <h1>{esc(m["title"])}</h1>\n  <div class="msg-meta">\n'
+        html += f'    <span><strong>编号：</strong>{m["id"]}</span>\n    <span><strong>咨询类型：</strong>{"投诉监督" if i % 2 else "咨询"}</span>\n'
+        html += f'    <span><strong>提交时间：</strong>{fmt_time(m["sub"], m["hour"])}</span>\n    <span><strong>受理单位：</strong>{m["shown"]}</span>\n'
+        html += f'    <span><strong>受理状态：</strong>{m["status"]}</span>\n  </div>\n  <div class="msg-content"><strong>信件内容：</strong>{esc(m["title"])}，请予答复。</div>\n'
+        if m["rep"]:
+            html += f'  <div class="msg-reply">\n    <span><strong>回复单位：</strong>{unit.full_name}</span>\n    <span><strong>回复时间：</strong>{fmt_time(m["rep"], m["hour"])}</span>\n'
+            html += '    <div class="text_detail">您好，您反映的问题已收悉，我单位已安排专人办理。感谢您的监督。</div>\n  </div>\n'
+        html += "</div>\n" + FOOT
+        out.append((m["path"], html, gbk))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# main
+
+
+def assign_paths(units):
+    colid = 1001
+    serial = 9230001
+    for unit in units:
+        unit.landing = f"/bmym/{unit.code}/zfxxgkpt.htm"
+
+        def rec(cols, prefix):
+            nonlocal colid
+            for c in cols:
+                c.path = f"{prefix}/{c.code}.htm"
+                c.colid = colid
+                colid += 1
+                rec(c.children, f"{prefix}/{c.code}")
+
+        rec(unit.tree, f"/bmym/{unit.code}/zfxxgkpt")
+        for c in unit.cols():
+            if not c.keep_order:
+                c.docs.sort(key=lambda dd: dd.dt, reverse=True)
+            for doc in c.docs:
+                doc.col = c
+                doc.path = f"/info/{c.colid}/{serial}.htm"
+                doc.serial = serial
+                serial += 1
+
+
+def zip_bytes(name, inner):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for fname, text in inner:
+            info = zipfile.ZipInfo(fname, date_time=(2020, 1, 1, 0, 0, 0))
+            z.writestr(info, text)
+    return buf.getvalue()
+
+
+def toml_str(s):
+    return json.dumps(s, ensure_ascii=False)
+
+
+def main():
+    units = [Unit(conf, i) for i, conf in enumerate(UNITS)]
+    for unit in units:
+        default_unit(unit)
+    plant(units)
+    assign_paths(units)
+
+    files = {}  # path -> bytes
+    no_charset = []
+    dead = []
+
+    def put(path, html, unit=None, gbk=False):
+        gbk = gbk or (unit is not None and unit.gbk)
+        files[path] = html.encode("gbk") if gbk else html.encode("utf-8")
+        if gbk or (unit is not None and unit.no_charset_header):
+            no_charset.append(path)
+
+    files["/zfxxgkpt.htm"] = home_page(units).encode("utf-8")
+    files["/index.htm"] = (head("昌宁县人民政府") + '<div class="header"><a href="/index.htm">昌宁县人民政府</a></div>\n<ul class="nav">\n  <li><a href="/zfxxgkpt.htm">政府信息公开平台</a></li>\n  <li><a href="/hdjl/zxts.htm">咨询投诉</a></li>\n</ul>\n' + FOOT).encode("utf-8")
+    for unit in units:
+        put(unit.landing, landing_page(unit), unit)
+        for c in unit.cols():
+            if c.dead:
+                dead.append(c.path)
+                continue
+            if c.kind == "parent":
+                put(c.path, parent_page(unit, c), unit)
+            elif c.kind == "article":
+                put(c.path, article_page(unit, c), unit)
+            else:
+                for path, html in list_pages(unit, c):
+                    put(path, html, unit)
+            for doc in c.docs:
+                put(doc.path, detail_page(unit, c, doc, doc.serial), unit)
+    for path, html, gbk in message_pages():
+        put(path, html, None, gbk)
+
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    for path, data in files.items():
+        p = OUT / path.lstrip("/")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+    (OUT / "_attach").mkdir(parents=True, exist_ok=True)
+    (OUT / DOCX).write_bytes(zip_bytes("docx", [("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")]))
+    (OUT / XLSX).write_bytes(zip_bytes("xlsx", [("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "<workbook/>")]))
+
+    # behaviour file
+    b = ["# Server behaviour of the fixture portal (generated by scripts/gen-fixture.py; do not edit).", ""]
+    b.append('last_modified = "Tue, 15 Dec 2020 08:00:00 GMT"')
+    b.append("# Pages served as text/html without a charset (GBK pages and some UTF-8 ones).")
+    b.append("no_charset = [\n" + "".join(f"  {toml_str(p)},\n" for p in no_charset) + "]")
+    b.append("# Linked from the county but absent on purpose (404).")
+    b.append("dead = [" + ", ".join(toml_str(p) for p in dead) + "]")
+    b.append("")
+    for fn, fails, retry_after in BEHAVIOUR["flaky"]:
+        b.append(f"[[flaky]]\npath = {toml_str(fn())}\nfailures = {fails}\nretry_after = {'true' if retry_after else 'false'}\n")
+    for fn, ms in BEHAVIOUR["slow"]:
+        b.append(f"[[slow]]\npath = {toml_str(fn())}\ndelay_ms = {ms}\n")
+    for fid in sorted(ATTACH):
+        article, src, label = ATTACH[fid]
+        b.append(f"[[downloads]]\nwbfileid = {fid}\narticle = {toml_str(article)}\nname = {toml_str(label)}")
+        b.append(f"file = {toml_str(src)}\n" if src else "fail = true\n")
+    (OUT / "_behaviour.toml").write_text("\n".join(b), "utf-8")
+
+    # ground truth
+    def keyof(o):
+        if o is None:
+            return ""
+        return o["path"] if isinstance(o, dict) else o.path
+
+    gt = []
+    for f in FINDINGS:
+        unit = f["unit"]
+        row = dict(unit=unit.name, table=unit.table, section=f["section"], item=f["item"], points=f["points"],
+                   kind=f["kind"], reason=f["reason"], key=keyof(f["key"]))
+        if f["evidence"]:
+            row["evidence_urls"] = [keyof(e) for e in f["evidence"]]
+        elif f["key"] is not None:
+            row["evidence_urls"] = [keyof(f["key"])]
+        gt.append(row)
+    (ROOT / "fixtures" / "ground-truth.json").write_text(json.dumps(gt, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+    write_readme(units, files, gt)
+    print(f"{len(files)} pages, {len(ATTACH)} attachments, {len(gt)} expected findings")
+
+
+def write_readme(units, files, gt):
+    counts = {}
+    for row in gt:
+        counts[row["reason"]] = counts.get(row["reason"], 0) + 1
+    lines = [
+        "# The fixture county portal",
+        "",
+        "`portal/` is a small 博达 VSB county portal (49 units of `../selectors/fixture.toml`) with planted",
+        "violations and near-misses. It is generated by `scripts/gen-fixture.py` (deterministic; run it",
+        "from the repository root and commit the output) and served by `gongkai::fixture::FixtureServer`,",
+        "whose behaviour (GBK pages without a charset header, the download script's Referer rule, 503s",
+        "that a retry cures, slow pages, dead links) comes from `portal/_behaviour.toml`.",
+        "",
+        f"- {len(files)} HTML pages, {len(ATTACH)} attachments (PDFs in `pdfs/`, copied from the portal kit).",
+        "- `ground-truth.json`: every finding a correct run (assessment year 2020, as-of 2020-12-15) drafts.",
+        "  `key` is \"\" for one-per-unit findings, the document path for per-document ones and the",
+        "  column path for `column_unreachable`; `evidence_urls` must appear among the finding's evidence.",
+        "- Item 7 cap: 统计局's guide lacks all 11 elements (5.5) and is outdated (1); the expected item-7",
+        "  total is 5, recorded as one `guide_elements_missing` of 5 and no `guide_outdated`. A checker",
+        "  that caps differently should be compared on the unit's item-7 sum.",
+        "- `/bad/…` paths (not linked from the county) are served by the server itself for crawler tests:",
+        "  `endless.htm` (streams forever), `huge.htm` (60 MiB, chunked), `loop1.htm` ⇄ `loop2.htm` (302),",
+        "  `storm.htm` (always 503), `broken.htm` (unclosed tags, invalid bytes), `reset` (connection closed",
+        "  with RST before any answer).",
+        "- Guide elements are judged on the article body (`#vsb_content`) only: every page also carries the",
+        "  column tree, whose 依申请公开 column name would otherwise count as an element.",
+        "- `column_unreachable` is filed under the empty-columns item (13 / 12).",
+        "",
+        "Server API (`gongkai::fixture`): `FixtureServer::start(&root).await` (127.0.0.1:0), `base_url()`,",
+        "`requests()` (method, path+query, referer, user-agent, if-none-match, if-modified-since, status,",
+        "bytes, instant), `set_file(path, bytes)` / `remove_file(path)` (run-time overlay; removal answers",
+        "404), `stop().await` or drop.",
+        "",
+        "Expected findings per reason: " + ", ".join(f"`{k}` {v}" for k, v in sorted(counts.items())) + ".",
+        "",
+        "| unit | planted | expected |",
+        "|---|---|---|",
+    ]
+    for name, planted, expected in NOTES:
+        lines.append(f"| {name} | {planted} | {expected} |")
+    lines.append("")
+    lines.append("Every other unit is clean: complete guide of 2020, budget/决算/三公/绩效 of the year, no empty")
+    lines.append("column, marked policy PDFs, replies within 3 days.")
+    (ROOT / "fixtures" / "README.md").write_text("\n".join(lines) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()
