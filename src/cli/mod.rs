@@ -3,6 +3,9 @@
 //! Exit codes: 0 success, 1 the job ran but reported failures (e.g. some pages could not be
 //! fetched), 2 bad usage or configuration, 3 an internal or I/O error.
 
+mod crawl;
+mod demo;
+mod findings;
 mod grade;
 mod pdf;
 
@@ -20,6 +23,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// 在内置测试门户上运行完整检查（演示）
+    Demo(demo::Args),
+    /// 抓取门户并生成扣分初稿
+    Crawl(crawl::Args),
+    /// 查看某次运行的扣分初稿和待核查问题
+    Findings(findings::Args),
     /// 检查 PDF 附件的公开属性标识
     Pdf(pdf::Args),
     /// 按通知第五部分规则评定等次（读取得分表）
@@ -30,6 +39,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
     let result = match cli.command {
+        Command::Demo(args) => demo::run(args),
+        Command::Crawl(args) => crawl::run(args),
+        Command::Findings(args) => findings::run(args),
         Command::Pdf(args) => pdf::run(args),
         Command::Grade(args) => grade::run(args),
     };

@@ -1,0 +1,55 @@
+//! `gongkai demo`: the main job on the bundled fixture portal, served on loopback.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use gongkai::config::PortalConfig;
+use gongkai::fixture::FixtureServer;
+use gongkai::store::Store;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 数据库地址（默认 ./gongkai-demo.db，每次演示前清空）
+    #[arg(long)]
+    pub db: Option<String>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let config_path = root.join("selectors/fixture.toml");
+    let mut config = PortalConfig::load(&config_path)?;
+    let db = match args.db {
+        Some(db) => db,
+        None => {
+            let file = std::env::current_dir()?.join("gongkai-demo.db");
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+            format!("sqlite://{}", file.display())
+        }
+    };
+    let as_of = NaiveDate::from_ymd_opt(2020, 12, 15).context("日期")?;
+    let rt = tokio::runtime::Runtime::new().context("无法启动异步运行时")?;
+    let summary = rt.block_on(async {
+        let server = FixtureServer::start(&root.join("fixtures/portal"))
+            .await
+            .context("无法启动测试门户")?;
+        config.portal.base_url = server.base_url();
+        println!("测试门户已在 {} 启动（截止日期 {as_of}）", server.base_url());
+        let store = Store::connect(&db).await?;
+        let summary = super::crawl::run_crawl(
+            &store,
+            config,
+            config_path.display().to_string(),
+            as_of,
+            false,
+        )
+        .await?;
+        server.stop().await;
+        anyhow::Ok(summary)
+    })?;
+    super::crawl::print_summary(&summary, &db);
+    Ok(super::crawl::exit_code(&summary))
+}

@@ -1,0 +1,78 @@
+//! `gongkai findings`: the findings of a run, as JSON (a stable interface) or a table.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use gongkai::model::{Finding, FindingKind};
+use gongkai::store::{Store, DEFAULT_DB_URL};
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Table,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 数据库地址
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB_URL)]
+    pub db: String,
+    /// 运行编号（默认最近一次完成的运行）
+    #[arg(long)]
+    pub run: Option<i64>,
+    /// 只显示此单位
+    #[arg(long)]
+    pub unit: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Runtime::new().context("无法启动异步运行时")?;
+    let findings = rt.block_on(async {
+        let store = Store::connect(&args.db).await?;
+        let run_id = match args.run {
+            Some(id) => id,
+            None => match store.latest_finished_run().await? {
+                Some(r) => r.id,
+                None => anyhow::bail!("数据库 {} 中还没有完成的运行", args.db),
+            },
+        };
+        store.run(run_id).await?;
+        Ok(store.findings(run_id).await?)
+    })?;
+    let findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| args.unit.as_deref().is_none_or(|u| f.unit == u))
+        .collect();
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&findings)?),
+        Format::Table => print_table(&findings),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_table(findings: &[Finding]) {
+    println!("{:<14} {:>4} {:>6} {:<6} {:<24} 说明", "单位", "项目", "扣分", "类型", "原因");
+    for f in findings {
+        let kind = match f.kind {
+            FindingKind::Deduction => "扣分",
+            FindingKind::Question => "待核查",
+        };
+        let item = match f.section {
+            gongkai::model::Section::Item => format!("{}", f.item),
+            gongkai::model::Section::Bonus => format!("加{}", f.item),
+            gongkai::model::Section::Penalty => format!("减{}", f.item),
+        };
+        println!(
+            "{:<14} {:>4} {:>6.1} {:<6} {:<24} {}",
+            f.unit, item, f.points, kind, f.reason, f.detail
+        );
+    }
+    let total: f64 = findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Deduction)
+        .map(|f| f.points)
+        .sum();
+    println!("共 {} 条（建议扣分合计 {:.1} 分），均为待审核初稿。", findings.len(), total);
+}

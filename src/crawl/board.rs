@@ -1,0 +1,127 @@
+//! The county message board: list pages (newest first) until the year is left behind, then
+//! the page of every message of the year whose 受理单位 is a configured unit.
+
+use chrono::NaiveDate;
+use futures::stream::{self, StreamExt};
+use scraper::Html;
+use url::Url;
+
+use super::recorder::{CrawlError, Recorder};
+use crate::config::PortalConfig;
+use crate::extract::list::{page_url, parse_column_page};
+use crate::extract::messages::{parse_message, parse_message_list, MessageRowLink};
+use crate::snapshot::MessageSnapshot;
+use crate::store::{MessageRow, PageKind};
+
+/// Messages read, each with the configured unit it maps to; and errors met on the way.
+pub(super) struct Board {
+    pub messages: Vec<(Option<String>, MessageSnapshot)>,
+    pub errors: Vec<String>,
+}
+
+pub(super) async fn crawl_board(
+    rec: &Recorder,
+    config: &PortalConfig,
+    base: &Url,
+    as_of: NaiveDate,
+) -> Result<Board, CrawlError> {
+    let mut errors = Vec::new();
+    let year_start = NaiveDate::from_ymd_opt(config.portal.year, 1, 1).unwrap_or(NaiveDate::MIN);
+    let Ok(first_url) = base.join(&config.messages.list) else {
+        return Err(CrawlError::Config(format!("messages.list 无效：{}", config.messages.list)));
+    };
+    let mut rows: Vec<MessageRowLink> = Vec::new();
+    let first = match rec.fetch(&first_url, PageKind::Messages, None, None).await? {
+        Ok(g) => g,
+        Err(e) => {
+            errors.push(e);
+            return Ok(Board { messages: Vec::new(), errors });
+        }
+    };
+    let (first_rows, total) = {
+        let doc = Html::parse_document(&first.text());
+        let total = parse_column_page(&doc, &config.pages, &first.url).total_pages;
+        (parse_message_list(&doc, &config.messages, &first.url), total)
+    };
+    let mut done = all_before(&first_rows, year_start);
+    rows.extend(first_rows);
+    let total = total.min(config.crawl.max_pages_per_column);
+    let mut k = 2;
+    while !done && k <= total {
+        let Some(url) = page_url(&config.pages.page_url, &first.url, k, total) else {
+            break;
+        };
+        match rec.fetch(&url, PageKind::Messages, None, None).await? {
+            Ok(page) => {
+                let doc_rows = {
+                    let doc = Html::parse_document(&page.text());
+                    parse_message_list(&doc, &config.messages, &page.url)
+                };
+                done = all_before(&doc_rows, year_start);
+                rows.extend(doc_rows);
+            }
+            Err(e) => errors.push(e),
+        }
+        k += 1;
+    }
+    let wanted: Vec<MessageRowLink> = rows
+        .into_iter()
+        .filter(|r| r.date.is_none_or(|d| d.date >= year_start && d.date <= as_of))
+        .filter(|r| r.unit.as_deref().is_none_or(|u| config.unit_by_alias(u).is_some()))
+        .collect();
+    let results: Vec<_> = stream::iter(wanted)
+        .map(|row| async move {
+            let got = rec.fetch(&row.url, PageKind::Message, None, None).await?;
+            Ok::<_, CrawlError>((row, got))
+        })
+        .buffered(config.crawl.concurrency.max(1) * 2)
+        .collect()
+        .await;
+    let mut messages = Vec::new();
+    let mut records = Vec::new();
+    for r in results {
+        let (row, got) = r?;
+        let got = match got {
+            Ok(g) => g,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let page = parse_message(&Html::parse_document(&got.text()), &config.messages);
+        let unit_raw = page.unit.clone().or(row.unit.clone()).unwrap_or_default();
+        let unit = config.unit_by_alias(&unit_raw).map(|u| u.name.clone());
+        let Some(submitted) = page.submitted.or(row.date) else {
+            errors.push(format!("留言 {} 没有提交时间", row.url));
+            continue;
+        };
+        let status = page.status.clone().unwrap_or_default();
+        records.push(MessageRow {
+            url: row.url.to_string(),
+            title: row.title.clone(),
+            unit_raw: unit_raw.clone(),
+            unit: unit.clone(),
+            submitted: submitted.to_text(),
+            replied: page.replied.map(|r| r.to_text()),
+            status_text: status.clone(),
+        });
+        messages.push((
+            unit,
+            MessageSnapshot {
+                url: row.url,
+                title: row.title,
+                unit_raw,
+                submitted,
+                replied: page.replied,
+                status,
+                page_id: Some(got.page_id),
+            },
+        ));
+    }
+    rec.store().replace_messages(rec.run_id(), &records).await?;
+    Ok(Board { messages, errors })
+}
+
+fn all_before(rows: &[MessageRowLink], start: NaiveDate) -> bool {
+    !rows.is_empty() && rows.iter().all(|r| r.date.is_some_and(|d| d.date < start))
+}

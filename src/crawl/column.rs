@@ -1,0 +1,103 @@
+//! One leaf column: its page, every page of its list, or its single article.
+
+use scraper::Html;
+
+use super::recorder::{CrawlError, Recorder};
+use crate::config::PortalConfig;
+use crate::extract::list::{page_url, parse_column_page};
+use crate::extract::tree::TreeColumn;
+use crate::snapshot::{ColumnSnapshot, ColumnState, DocumentSnapshot};
+use crate::store::PageKind;
+
+pub(super) async fn crawl_column(
+    rec: &Recorder,
+    config: &PortalConfig,
+    unit: &str,
+    col: &TreeColumn,
+) -> Result<ColumnSnapshot, CrawlError> {
+    let mut snap = ColumnSnapshot {
+        name: col.name.clone(),
+        code: col.code(),
+        url: col.url.clone(),
+        path: col.path.clone(),
+        state: ColumnState::Unreachable,
+        documents: Vec::new(),
+        article_text: None,
+        page_dates: Vec::new(),
+        empty_notice: None,
+        pages: 0,
+        page_id: None,
+        error: None,
+    };
+    let got = match rec
+        .fetch(&col.url, PageKind::Column, Some(unit), None)
+        .await?
+    {
+        Ok(got) => got,
+        Err(e) => {
+            snap.error = Some(e);
+            return Ok(snap);
+        }
+    };
+    snap.page_id = Some(got.page_id);
+    let first = parse_column_page(&Html::parse_document(&got.text()), &config.pages, &got.url);
+    snap.pages = 1;
+    snap.page_dates = first.page_dates.clone();
+    snap.empty_notice = first.empty_notice.clone();
+    snap.state = if !first.items.is_empty() {
+        ColumnState::List
+    } else if first.article_text.as_deref().is_some_and(|t| !t.is_empty()) {
+        ColumnState::Article
+    } else if first.is_unrecognised() {
+        ColumnState::Unrecognised
+    } else {
+        ColumnState::Empty
+    };
+    snap.article_text = first.article_text.clone().filter(|t| !t.is_empty());
+    push_items(&mut snap.documents, first.items, 1);
+    let total = first.total_pages.min(config.crawl.max_pages_per_column);
+    if first.total_pages > total {
+        snap.error = Some(format!(
+            "栏目共{}页，超过上限{}页，只读取了前{}页",
+            first.total_pages, total, total
+        ));
+    }
+    for k in 2..=total {
+        let Some(url) = page_url(&config.pages.page_url, &got.url, k, first.total_pages) else {
+            continue;
+        };
+        match rec.fetch(&url, PageKind::ListPage, Some(unit), None).await? {
+            Ok(page) => {
+                let parsed =
+                    parse_column_page(&Html::parse_document(&page.text()), &config.pages, &page.url);
+                push_items(&mut snap.documents, parsed.items, k);
+                snap.pages += 1;
+            }
+            Err(e) => {
+                snap.error = Some(format!("第{k}页无法读取：{e}"));
+            }
+        }
+    }
+    Ok(snap)
+}
+
+fn push_items(
+    docs: &mut Vec<DocumentSnapshot>,
+    items: Vec<crate::extract::list::ListItem>,
+    page: usize,
+) {
+    for (i, item) in items.into_iter().enumerate() {
+        if docs.iter().any(|d| d.url == item.url) {
+            continue;
+        }
+        docs.push(DocumentSnapshot {
+            url: item.url,
+            title: item.title,
+            title_cut: item.title_cut,
+            published: item.date,
+            list_page: page,
+            list_position: i + 1,
+            attachments: None,
+        });
+    }
+}

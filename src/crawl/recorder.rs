@@ -1,0 +1,176 @@
+//! Every fetch goes through here: replayed from the store on `--resume`, made conditional when
+//! an earlier run holds the page (ETag / Last-Modified), and recorded with its body.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use url::Url;
+
+use super::http::{decode_html, FetchOptions, Fetcher};
+use crate::store::{PageKind, PageRecord, Store, StoreError};
+
+/// A failure that stops the run: the store is unusable. Fetch failures are not errors of the
+/// run; they are recorded and returned as `Err(String)` by [`Recorder::fetch`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CrawlError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("配置错误：{0}")]
+    Config(String),
+    #[error(transparent)]
+    Fetch(#[from] super::http::FetchError),
+}
+
+/// A fetched (or replayed) body.
+#[derive(Debug, Clone)]
+pub struct Got {
+    pub url: Url,
+    pub body: Bytes,
+    pub content_type: Option<String>,
+    pub page_id: i64,
+}
+
+impl Got {
+    /// The body decoded as HTML text.
+    pub fn text(&self) -> String {
+        decode_html(&self.body, self.content_type.as_deref()).text
+    }
+}
+
+/// Fetch + store, for one run.
+pub struct Recorder {
+    fetcher: Fetcher,
+    store: Store,
+    run_id: i64,
+    resume: bool,
+    errors: AtomicU64,
+    replayed: AtomicU64,
+    unchanged: AtomicU64,
+}
+
+/// Result of one fetch: `Ok(Err(msg))` is a recorded page failure (Chinese message).
+pub type FetchResult = Result<Result<Got, String>, CrawlError>;
+
+impl Recorder {
+    pub fn new(fetcher: Fetcher, store: Store, run_id: i64, resume: bool) -> Self {
+        Recorder {
+            fetcher,
+            store,
+            run_id,
+            resume,
+            errors: AtomicU64::new(0),
+            replayed: AtomicU64::new(0),
+            unchanged: AtomicU64::new(0),
+        }
+    }
+
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn run_id(&self) -> i64 {
+        self.run_id
+    }
+
+    /// Pages that could not be fetched in this run.
+    pub fn errors(&self) -> u64 {
+        self.errors.load(Ordering::Relaxed)
+    }
+
+    /// Pages taken from the store instead of the network (resume).
+    pub fn replayed(&self) -> u64 {
+        self.replayed.load(Ordering::Relaxed)
+    }
+
+    /// Pages the server said were unchanged since the previous run (304).
+    pub fn unchanged(&self) -> u64 {
+        self.unchanged.load(Ordering::Relaxed)
+    }
+
+    /// Fetches `url` (or replays it), records it, and returns the body or a recorded failure.
+    #[tracing::instrument(skip(self, referer), fields(url = %url))]
+    pub async fn fetch(
+        &self,
+        url: &Url,
+        kind: PageKind,
+        unit: Option<&str>,
+        referer: Option<&Url>,
+    ) -> FetchResult {
+        if self.resume {
+            if let Some(page) = self.store.cached_page(self.run_id, url.as_str()).await? {
+                self.replayed.fetch_add(1, Ordering::Relaxed);
+                return Ok(Ok(Got {
+                    url: url.clone(),
+                    body: Bytes::from(page.body.unwrap_or_default()),
+                    content_type: page.content_type,
+                    page_id: page.id,
+                }));
+            }
+        }
+        let previous = self.store.previous_page(self.run_id, url.as_str()).await?;
+        let mut opts = FetchOptions {
+            referer: referer.cloned(),
+            ..FetchOptions::default()
+        };
+        if let Some(prev) = &previous {
+            opts.if_none_match = prev.etag.clone();
+            opts.if_modified_since = prev.last_modified.clone();
+        }
+        let mut record = PageRecord {
+            url: url.to_string(),
+            kind: Some(kind),
+            unit: unit.map(str::to_string),
+            ..PageRecord::default()
+        };
+        match self.fetcher.get(url, &opts).await {
+            Ok(fetched) => {
+                let (body, content_type) = match (&previous, fetched.not_modified()) {
+                    (Some(prev), true) => {
+                        self.unchanged.fetch_add(1, Ordering::Relaxed);
+                        (
+                            Bytes::from(prev.body.clone().unwrap_or_default()),
+                            prev.content_type.clone(),
+                        )
+                    }
+                    _ => (fetched.body.clone(), fetched.content_type.clone()),
+                };
+                record.status = fetched.status;
+                record.content_type = content_type.clone();
+                record.etag = fetched.etag.clone().or(previous.as_ref().and_then(|p| p.etag.clone()));
+                record.last_modified = fetched
+                    .last_modified
+                    .clone()
+                    .or(previous.as_ref().and_then(|p| p.last_modified.clone()));
+                if kind != PageKind::Attachment {
+                    record.encoding =
+                        Some(decode_html(&body, content_type.as_deref()).encoding.to_string());
+                }
+                record.body = Some(body.to_vec());
+                let page_id = self.store.record_page(self.run_id, &record).await?;
+                Ok(Ok(Got {
+                    url: fetched.url,
+                    body,
+                    content_type,
+                    page_id,
+                }))
+            }
+            Err(err) => {
+                self.errors.fetch_add(1, Ordering::Relaxed);
+                let message = err.to_string();
+                tracing::warn!(%url, error = %message, "fetch failed");
+                record.status = match &err {
+                    super::http::FetchError::Status { status, .. } => *status,
+                    _ => 0,
+                };
+                record.error = Some(message.clone());
+                self.store.record_page(self.run_id, &record).await?;
+                Ok(Err(message))
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! A whole run: the message board and every unit, then the checks, then the findings stored.
+//! A run killed halfway keeps what it stored; `resume` replays it and finishes.
+
+use chrono::NaiveDate;
+use futures::stream::{self, StreamExt};
+use serde::Serialize;
+use url::Url;
+
+use super::board::crawl_board;
+use super::http::Fetcher;
+use super::recorder::{CrawlError, Recorder};
+use super::unit::crawl_unit;
+use crate::checks::{run_all, CheckContext};
+use crate::config::PortalConfig;
+use crate::model::{FindingKind, Table};
+use crate::store::{RunStats, RunStatus, Store};
+
+/// What to crawl and how.
+#[derive(Debug, Clone)]
+pub struct CrawlOptions {
+    pub config: PortalConfig,
+    /// Path of the configuration file, recorded with the run.
+    pub config_path: String,
+    /// The day delays are counted to.
+    pub as_of: NaiveDate,
+    /// Finish the newest unfinished run of this portal instead of starting a new one.
+    pub resume: bool,
+}
+
+/// Progress events for a terminal display.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    Started { run_id: i64, units: usize, resumed: bool },
+    BoardDone { messages: usize },
+    UnitDone { unit: String },
+}
+
+/// One unit's line of the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitSummary {
+    pub unit: String,
+    pub table: Table,
+    pub deductions: usize,
+    pub points: f64,
+    pub questions: usize,
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrawlSummary {
+    pub run_id: i64,
+    pub status: RunStatus,
+    pub requests: u64,
+    pub bytes: u64,
+    pub retries: u64,
+    pub unchanged: u64,
+    pub replayed: u64,
+    pub errors: u64,
+    /// Message-board pages or messages that could not be read (replies may be incomplete).
+    pub board_errors: Vec<String>,
+    pub units: Vec<UnitSummary>,
+}
+
+/// Crawls the portal, runs the checks and stores the findings.
+pub async fn crawl(
+    store: &Store,
+    opts: CrawlOptions,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<CrawlSummary, CrawlError> {
+    let config = &opts.config;
+    let base = Url::parse(&config.portal.base_url)
+        .map_err(|e| CrawlError::Config(format!("portal.base_url：{e}")))?;
+    let fetcher = Fetcher::new(&config.crawl, &base)?;
+    let as_of_text = opts.as_of.format("%Y-%m-%d").to_string();
+    let (run_id, resumed) = match opts.resume {
+        true => match store.unfinished_run(&config.portal.name).await? {
+            Some(run) => {
+                store.reopen_run(run.id).await?;
+                (run.id, true)
+            }
+            None => (new_run(store, &opts, &base, &as_of_text).await?, false),
+        },
+        false => (new_run(store, &opts, &base, &as_of_text).await?, false),
+    };
+    progress(Progress::Started {
+        run_id,
+        units: config.units.len(),
+        resumed,
+    });
+    let rec = Recorder::new(fetcher, store.clone(), run_id, resumed);
+    let result = crawl_all(&rec, config, &base, opts.as_of, progress).await;
+    let fstats = rec.fetcher().stats();
+    let stats = RunStats {
+        requests: fstats.requests as i64,
+        bytes: fstats.bytes as i64,
+        errors: rec.errors() as i64,
+    };
+    let (units, board_errors) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            // Leave the run resumable; its pages stay stored.
+            let _ = store.finish_run(run_id, RunStatus::Running, stats).await;
+            return Err(e);
+        }
+    };
+    let status = if rec.errors() == 0 {
+        RunStatus::Complete
+    } else {
+        RunStatus::Partial
+    };
+    store.finish_run(run_id, status, stats).await?;
+    Ok(CrawlSummary {
+        run_id,
+        status,
+        requests: fstats.requests,
+        bytes: fstats.bytes,
+        retries: fstats.retries,
+        unchanged: rec.unchanged(),
+        replayed: rec.replayed(),
+        errors: rec.errors(),
+        board_errors,
+        units,
+    })
+}
+
+async fn new_run(
+    store: &Store,
+    opts: &CrawlOptions,
+    base: &Url,
+    as_of: &str,
+) -> Result<i64, CrawlError> {
+    Ok(store
+        .create_run(
+            &opts.config.portal.name,
+            &opts.config_path,
+            base.as_str(),
+            opts.config.portal.year,
+            as_of,
+        )
+        .await?)
+}
+
+async fn crawl_all(
+    rec: &Recorder,
+    config: &PortalConfig,
+    base: &Url,
+    as_of: NaiveDate,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<(Vec<UnitSummary>, Vec<String>), CrawlError> {
+    let board = crawl_board(rec, config, base, as_of).await?;
+    for e in &board.errors {
+        tracing::warn!(error = %e, "message board incomplete");
+    }
+    progress(Progress::BoardDone {
+        messages: board.messages.len(),
+    });
+    let parallel = config.crawl.concurrency.max(1) * 2;
+    let snapshots: Vec<_> = stream::iter(config.units.iter())
+        .map(|unit| async move {
+            let snap = crawl_unit(rec, config, base, unit).await;
+            progress(Progress::UnitDone {
+                unit: unit.name.clone(),
+            });
+            snap
+        })
+        .buffered(parallel)
+        .collect()
+        .await;
+    let ctx = CheckContext { config, as_of };
+    let mut summaries = Vec::new();
+    for snap in snapshots {
+        let mut snap = snap?;
+        snap.messages = board
+            .messages
+            .iter()
+            .filter(|(u, _)| u.as_deref() == Some(snap.unit.name.as_str()))
+            .map(|(_, m)| m.clone())
+            .collect();
+        let findings = run_all(&ctx, &snap);
+        rec.store()
+            .replace_findings(rec.run_id(), &snap.unit.name, &findings)
+            .await?;
+        let deductions: Vec<_> = findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::Deduction)
+            .collect();
+        summaries.push(UnitSummary {
+            unit: snap.unit.name.clone(),
+            table: snap.unit.table,
+            deductions: deductions.len(),
+            points: deductions.iter().map(|f| f.points).sum(),
+            questions: findings.len() - deductions.len(),
+        });
+    }
+    Ok((summaries, board.errors))
+}

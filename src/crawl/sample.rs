@@ -1,0 +1,90 @@
+//! Item 17/15's sample: the newest documents of the year in the policy columns that have a PDF
+//! attachment; of each, the first PDF is downloaded (with the article as Referer) and checked.
+
+use std::cmp::Reverse;
+
+use super::recorder::{CrawlError, Recorder};
+use crate::config::PortalConfig;
+use crate::pdf::{check_pdf, PdfLimits};
+use crate::snapshot::{DocumentSnapshot, PdfOutcome, SampledPdf};
+use crate::store::PageKind;
+
+/// Picks the sample from documents whose pages were read. `docs` carry their column's order.
+pub(super) fn pick<'a>(
+    docs: &[&'a DocumentSnapshot],
+    year: i32,
+    size: usize,
+) -> Vec<&'a DocumentSnapshot> {
+    let mut candidates: Vec<(usize, &DocumentSnapshot)> = docs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.published.is_some_and(|p| p.year() == year))
+        .filter(|(_, d)| {
+            d.attachments
+                .as_ref()
+                .is_some_and(|a| a.iter().any(|l| l.looks_like_pdf()))
+        })
+        .map(|(i, d)| (i, *d))
+        .collect();
+    // Newest first by publication time; equal times keep list order.
+    candidates.sort_by_key(|(i, d)| (Reverse(d.published.map(|p| p.datetime())), *i));
+    candidates.into_iter().take(size).map(|(_, d)| d).collect()
+}
+
+pub(super) async fn check_sample(
+    rec: &Recorder,
+    config: &PortalConfig,
+    unit: &str,
+    sample: &[&DocumentSnapshot],
+) -> Result<Vec<SampledPdf>, CrawlError> {
+    let limits = PdfLimits {
+        max_file_bytes: config.crawl.max_body_bytes,
+        ..PdfLimits::default()
+    };
+    let mut out = Vec::new();
+    for doc in sample {
+        let Some(link) = doc
+            .attachments
+            .as_ref()
+            .and_then(|a| a.iter().find(|l| l.looks_like_pdf()))
+        else {
+            continue;
+        };
+        let got = rec
+            .fetch(&link.url, PageKind::Attachment, Some(unit), Some(&doc.url))
+            .await?;
+        let (outcome, page_id) = match got {
+            Err(e) => (PdfOutcome::DownloadFailed(e), None),
+            Ok(g) if !is_pdf(&g.body) => (
+                PdfOutcome::DownloadFailed(format!(
+                    "下载得到的不是PDF文件（{}字节，{}）",
+                    g.body.len(),
+                    if looks_like_html(&g.body) { "为HTML页面，可能是下载脚本的错误页" } else { "文件头不是%PDF" }
+                )),
+                Some(g.page_id),
+            ),
+            Ok(g) => (
+                PdfOutcome::Checked(check_pdf(g.body.clone(), limits.clone()).await),
+                Some(g.page_id),
+            ),
+        };
+        out.push(SampledPdf {
+            document_url: doc.url.clone(),
+            document_title: doc.title.clone(),
+            published: doc.published,
+            attachment: link.clone(),
+            page_id,
+            outcome,
+        });
+    }
+    Ok(out)
+}
+
+fn is_pdf(body: &[u8]) -> bool {
+    body.windows(5).take(1024).any(|w| w == b"%PDF-")
+}
+
+fn looks_like_html(body: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&body[..body.len().min(512)]).to_lowercase();
+    head.contains("<html") || head.contains("<!doctype") || head.contains("<body")
+}

@@ -1,0 +1,247 @@
+//! One unit: landing page, column tree, every leaf column, the document pages the checks need
+//! (policy documents of the year, a guide published as a document, cut titles), the sample.
+
+use futures::stream::{self, StreamExt};
+use scraper::Html;
+use url::Url;
+
+use super::column::crawl_column;
+use super::recorder::{CrawlError, Recorder};
+use super::sample;
+use crate::config::{PortalConfig, UnitConfig};
+use crate::extract::detail::parse_document;
+use crate::extract::list::parse_column_page;
+use crate::extract::tree::{parse_tree, TreeColumn};
+use crate::snapshot::{ColumnSnapshot, ColumnState, UnitSnapshot};
+use crate::store::{AttachmentRow, ColumnRow, DocumentRow, PageKind};
+
+pub(super) async fn crawl_unit(
+    rec: &Recorder,
+    config: &PortalConfig,
+    base: &Url,
+    unit: &UnitConfig,
+) -> Result<UnitSnapshot, CrawlError> {
+    let landing_url = base
+        .join(&config.pages.unit_landing.replace("{unit}", &unit.code))
+        .map_err(|e| CrawlError::Config(format!("pages.unit_landing：{e}")))?;
+    let mut snap = UnitSnapshot {
+        unit: unit.clone(),
+        landing_url: landing_url.clone(),
+        landing_error: None,
+        columns: Vec::new(),
+        messages: Vec::new(),
+        sample: Vec::new(),
+        policy_documents_in_year: 0,
+    };
+    let name = unit.name.as_str();
+    let got = match rec.fetch(&landing_url, PageKind::Landing, Some(name), None).await? {
+        Ok(g) => g,
+        Err(e) => {
+            snap.landing_error = Some(e);
+            return Ok(snap);
+        }
+    };
+    let tree = parse_tree(&Html::parse_document(&got.text()), &config.pages.column_tree, &got.url);
+    if tree.is_empty() {
+        snap.landing_error = Some("单位页面上没有找到栏目列表（页面结构无法识别）".into());
+        return Ok(snap);
+    }
+    let mut columns = Vec::new();
+    walk(rec, config, name, &tree, &mut columns).await?;
+    snap.columns = columns;
+    read_guide_document(rec, config, name, &mut snap.columns).await?;
+    let year = config.portal.year;
+    // Document pages: policy documents of the year (for the sample), and cut titles of the year.
+    let policy = &config.columns.policy;
+    let mut wanted = Vec::new();
+    for (ci, col) in snap.columns.iter().enumerate() {
+        let is_policy = policy.matches(&col.name, &col.code);
+        for (di, d) in col.documents.iter().enumerate() {
+            let in_year = d.published.is_none_or(|p| p.year() == year);
+            if in_year && (is_policy || d.title_cut) {
+                wanted.push((ci, di, d.url.clone()));
+            }
+        }
+    }
+    let pages: Vec<_> = stream::iter(wanted)
+        .map(|(ci, di, url)| async move {
+            let got = rec.fetch(&url, PageKind::Document, Some(name), None).await?;
+            Ok::<_, CrawlError>((ci, di, got))
+        })
+        .buffered(config.crawl.concurrency.max(1))
+        .collect()
+        .await;
+    for r in pages {
+        let (ci, di, got) = r?;
+        let doc = &mut snap.columns[ci].documents[di];
+        match got {
+            Ok(g) => {
+                let page = parse_document(&Html::parse_document(&g.text()), &config.pages, &g.url);
+                if let Some(t) = page.title.filter(|t| !crate::extract::list::is_cut(t)) {
+                    doc.title = t;
+                    doc.title_cut = false;
+                }
+                if page.published.is_some() {
+                    doc.published = page.published;
+                }
+                doc.attachments = Some(page.attachments);
+            }
+            Err(e) => {
+                tracing::warn!(url = %doc.url, error = %e, "document page unreadable");
+            }
+        }
+    }
+    let policy_docs: Vec<_> = snap
+        .columns
+        .iter()
+        .filter(|c| policy.matches(&c.name, &c.code))
+        .flat_map(|c| c.documents.iter())
+        .collect();
+    snap.policy_documents_in_year = policy_docs
+        .iter()
+        .filter(|d| d.published.is_some_and(|p| p.year() == year))
+        .count();
+    let picked = sample::pick(&policy_docs, year, config.rules.pdf_sample_size);
+    snap.sample = sample::check_sample(rec, config, name, &picked).await?;
+    save_records(rec, &snap).await?;
+    Ok(snap)
+}
+
+/// Walks the tree depth first; parents are recorded without being fetched.
+async fn walk(
+    rec: &Recorder,
+    config: &PortalConfig,
+    unit: &str,
+    tree: &[TreeColumn],
+    out: &mut Vec<ColumnSnapshot>,
+) -> Result<(), CrawlError> {
+    let mut stack: Vec<&TreeColumn> = tree.iter().rev().collect();
+    while let Some(col) = stack.pop() {
+        if col.is_leaf() {
+            out.push(crawl_column(rec, config, unit, col).await?);
+        } else {
+            out.push(ColumnSnapshot {
+                name: col.name.clone(),
+                code: col.code(),
+                url: col.url.clone(),
+                path: col.path.clone(),
+                state: ColumnState::Parent,
+                documents: Vec::new(),
+                article_text: None,
+                page_dates: Vec::new(),
+                empty_notice: None,
+                pages: 0,
+                page_id: None,
+                error: None,
+            });
+            stack.extend(col.children.iter().rev());
+        }
+    }
+    Ok(())
+}
+
+/// A guide published as a list: its newest document is the guide.
+async fn read_guide_document(
+    rec: &Recorder,
+    config: &PortalConfig,
+    unit: &str,
+    columns: &mut [ColumnSnapshot],
+) -> Result<(), CrawlError> {
+    let role = &config.columns.guide;
+    let Some(col) = columns
+        .iter_mut()
+        .find(|c| c.state == ColumnState::List && role.matches(&c.name, &c.code))
+    else {
+        return Ok(());
+    };
+    let Some(newest) = col
+        .documents
+        .iter()
+        .max_by_key(|d| d.published.map(|p| p.datetime()))
+        .map(|d| d.url.clone())
+    else {
+        return Ok(());
+    };
+    match rec.fetch(&newest, PageKind::Document, Some(unit), None).await? {
+        Ok(g) => {
+            let parsed =
+                parse_column_page(&Html::parse_document(&g.text()), &config.pages, &g.url);
+            let doc = parse_document(&Html::parse_document(&g.text()), &config.pages, &g.url);
+            col.article_text = parsed.article_text.filter(|t| !t.is_empty());
+            col.page_dates = parsed.page_dates;
+            if let Some(p) = doc.published {
+                col.page_dates.push(p);
+                col.page_dates.sort_by_key(|s| std::cmp::Reverse(s.datetime()));
+            }
+            col.page_id = Some(g.page_id);
+            col.url = g.url;
+        }
+        Err(e) => col.error = Some(e),
+    }
+    Ok(())
+}
+
+async fn save_records(rec: &Recorder, snap: &UnitSnapshot) -> Result<(), CrawlError> {
+    let columns: Vec<ColumnRow> = snap
+        .columns
+        .iter()
+        .map(|c| ColumnRow {
+            name: c.name.clone(),
+            url: c.url.to_string(),
+            path: c.path.join(" > "),
+            is_leaf: c.state != ColumnState::Parent,
+            state: c.state.as_str().to_string(),
+            documents: c.documents.len() as i64,
+            pages: c.pages as i64,
+        })
+        .collect();
+    let mut documents = Vec::new();
+    let mut attachments = Vec::new();
+    for c in &snap.columns {
+        for d in &c.documents {
+            documents.push(DocumentRow {
+                column_url: c.url.to_string(),
+                url: d.url.to_string(),
+                title: d.title.clone(),
+                published: d.published.map(|p| p.to_text()),
+                list_page: d.list_page as i64,
+                list_position: d.list_position as i64,
+            });
+            for a in d.attachments.iter().flatten() {
+                let sampled = snap
+                    .sample
+                    .iter()
+                    .find(|s| s.document_url == d.url && s.attachment.url == a.url);
+                let check = sampled.and_then(|s| match &s.outcome {
+                    crate::snapshot::PdfOutcome::Checked(c) => Some(c),
+                    crate::snapshot::PdfOutcome::DownloadFailed(_) => None,
+                });
+                attachments.push(AttachmentRow {
+                    document_url: d.url.to_string(),
+                    url: a.url.to_string(),
+                    name: a.name.clone(),
+                    sampled: sampled.is_some(),
+                    verdict: sampled.map(|s| match &s.outcome {
+                        crate::snapshot::PdfOutcome::Checked(c) => {
+                            serde_json::to_value(c.verdict)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_string))
+                                .unwrap_or_default()
+                        }
+                        crate::snapshot::PdfOutcome::DownloadFailed(_) => "download_failed".into(),
+                    }),
+                    marking: check.and_then(|c| c.marking.clone()),
+                    marking_page: check.and_then(|c| c.page).map(i64::from),
+                    reason: sampled.and_then(|s| match &s.outcome {
+                        crate::snapshot::PdfOutcome::Checked(c) => c.reason.clone(),
+                        crate::snapshot::PdfOutcome::DownloadFailed(e) => Some(e.clone()),
+                    }),
+                });
+            }
+        }
+    }
+    rec.store()
+        .replace_unit_records(rec.run_id(), &snap.unit.name, &columns, &documents, &attachments)
+        .await?;
+    Ok(())
+}
