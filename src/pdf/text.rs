@@ -312,11 +312,7 @@ impl<'a> Extractor<'a> {
             budget.check_time()?;
         }
         match operator {
-            "q" => {
-                if run.stack.len() < MAX_STACK {
-                    run.stack.push(run.gs.clone());
-                }
-            }
+            "q" if run.stack.len() < MAX_STACK => run.stack.push(run.gs.clone()),
             "Q" => {
                 if let Some(g) = run.stack.pop() {
                     run.gs = g;
