@@ -389,7 +389,8 @@ mod tests {
             1 beginbfrange <0030> <0031> [<516C> <5F00>] endbfrange end";
         let c = ToUnicodeCMap::parse(data, &mut 1000);
         assert_eq!(c.lookup(2, 0x10), Some("此"));
-        assert_eq!(c.lookup(2, 0x21), Some("件"));
+        assert_eq!(c.lookup(2, 0x20), Some("件"));
+        assert_eq!(c.lookup(2, 0x21), Some("价"));
         assert_eq!(c.lookup(2, 0x31), Some("开"));
         assert_eq!(c.code_len(&[0, 0x10]), Some(2));
     }
