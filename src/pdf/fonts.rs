@@ -128,7 +128,7 @@ impl Font {
                             .iter()
                             .fold(0u32, |a, &b| (a << 8) | u32::from(b));
                         if let Some(t) = cmap.lookup(len, code) {
-                            out.push_str(t);
+                            out.push_str(&t);
                             i += len;
                             continue;
                         }
@@ -189,7 +189,7 @@ fn decode_with_cmap(
         let chunk = &bytes[i..i + len];
         let code = chunk.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b));
         match cmap.lookup(len, code) {
-            Some(t) => out.push_str(t),
+            Some(t) => out.push_str(&t),
             None => match predefined.and_then(|p| p.decode(chunk)) {
                 Some(t) => out.push_str(&t),
                 None => out.push('\u{FFFD}'),
