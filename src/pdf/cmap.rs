@@ -16,9 +16,14 @@ pub struct ToUnicodeCMap {
     map: HashMap<(u8, u32), String>,
     /// Byte lengths that occur in `map`, ascending.
     lengths: Vec<u8>,
+    /// Wide bfranges kept unexpanded: (byte length, low, high, UTF-16 of the low code).
+    ranges: Vec<(u8, u32, u32, Vec<u16>)>,
     /// Entries this CMap may still add.
     room: usize,
 }
+
+/// bfranges wider than this are kept as ranges instead of being expanded.
+const EXPAND_LIMIT: u32 = 256;
 
 #[derive(Debug, PartialEq)]
 enum Token {
@@ -223,7 +228,7 @@ impl ToUnicodeCMap {
         }
         cmap.lengths.sort_unstable();
         cmap.lengths.dedup();
-        *entries_left = entries_left.saturating_sub(cmap.map.len());
+        *entries_left = entries_left.saturating_sub(cmap.map.len() + cmap.ranges.len());
         cmap
     }
 
@@ -260,6 +265,16 @@ impl ToUnicodeCMap {
                 }
             })
             .collect();
+        if end - start >= EXPAND_LIMIT {
+            if self.map.len() + self.ranges.len() < self.room {
+                let len = lo.len() as u8;
+                if !self.lengths.contains(&len) {
+                    self.lengths.push(len);
+                }
+                self.ranges.push((len, start, end, units));
+            }
+            return;
+        }
         for code in start..=end {
             if self.map.len() >= self.room {
                 return;
@@ -276,7 +291,7 @@ impl ToUnicodeCMap {
 
     /// Whether the CMap maps anything.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.map.is_empty() && self.ranges.is_empty()
     }
 
     /// The byte length of the code at the start of `bytes`, from the codespace ranges.
@@ -296,8 +311,22 @@ impl ToUnicodeCMap {
     }
 
     /// Looks up one code.
-    pub fn lookup(&self, len: usize, code: u32) -> Option<&str> {
-        self.map.get(&(len as u8, code)).map(String::as_str)
+    pub fn lookup(&self, len: usize, code: u32) -> Option<std::borrow::Cow<'_, str>> {
+        if let Some(s) = self.map.get(&(len as u8, code)) {
+            return Some(std::borrow::Cow::Borrowed(s.as_str()));
+        }
+        let (_, lo, _, units) = self
+            .ranges
+            .iter()
+            .find(|(l, lo, hi, _)| usize::from(*l) == len && (*lo..=*hi).contains(&code))?;
+        let mut units = units.clone();
+        let last = units.last_mut()?;
+        *last = last.wrapping_add((code - lo) as u16);
+        Some(std::borrow::Cow::Owned(
+            char::decode_utf16(units)
+                .map(|r| r.unwrap_or('\u{FFFD}'))
+                .collect(),
+        ))
     }
 
     /// Code lengths that occur in the map.
@@ -388,18 +417,30 @@ mod tests {
             1 beginbfrange <0020> <0022> <4EF6> endbfrange\n\
             1 beginbfrange <0030> <0031> [<516C> <5F00>] endbfrange end";
         let c = ToUnicodeCMap::parse(data, &mut 1000);
-        assert_eq!(c.lookup(2, 0x10), Some("此"));
-        assert_eq!(c.lookup(2, 0x21), Some("件"));
-        assert_eq!(c.lookup(2, 0x31), Some("开"));
+        assert_eq!(c.lookup(2, 0x10).as_deref(), Some("此"));
+        assert_eq!(c.lookup(2, 0x20).as_deref(), Some("件"));
+        assert_eq!(c.lookup(2, 0x21).as_deref(), Some("价"));
+        assert_eq!(c.lookup(2, 0x31).as_deref(), Some("开"));
         assert_eq!(c.code_len(&[0, 0x10]), Some(2));
+        let wide = ToUnicodeCMap::parse(b"1 beginbfrange <0000> <FFFF> <0000> endbfrange", &mut 10);
+        assert_eq!(wide.lookup(2, 0x6B64).as_deref(), Some("此"));
     }
 
     #[test]
     fn predefined_names() {
-        assert_eq!(Predefined::from_name(b"UniGB-UCS2-H"), Some(Predefined::Ucs2));
-        assert_eq!(Predefined::from_name(b"UniGB-UTF16-H"), Some(Predefined::Utf16));
+        assert_eq!(
+            Predefined::from_name(b"UniGB-UCS2-H"),
+            Some(Predefined::Ucs2)
+        );
+        assert_eq!(
+            Predefined::from_name(b"UniGB-UTF16-H"),
+            Some(Predefined::Utf16)
+        );
         assert_eq!(Predefined::from_name(b"GBK-EUC-H"), Some(Predefined::Gbk));
-        assert_eq!(Predefined::from_name(b"Identity-H"), Some(Predefined::Identity));
+        assert_eq!(
+            Predefined::from_name(b"Identity-H"),
+            Some(Predefined::Identity)
+        );
         assert_eq!(
             Predefined::Gbk.decode(&[0xB4, 0xCB, 0xBC, 0xFE]).as_deref(),
             Some("此件")

@@ -217,7 +217,9 @@ impl<'a> Extractor<'a> {
         Ok(out)
     }
 
-    /// Runs a content stream; on a syntax error, resynchronises at the next `BT`.
+    /// Runs a content stream. Each `BT`-started chunk is parsed on its own, so a syntax
+    /// error costs at most the rest of its chunk (lopdf's parser stops at the first error).
+    /// A text object that never reaches its `ET` is recorded as a syntax error.
     fn run_content(
         &mut self,
         data: &[u8],
@@ -227,39 +229,44 @@ impl<'a> Extractor<'a> {
         budget: &mut Budget,
         out: &mut PageText,
     ) -> Result<(), PdfError> {
-        let mut done = 0usize;
         let mut failed = false;
-        for op in Content::decode_iter(data) {
-            match op {
-                Ok(op) => {
-                    done += 1;
-                    self.op(&op.operator, &op.operands, resources, run, depth, budget, out)?;
-                }
-                Err(_) => {
-                    failed = true;
-                    break;
-                }
-            }
-        }
-        if !failed {
-            return Ok(());
-        }
-        out.errors.push("content stream syntax error".into());
-        // Resynchronise: parse each BT-started chunk on its own, skipping what was done.
-        let mut seen = 0usize;
         for chunk in bt_chunks(data) {
+            let text_object = chunk.starts_with(b"BT");
+            let mut closed = false;
             for op in Content::decode_iter(chunk) {
-                let Ok(op) = op else { break };
-                seen += 1;
-                if seen > done {
-                    self.op(&op.operator, &op.operands, resources, run, depth, budget, out)?;
+                match op {
+                    Ok(op) => {
+                        closed |= op.operator == "ET";
+                        self.op(
+                            &op.operator,
+                            &op.operands,
+                            resources,
+                            run,
+                            depth,
+                            budget,
+                            out,
+                        )?;
+                    }
+                    Err(_) => {
+                        failed = true;
+                        break;
+                    }
                 }
             }
+            failed |= text_object && !closed;
+        }
+        if failed {
+            out.errors.push("content stream syntax error".into());
         }
         Ok(())
     }
 
-    fn font(&mut self, resources: Option<&'a Dictionary>, name: &[u8], budget: &mut Budget) -> Result<Option<Rc<Font>>, PdfError> {
+    fn font(
+        &mut self,
+        resources: Option<&'a Dictionary>,
+        name: &[u8],
+        budget: &mut Budget,
+    ) -> Result<Option<Rc<Font>>, PdfError> {
         let Some(fonts) = resources.and_then(|r| self.dict_entry(r, b"Font")) else {
             return Ok(None);
         };
@@ -305,11 +312,7 @@ impl<'a> Extractor<'a> {
             budget.check_time()?;
         }
         match operator {
-            "q" => {
-                if run.stack.len() < MAX_STACK {
-                    run.stack.push(run.gs.clone());
-                }
-            }
+            "q" if run.stack.len() < MAX_STACK => run.stack.push(run.gs.clone()),
             "Q" => {
                 if let Some(g) = run.stack.pop() {
                     run.gs = g;
@@ -405,7 +408,9 @@ impl<'a> Extractor<'a> {
         budget: &mut Budget,
         out: &mut PageText,
     ) -> Result<(), PdfError> {
-        let Some(Object::Dictionary(xobjects)) = resources.and_then(|r| self.dict_entry(r, b"XObject")) else {
+        let Some(Object::Dictionary(xobjects)) =
+            resources.and_then(|r| self.dict_entry(r, b"XObject"))
+        else {
             return Ok(());
         };
         let Ok(entry) = xobjects.get(name) else {
@@ -471,7 +476,10 @@ impl<'a> Extractor<'a> {
         let font = run.gs.font.clone().unwrap_or_else(|| self.fallback.clone());
         let (text, _) = font.decode(bytes);
         let gs = &run.gs;
-        let trm = mul(&mul(&[gs.fs * gs.th, 0.0, 0.0, gs.fs, 0.0, gs.ts], &run.tm), &gs.ctm);
+        let trm = mul(
+            &mul(&[gs.fs * gs.th, 0.0, 0.0, gs.fs, 0.0, gs.ts], &run.tm),
+            &gs.ctm,
+        );
         let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
         let (x, y) = (trm[4], trm[5]);
         let mut advance = 0.0;
@@ -480,7 +488,10 @@ impl<'a> Extractor<'a> {
             advance += (w * gs.fs + gs.tc + if ch == ' ' { gs.tw } else { 0.0 }) * gs.th;
         }
         run.tm = mul(&translate(advance, 0.0), &run.tm);
-        let after = mul(&mul(&[gs.fs * gs.th, 0.0, 0.0, gs.fs, 0.0, gs.ts], &run.tm), &gs.ctm);
+        let after = mul(
+            &mul(&[gs.fs * gs.th, 0.0, 0.0, gs.fs, 0.0, gs.ts], &run.tm),
+            &gs.ctm,
+        );
         if text.is_empty() {
             return Ok(());
         }

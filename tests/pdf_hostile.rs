@@ -1,0 +1,161 @@
+//! Handmade PDFs: line reconstruction and marking rules, and hostile structures (recursive
+//! forms, floods of text, unbalanced state) that must end quickly with a verdict.
+
+use std::time::{Duration, Instant};
+
+use gongkai::pdf::{check_pdf_sync, PdfLimits, Verdict};
+use lopdf::{dictionary, Document, Object, Stream};
+
+/// UCS-2 hex string for text shown with a /UniGB-UCS2-H font.
+fn ucs2(text: &str) -> String {
+    let hex: String = text.encode_utf16().map(|u| format!("{u:04X}")).collect();
+    format!("<{hex}>")
+}
+
+/// A one-page PDF with font /F1 (STSong-Light, UniGB-UCS2-H) and optional XObjects.
+fn build(content: &str, xobjects: Vec<(&str, String)>) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type0",
+        "BaseFont" => "STSong-Light",
+        "Encoding" => "UniGB-UCS2-H",
+    });
+    let mut xdict = lopdf::Dictionary::new();
+    let form_ids: Vec<_> = xobjects.iter().map(|_| doc.new_object_id()).collect();
+    for ((name, _), id) in xobjects.iter().zip(&form_ids) {
+        xdict.set(name.as_bytes().to_vec(), Object::Reference(*id));
+    }
+    let resources = dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+        "XObject" => xdict,
+    };
+    let res_id = doc.add_object(resources);
+    for ((_, body), id) in xobjects.iter().zip(&form_ids) {
+        let stream = Stream::new(
+            dictionary! {
+                "Type" => "XObject",
+                "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
+                "Resources" => res_id,
+            },
+            body.clone().into_bytes(),
+        );
+        doc.set_object(*id, stream);
+    }
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Contents" => content_id,
+        "Resources" => res_id,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => vec![page_id.into()],
+            "Count" => 1,
+        }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+const BODY: &str = "关于做好全县政务公开工作的通知各乡镇人民政府县直各部门";
+
+fn body_lines() -> String {
+    format!(
+        "BT /F1 12 Tf 72 700 Td {} Tj 0 -20 Td {} Tj ET\n",
+        ucs2(BODY),
+        ucs2(BODY)
+    )
+}
+
+#[test]
+fn letter_spaced_marking_is_one_line() {
+    let mut content = body_lines();
+    content.push_str("BT /F1 12 Tf\n");
+    for (k, ch) in "（此件公开发布）".chars().enumerate() {
+        content.push_str(&format!(
+            "1 0 0 1 {} 300 Tm {} Tj\n",
+            72 + k * 20,
+            ucs2(&ch.to_string())
+        ));
+    }
+    content.push_str("ET\n");
+    let check = check_pdf_sync(&build(&content, vec![]), &PdfLimits::default());
+    assert_eq!(check.verdict, Verdict::Marked, "{check:?}");
+    assert_eq!(check.page, Some(1));
+}
+
+#[test]
+fn phrase_inside_a_sentence_is_not_a_marking() {
+    let mut content = body_lines();
+    content.push_str(&format!(
+        "BT /F1 12 Tf 72 300 Td {} Tj ET\n",
+        ucs2("请在文件末尾注明（此件公开发布）字样。")
+    ));
+    let check = check_pdf_sync(&build(&content, vec![]), &PdfLimits::default());
+    assert_eq!(check.verdict, Verdict::Unmarked, "{check:?}");
+}
+
+#[test]
+fn marking_inside_nested_form_xobjects() {
+    let content = format!("{}q 1 0 0 1 0 0 cm /Fm1 Do Q\n", body_lines());
+    let outer = "q /Fm2 Do Q".to_string();
+    let inner = format!(
+        "BT /F1 12 Tf 72 200 Td {} Tj ET",
+        ucs2("公开方式：依申请公开")
+    );
+    let check = check_pdf_sync(
+        &build(&content, vec![("Fm1", outer), ("Fm2", inner)]),
+        &PdfLimits::default(),
+    );
+    assert_eq!(check.verdict, Verdict::Marked, "{check:?}");
+    assert_eq!(check.attribute, Some(gongkai::pdf::Attribute::OnRequest));
+}
+
+#[test]
+fn self_recursive_form_ends() {
+    let content = format!("{}/Fm1 Do\n", body_lines());
+    let form = format!(
+        "/Fm1 Do /Fm1 Do BT /F1 12 Tf 72 100 Td {} Tj ET",
+        ucs2("正文")
+    );
+    let start = Instant::now();
+    let check = check_pdf_sync(&build(&content, vec![("Fm1", form)]), &PdfLimits::default());
+    assert!(start.elapsed() < Duration::from_secs(15));
+    assert_ne!(check.verdict, Verdict::Marked, "{check:?}");
+}
+
+#[test]
+fn flood_of_text_is_too_big_not_a_crash() {
+    let mut content = String::from("BT /F1 12 Tf\n");
+    let show = format!("{} Tj\n", ucs2("字"));
+    for _ in 0..250_000 {
+        content.push_str(&show);
+    }
+    content.push_str("ET\n");
+    let check = check_pdf_sync(&build(&content, vec![]), &PdfLimits::default());
+    assert_eq!(check.verdict, Verdict::Question, "{check:?}");
+    assert_eq!(check.reason.as_deref(), Some("too_big"));
+}
+
+#[test]
+fn unbalanced_state_and_syntax_errors_still_read() {
+    let mut content = "q q q q cm Q Q Q Q Q Q ) ] >> ".repeat(50);
+    content.push_str("\nBT /F1 12 Tf 72 700 Td <zz Tj ET\n");
+    content.push_str(&body_lines());
+    content.push_str(&format!(
+        "BT /F1 12 Tf 72 300 Td {} Tj ET\n",
+        ucs2("（此件主动公开）")
+    ));
+    let check = check_pdf_sync(&build(&content, vec![]), &PdfLimits::default());
+    assert_eq!(check.verdict, Verdict::Marked, "{check:?}");
+}
