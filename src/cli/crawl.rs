@@ -59,7 +59,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rt = tokio::runtime::Runtime::new().context("无法启动异步运行时")?;
     let summary = rt.block_on(async {
         let store = Store::connect(&args.db).await?;
-        run_crawl(&store, config, args.config.display().to_string(), as_of, args.resume).await
+        run_crawl(
+            &store,
+            config,
+            args.config.display().to_string(),
+            as_of,
+            args.resume,
+        )
+        .await
     })?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
@@ -79,12 +86,16 @@ pub async fn run_crawl(
 ) -> anyhow::Result<CrawlSummary> {
     let bar = ProgressBar::new(config.units.len() as u64);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} 个单位 {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} 个单位 {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let bar_ref = bar.clone();
     let progress = move |p: Progress| match p {
-        Progress::Started { run_id, resumed, .. } => bar_ref.set_message(if resumed {
+        Progress::Started {
+            run_id, resumed, ..
+        } => bar_ref.set_message(if resumed {
             format!("继续第 {run_id} 次运行")
         } else {
             format!("第 {run_id} 次运行")
@@ -126,14 +137,17 @@ pub fn print_summary(s: &CrawlSummary, db: &str) {
         println!("留言板未能完整读取：{e}");
     }
     println!();
-    println!("{:<16} {:<8} {:>8} {:>8} {:>8}", "单位", "类别", "扣分项", "建议扣分", "待核查");
+    println!(
+        "{:<16} {:<8} {:>8} {:>8} {:>8}",
+        "单位", "类别", "扣分项", "建议扣分", "待核查"
+    );
     for u in &s.units {
         println!(
             "{:<16} {:<8} {:>8} {:>8.1} {:>8}",
             u.unit,
             u.table.label(),
             u.deductions,
-            u.points,
+            u.points + 0.0,
             u.questions
         );
     }

@@ -37,7 +37,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .await
             .context("无法启动测试门户")?;
         config.portal.base_url = server.base_url();
-        println!("测试门户已在 {} 启动（截止日期 {as_of}）", server.base_url());
+        println!(
+            "测试门户已在 {} 启动（截止日期 {as_of}）",
+            server.base_url()
+        );
         let store = Store::connect(&db).await?;
         let summary = super::crawl::run_crawl(
             &store,

@@ -53,7 +53,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn print_table(findings: &[Finding]) {
-    println!("{:<14} {:>4} {:>6} {:<6} {:<24} 说明", "单位", "项目", "扣分", "类型", "原因");
+    println!(
+        "{:<14} {:>4} {:>6} {:<6} {:<24} 说明",
+        "单位", "项目", "扣分", "类型", "原因"
+    );
     for f in findings {
         let kind = match f.kind {
             FindingKind::Deduction => "扣分",
@@ -74,5 +77,9 @@ fn print_table(findings: &[Finding]) {
         .filter(|f| f.kind == FindingKind::Deduction)
         .map(|f| f.points)
         .sum();
-    println!("共 {} 条（建议扣分合计 {:.1} 分），均为待审核初稿。", findings.len(), total);
+    println!(
+        "共 {} 条（建议扣分合计 {:.1} 分），均为待审核初稿。",
+        findings.len(),
+        total
+    );
 }

@@ -28,20 +28,32 @@ pub(super) async fn crawl_board(
     let mut errors = Vec::new();
     let year_start = NaiveDate::from_ymd_opt(config.portal.year, 1, 1).unwrap_or(NaiveDate::MIN);
     let Ok(first_url) = base.join(&config.messages.list) else {
-        return Err(CrawlError::Config(format!("messages.list 无效：{}", config.messages.list)));
+        return Err(CrawlError::Config(format!(
+            "messages.list 无效：{}",
+            config.messages.list
+        )));
     };
     let mut rows: Vec<MessageRowLink> = Vec::new();
-    let first = match rec.fetch(&first_url, PageKind::Messages, None, None).await? {
+    let first = match rec
+        .fetch(&first_url, PageKind::Messages, None, None)
+        .await?
+    {
         Ok(g) => g,
         Err(e) => {
             errors.push(e);
-            return Ok(Board { messages: Vec::new(), errors });
+            return Ok(Board {
+                messages: Vec::new(),
+                errors,
+            });
         }
     };
     let (first_rows, total) = {
         let doc = Html::parse_document(&first.text());
         let total = parse_column_page(&doc, &config.pages, &first.url).total_pages;
-        (parse_message_list(&doc, &config.messages, &first.url), total)
+        (
+            parse_message_list(&doc, &config.messages, &first.url),
+            total,
+        )
     };
     let mut done = all_before(&first_rows, year_start);
     rows.extend(first_rows);
@@ -66,8 +78,15 @@ pub(super) async fn crawl_board(
     }
     let wanted: Vec<MessageRowLink> = rows
         .into_iter()
-        .filter(|r| r.date.is_none_or(|d| d.date >= year_start && d.date <= as_of))
-        .filter(|r| r.unit.as_deref().is_none_or(|u| config.unit_by_alias(u).is_some()))
+        .filter(|r| {
+            r.date
+                .is_none_or(|d| d.date >= year_start && d.date <= as_of)
+        })
+        .filter(|r| {
+            r.unit
+                .as_deref()
+                .is_none_or(|u| config.unit_by_alias(u).is_some())
+        })
         .collect();
     let results: Vec<_> = stream::iter(wanted)
         .map(|row| async move {

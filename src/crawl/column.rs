@@ -66,10 +66,16 @@ pub(super) async fn crawl_column(
         let Some(url) = page_url(&config.pages.page_url, &got.url, k, first.total_pages) else {
             continue;
         };
-        match rec.fetch(&url, PageKind::ListPage, Some(unit), None).await? {
+        match rec
+            .fetch(&url, PageKind::ListPage, Some(unit), None)
+            .await?
+        {
             Ok(page) => {
-                let parsed =
-                    parse_column_page(&Html::parse_document(&page.text()), &config.pages, &page.url);
+                let parsed = parse_column_page(
+                    &Html::parse_document(&page.text()),
+                    &config.pages,
+                    &page.url,
+                );
                 push_items(&mut snap.documents, parsed.items, k);
                 snap.pages += 1;
             }

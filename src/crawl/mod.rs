@@ -1,9 +1,9 @@
 //! The crawler: walks each unit's columns, the message board and the sampled PDF attachments,
 //! storing every fetch as evidence, and builds the snapshots the checks read.
 
-pub mod http;
 mod board;
 mod column;
+pub mod http;
 mod recorder;
 mod run;
 mod sample;

@@ -141,14 +141,20 @@ impl Recorder {
                 };
                 record.status = fetched.status;
                 record.content_type = content_type.clone();
-                record.etag = fetched.etag.clone().or(previous.as_ref().and_then(|p| p.etag.clone()));
+                record.etag = fetched
+                    .etag
+                    .clone()
+                    .or(previous.as_ref().and_then(|p| p.etag.clone()));
                 record.last_modified = fetched
                     .last_modified
                     .clone()
                     .or(previous.as_ref().and_then(|p| p.last_modified.clone()));
                 if kind != PageKind::Attachment {
-                    record.encoding =
-                        Some(decode_html(&body, content_type.as_deref()).encoding.to_string());
+                    record.encoding = Some(
+                        decode_html(&body, content_type.as_deref())
+                            .encoding
+                            .to_string(),
+                    );
                 }
                 record.body = Some(body.to_vec());
                 let page_id = self.store.record_page(self.run_id, &record).await?;

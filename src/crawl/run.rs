@@ -30,9 +30,17 @@ pub struct CrawlOptions {
 /// Progress events for a terminal display.
 #[derive(Debug, Clone)]
 pub enum Progress {
-    Started { run_id: i64, units: usize, resumed: bool },
-    BoardDone { messages: usize },
-    UnitDone { unit: String },
+    Started {
+        run_id: i64,
+        units: usize,
+        resumed: bool,
+    },
+    BoardDone {
+        messages: usize,
+    },
+    UnitDone {
+        unit: String,
+    },
 }
 
 /// One unit's line of the summary.

@@ -59,7 +59,11 @@ pub(super) async fn check_sample(
                 PdfOutcome::DownloadFailed(format!(
                     "下载得到的不是PDF文件（{}字节，{}）",
                     g.body.len(),
-                    if looks_like_html(&g.body) { "为HTML页面，可能是下载脚本的错误页" } else { "文件头不是%PDF" }
+                    if looks_like_html(&g.body) {
+                        "为HTML页面，可能是下载脚本的错误页"
+                    } else {
+                        "文件头不是%PDF"
+                    }
                 )),
                 Some(g.page_id),
             ),

@@ -34,14 +34,21 @@ pub(super) async fn crawl_unit(
         policy_documents_in_year: 0,
     };
     let name = unit.name.as_str();
-    let got = match rec.fetch(&landing_url, PageKind::Landing, Some(name), None).await? {
+    let got = match rec
+        .fetch(&landing_url, PageKind::Landing, Some(name), None)
+        .await?
+    {
         Ok(g) => g,
         Err(e) => {
             snap.landing_error = Some(e);
             return Ok(snap);
         }
     };
-    let tree = parse_tree(&Html::parse_document(&got.text()), &config.pages.column_tree, &got.url);
+    let tree = parse_tree(
+        &Html::parse_document(&got.text()),
+        &config.pages.column_tree,
+        &got.url,
+    );
     if tree.is_empty() {
         snap.landing_error = Some("单位页面上没有找到栏目列表（页面结构无法识别）".into());
         return Ok(snap);
@@ -57,15 +64,19 @@ pub(super) async fn crawl_unit(
     for (ci, col) in snap.columns.iter().enumerate() {
         let is_policy = policy.matches(&col.name, &col.code);
         for (di, d) in col.documents.iter().enumerate() {
-            let in_year = d.published.is_none_or(|p| p.year() == year);
-            if in_year && (is_policy || d.title_cut) {
+            // Undated list entries are dated by their page; cut titles completed by it.
+            let undated = d.published.is_none();
+            let in_year = d.published.is_some_and(|p| p.year() == year);
+            if undated || (in_year && (is_policy || d.title_cut)) {
                 wanted.push((ci, di, d.url.clone()));
             }
         }
     }
     let pages: Vec<_> = stream::iter(wanted)
         .map(|(ci, di, url)| async move {
-            let got = rec.fetch(&url, PageKind::Document, Some(name), None).await?;
+            let got = rec
+                .fetch(&url, PageKind::Document, Some(name), None)
+                .await?;
             Ok::<_, CrawlError>((ci, di, got))
         })
         .buffered(config.crawl.concurrency.max(1))
@@ -162,16 +173,19 @@ async fn read_guide_document(
     else {
         return Ok(());
     };
-    match rec.fetch(&newest, PageKind::Document, Some(unit), None).await? {
+    match rec
+        .fetch(&newest, PageKind::Document, Some(unit), None)
+        .await?
+    {
         Ok(g) => {
-            let parsed =
-                parse_column_page(&Html::parse_document(&g.text()), &config.pages, &g.url);
+            let parsed = parse_column_page(&Html::parse_document(&g.text()), &config.pages, &g.url);
             let doc = parse_document(&Html::parse_document(&g.text()), &config.pages, &g.url);
             col.article_text = parsed.article_text.filter(|t| !t.is_empty());
             col.page_dates = parsed.page_dates;
             if let Some(p) = doc.published {
                 col.page_dates.push(p);
-                col.page_dates.sort_by_key(|s| std::cmp::Reverse(s.datetime()));
+                col.page_dates
+                    .sort_by_key(|s| std::cmp::Reverse(s.datetime()));
             }
             col.page_id = Some(g.page_id);
             col.url = g.url;
@@ -222,12 +236,10 @@ async fn save_records(rec: &Recorder, snap: &UnitSnapshot) -> Result<(), CrawlEr
                     name: a.name.clone(),
                     sampled: sampled.is_some(),
                     verdict: sampled.map(|s| match &s.outcome {
-                        crate::snapshot::PdfOutcome::Checked(c) => {
-                            serde_json::to_value(c.verdict)
-                                .ok()
-                                .and_then(|v| v.as_str().map(str::to_string))
-                                .unwrap_or_default()
-                        }
+                        crate::snapshot::PdfOutcome::Checked(c) => serde_json::to_value(c.verdict)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
                         crate::snapshot::PdfOutcome::DownloadFailed(_) => "download_failed".into(),
                     }),
                     marking: check.and_then(|c| c.marking.clone()),
@@ -241,7 +253,13 @@ async fn save_records(rec: &Recorder, snap: &UnitSnapshot) -> Result<(), CrawlEr
         }
     }
     rec.store()
-        .replace_unit_records(rec.run_id(), &snap.unit.name, &columns, &documents, &attachments)
+        .replace_unit_records(
+            rec.run_id(),
+            &snap.unit.name,
+            &columns,
+            &documents,
+            &attachments,
+        )
         .await?;
     Ok(())
 }

@@ -80,18 +80,14 @@ impl Store {
         let size = page.body.as_ref().map_or(0, |b| b.len() as i64);
         if let Some(body) = &page.body {
             let h = crate::util::sha256_hex(body);
-            let exists = sqlx::query("SELECT 1 FROM blobs WHERE sha256 = $1")
-                .bind(&h)
-                .fetch_optional(&mut *tx)
-                .await?
-                .is_some();
-            if !exists {
-                sqlx::query("INSERT INTO blobs (sha256, body) VALUES ($1, $2)")
-                    .bind(&h)
-                    .bind(body.clone())
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            // Write first: a read-then-write transaction can deadlock on SQLite.
+            sqlx::query(
+                "INSERT INTO blobs (sha256, body) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
+            )
+            .bind(&h)
+            .bind(body.clone())
+            .execute(&mut *tx)
+            .await?;
             hash = Some(h);
         }
         sqlx::query("DELETE FROM pages WHERE run_id = $1 AND url = $2")
