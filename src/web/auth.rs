@@ -5,7 +5,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::Form;
 use minijinja::context;
 use serde::Deserialize;
@@ -156,7 +156,7 @@ pub async fn login(
     let cookie = set_cookie(SESSION_COOKIE, &token, "/", ttl, st.config.secure_cookie);
     let clear_login = set_cookie(LOGIN_COOKIE, "", "/login", 0, st.config.secure_cookie);
     Ok((
-        [(SET_COOKIE, cookie), (SET_COOKIE, clear_login)],
+        AppendHeaders([(SET_COOKIE, cookie), (SET_COOKIE, clear_login)]),
         Redirect::to("/"),
     )
         .into_response())
