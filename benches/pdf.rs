@@ -71,10 +71,7 @@ fn main() {
     files.sort();
 
     // Peak memory first, before any other child process is waited for.
-    let bomb = files
-        .iter()
-        .find(|p| name(p).starts_with("29_"))
-        .cloned();
+    let bomb = files.iter().find(|p| name(p).starts_with("29_")).cloned();
     if let Some(bomb) = &bomb {
         let out = Command::new(exe)
             .args(["pdf", "check", "--format", "json"])
@@ -134,7 +131,9 @@ fn main() {
             "{:<42} {:>10.3} {:>12} {:>13} {:>8}  {:?}{}",
             name(path),
             ms(ours),
-            ours_proc.map(|d| format!("{:.2}", ms(d))).unwrap_or("-".into()),
+            ours_proc
+                .map(|d| format!("{:.2}", ms(d)))
+                .unwrap_or("-".into()),
             pt.map(|d| format!("{:.2}", ms(d))).unwrap_or("-".into()),
             ratio.map(|r| format!("{r:.1}x")).unwrap_or("-".into()),
             first.verdict,

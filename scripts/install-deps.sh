@@ -7,6 +7,8 @@ need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils poppler-data)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+# A CJK font, so that the e2e screenshot of the Chinese pages is legible.
+[ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-zenhei)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

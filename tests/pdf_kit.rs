@@ -7,32 +7,92 @@ use gongkai::pdf::{check_pdf, check_pdf_sync, Attribute, PdfLimits, Verdict};
 
 /// (file prefix, expected verdict, marking page, attribute; None = question allowed).
 const EXPECTED: &[(&str, Verdict, Option<u32>, Option<Attribute>)] = &[
-    ("01", Verdict::Marked, Some(3), Some(Attribute::PublicRelease)),
+    (
+        "01",
+        Verdict::Marked,
+        Some(3),
+        Some(Attribute::PublicRelease),
+    ),
     ("02", Verdict::Unmarked, None, None),
     ("03", Verdict::Marked, Some(3), Some(Attribute::Active)),
-    ("04", Verdict::Marked, Some(3), Some(Attribute::PublicRelease)),
-    ("05", Verdict::Marked, Some(3), Some(Attribute::PublicRelease)),
+    (
+        "04",
+        Verdict::Marked,
+        Some(3),
+        Some(Attribute::PublicRelease),
+    ),
+    (
+        "05",
+        Verdict::Marked,
+        Some(3),
+        Some(Attribute::PublicRelease),
+    ),
     ("06", Verdict::Marked, Some(3), Some(Attribute::OnRequest)),
     ("07", Verdict::Marked, None, Some(Attribute::Active)),
     ("08", Verdict::Marked, None, Some(Attribute::NotDisclosed)),
     ("09", Verdict::Question, None, None),
-    ("10", Verdict::Marked, Some(3), Some(Attribute::PublicRelease)),
-    ("11", Verdict::Marked, Some(3), Some(Attribute::PublicRelease)),
+    (
+        "10",
+        Verdict::Marked,
+        Some(3),
+        Some(Attribute::PublicRelease),
+    ),
+    (
+        "11",
+        Verdict::Marked,
+        Some(3),
+        Some(Attribute::PublicRelease),
+    ),
     ("12", Verdict::Question, None, None),
     ("13", Verdict::Question, None, None),
     ("14", Verdict::Marked, None, Some(Attribute::PublicRelease)),
-    ("16", Verdict::Marked, Some(3), Some(Attribute::PublicRelease)),
+    (
+        "16",
+        Verdict::Marked,
+        Some(3),
+        Some(Attribute::PublicRelease),
+    ),
     ("17", Verdict::Question, None, None),
     ("18", Verdict::Unmarked, None, None),
-    ("19", Verdict::Marked, Some(3), Some(Attribute::PublicRelease)),
-    ("20", Verdict::Marked, Some(3), Some(Attribute::PublicRelease)),
-    ("21", Verdict::Marked, Some(3), Some(Attribute::PublicRelease)),
+    (
+        "19",
+        Verdict::Marked,
+        Some(3),
+        Some(Attribute::PublicRelease),
+    ),
+    (
+        "20",
+        Verdict::Marked,
+        Some(3),
+        Some(Attribute::PublicRelease),
+    ),
+    (
+        "21",
+        Verdict::Marked,
+        Some(3),
+        Some(Attribute::PublicRelease),
+    ),
     ("22", Verdict::Marked, None, Some(Attribute::PublicRelease)),
-    ("23", Verdict::Marked, Some(34), Some(Attribute::PublicRelease)),
+    (
+        "23",
+        Verdict::Marked,
+        Some(34),
+        Some(Attribute::PublicRelease),
+    ),
     ("24", Verdict::Marked, None, Some(Attribute::PublicRelease)),
     ("26", Verdict::Marked, None, Some(Attribute::Active)),
-    ("27", Verdict::Marked, Some(3), Some(Attribute::PublicRelease)),
-    ("28", Verdict::Marked, Some(3), Some(Attribute::PublicRelease)),
+    (
+        "27",
+        Verdict::Marked,
+        Some(3),
+        Some(Attribute::PublicRelease),
+    ),
+    (
+        "28",
+        Verdict::Marked,
+        Some(3),
+        Some(Attribute::PublicRelease),
+    ),
     ("29", Verdict::Question, None, None),
 ];
 
@@ -52,7 +112,9 @@ fn every_kit_file_gets_its_verdict() {
             && (verdict != Verdict::Question || got.reason.is_some())
             && (verdict != Verdict::Marked || got.marking.is_some());
         if !ok {
-            failures.push(format!("{name}: expected {verdict:?} {page:?} {attr:?}, got {got:?}"));
+            failures.push(format!(
+                "{name}: expected {verdict:?} {page:?} {attr:?}, got {got:?}"
+            ));
         }
     }
     for &prefix in HARD {
@@ -90,7 +152,10 @@ fn not_pdf_and_too_big() {
         ..PdfLimits::default()
     };
     let (_, bytes) = common::kit_file("01");
-    assert_eq!(check_pdf_sync(&bytes, &limits).reason.as_deref(), Some("too_big"));
+    assert_eq!(
+        check_pdf_sync(&bytes, &limits).reason.as_deref(),
+        Some("too_big")
+    );
 }
 
 #[test]
@@ -149,7 +214,10 @@ fn cli_json_and_exit_codes() {
         .output()
         .unwrap();
     assert_eq!(usage.status.code(), Some(2));
-    let usage = std::process::Command::new(exe).args(["pdf", "check"]).output().unwrap();
+    let usage = std::process::Command::new(exe)
+        .args(["pdf", "check"])
+        .output()
+        .unwrap();
     assert_eq!(usage.status.code(), Some(2));
 
     let table = std::process::Command::new(exe)

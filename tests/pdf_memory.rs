@@ -39,7 +39,10 @@ fn bomb_is_a_question_in_bounded_memory() {
     PEAK.store(before, Ordering::Relaxed);
     let check = check_pdf_sync(&bytes, &PdfLimits::default());
     let peak = PEAK.load(Ordering::Relaxed) - before;
-    eprintln!("{name}: {check:?}, peak heap {:.1} MB", peak as f64 / 1048576.0);
+    eprintln!(
+        "{name}: {check:?}, peak heap {:.1} MB",
+        peak as f64 / 1048576.0
+    );
     assert_eq!(check.verdict, Verdict::Question);
     assert_eq!(check.reason.as_deref(), Some("too_big"));
     assert!(peak < 100 * 1024 * 1024, "peak {peak} bytes");

@@ -13,7 +13,15 @@ fn unit_path() -> String {
 }
 
 fn gongkai_path(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 #[tokio::test]
@@ -33,13 +41,18 @@ async fn no_page_or_file_without_a_session() {
         assert_eq!(res.status(), 303, "{path}");
         assert_eq!(res.headers()["location"], "/login", "{path}");
     }
-    let res = anon.post(&format!("/findings/{fid}/decide"), &[("action", "confirm")]).await;
+    let res = anon
+        .post(&format!("/findings/{fid}/decide"), &[("action", "confirm")])
+        .await;
     assert_eq!(res.status(), 303);
     // The login page itself is open and carries the security headers.
     let res = anon.get("/login").await;
     assert_eq!(res.status(), 200);
     let h = res.headers();
-    assert!(h["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
     assert_eq!(h["x-frame-options"], "DENY");
     assert_eq!(h["x-content-type-options"], "nosniff");
     let cookie = h["set-cookie"].to_str().unwrap();
@@ -51,7 +64,13 @@ async fn wrong_password_is_refused_after_a_delay() {
     let app = spawn().await;
     let anon = Client::anonymous(&app.base);
     let res = anon.get("/login").await;
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let csrf = csrf_of(&res.text().await.unwrap());
     let start = std::time::Instant::now();
     let res = anon
@@ -71,14 +90,22 @@ async fn wrong_password_is_refused_after_a_delay() {
 async fn sessions_expire_and_logout_closes_them() {
     let app = spawn_with(Duration::from_secs(0)).await;
     let c = Client::login(&app.base, "审核员甲", PASSWORD).await;
-    assert_eq!(c.get("/").await.status(), 303, "an expired session opens nothing");
+    assert_eq!(
+        c.get("/").await.status(),
+        303,
+        "an expired session opens nothing"
+    );
 
     let app = spawn().await;
     let c = Client::login(&app.base, "审核员甲", PASSWORD).await;
     let page = c.text("/").await;
     let res = c.post("/logout", &[("csrf", &csrf_of(&page))]).await;
     assert_eq!(res.status(), 303);
-    assert_eq!(c.get("/").await.status(), 303, "the old cookie no longer works");
+    assert_eq!(
+        c.get("/").await.status(),
+        303,
+        "the old cookie no longer works"
+    );
 }
 
 #[tokio::test]
@@ -87,19 +114,36 @@ async fn posts_without_the_csrf_token_are_refused() {
     let c = Client::login(&app.base, "审核员甲", PASSWORD).await;
     let fid = finding_id(&app.store, app.run_id, UNIT, 7).await;
     let path = format!("/findings/{fid}/decide");
-    let res = c.post(&path, &[("action", "confirm"), ("version", "0")]).await;
+    let res = c
+        .post(&path, &[("action", "confirm"), ("version", "0")])
+        .await;
     assert_eq!(res.status(), 403);
-    let res = c.post(&path, &[("action", "confirm"), ("version", "0"), ("csrf", "00ff")]).await;
+    let res = c
+        .post(
+            &path,
+            &[("action", "confirm"), ("version", "0"), ("csrf", "00ff")],
+        )
+        .await;
     assert_eq!(res.status(), 403);
     assert_eq!(c.post("/logout", &[]).await.status(), 403);
-    assert_eq!(c.post(&format!("{}/entries", unit_path()), &[("kind", "bonus")]).await.status(), 403);
+    assert_eq!(
+        c.post(&format!("{}/entries", unit_path()), &[("kind", "bonus")])
+            .await
+            .status(),
+        403
+    );
     // Login needs its own token too.
     let res = Client::anonymous(&app.base)
         .post("/login", &[("name", "审核员甲"), ("password", PASSWORD)])
         .await;
     assert_eq!(res.status(), 403);
     let f = app.store.finding(fid).await.unwrap().unwrap();
-    assert!(app.store.decision(&Identity::of(&f)).await.unwrap().is_none());
+    assert!(app
+        .store
+        .decision(&Identity::of(&f))
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[tokio::test]
@@ -117,12 +161,17 @@ async fn crawled_strings_come_out_escaped() {
         assert!(!body.contains("<img src=x onerror"), "{path}");
         assert!(body.contains("&lt;script&gt;"), "{path}");
     }
-    let evidence = c.text(&format!("/evidence/{}?finding={fid}", app.page_id)).await;
+    let evidence = c
+        .text(&format!("/evidence/{}?finding={fid}", app.page_id))
+        .await;
     assert!(evidence.contains("<mark id=\"hit\">联系电话</mark>"));
     assert!(evidence.contains("sandbox=\"\""));
     // The page as fetched is served only under a sandbox CSP.
     let raw = c.get(&format!("/evidence/{}/raw", app.page_id)).await;
-    let csp = raw.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let csp = raw.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(csp.starts_with("sandbox;") && csp.contains("default-src 'none'"));
     assert_eq!(raw.headers()["x-content-type-options"], "nosniff");
 }
@@ -130,7 +179,11 @@ async fn crawled_strings_come_out_escaped() {
 async fn decide(c: &Client, fid: i64, form: &[(&str, &str)]) -> reqwest::Response {
     let page = c.text(&format!("/findings/{fid}")).await;
     let csrf = csrf_of(&page);
-    let version = regex::Regex::new(r#"name="version" value="(\d+)""#).unwrap().captures(&page).unwrap()[1].to_string();
+    let version = regex::Regex::new(r#"name="version" value="(\d+)""#)
+        .unwrap()
+        .captures(&page)
+        .unwrap()[1]
+        .to_string();
     let mut f: Vec<(&str, &str)> = form.to_vec();
     f.push(("csrf", &csrf));
     f.push(("version", &version));
@@ -138,7 +191,11 @@ async fn decide(c: &Client, fid: i64, form: &[(&str, &str)]) -> reqwest::Respons
 }
 
 fn score_of(page: &str) -> String {
-    regex::Regex::new(r#"id="score" class="score">([0-9.]+)<"#).unwrap().captures(page).unwrap()[1].to_string()
+    regex::Regex::new(r#"id="score" class="score">([0-9.]+)<"#)
+        .unwrap()
+        .captures(page)
+        .unwrap()[1]
+        .to_string()
 }
 
 #[tokio::test]
@@ -153,18 +210,44 @@ async fn the_audit_log_records_each_decision_and_the_score_follows() {
     assert_eq!(decide(&c, f7, &[("action", "confirm")]).await.status(), 303);
     assert_eq!(score_of(&c.text(&unit_path()).await), "99");
     // Beyond the item's 5 points: refused.
-    let res = decide(&c, f13, &[("action", "adjust"), ("points", "6"), ("note", "多扣")]).await;
+    let res = decide(
+        &c,
+        f13,
+        &[("action", "adjust"), ("points", "6"), ("note", "多扣")],
+    )
+    .await;
     assert_eq!(res.status(), 400);
-    let res = decide(&c, f13, &[("action", "adjust"), ("points", "0.5"), ("note", "仅一个栏目为空")]).await;
+    let res = decide(
+        &c,
+        f13,
+        &[
+            ("action", "adjust"),
+            ("points", "0.5"),
+            ("note", "仅一个栏目为空"),
+        ],
+    )
+    .await;
     assert_eq!(res.status(), 303);
-    assert_eq!(decide(&c, f17, &[("action", "reject")]).await.status(), 400, "a reason is required");
+    assert_eq!(
+        decide(&c, f17, &[("action", "reject")]).await.status(),
+        400,
+        "a reason is required"
+    );
     let res = decide(&c, f17, &[("action", "reject"), ("note", "附件已有标识")]).await;
     assert_eq!(res.status(), 303);
     assert_eq!(score_of(&c.text(&unit_path()).await), "98.5");
 
-    for (fid, action, after) in [(f7, "confirm", "已确认，扣1分"), (f13, "adjust", "已调整，扣0.5分"), (f17, "reject", "已驳回")] {
+    for (fid, action, after) in [
+        (f7, "confirm", "已确认，扣1分"),
+        (f13, "adjust", "已调整，扣0.5分"),
+        (f17, "reject", "已驳回"),
+    ] {
         let f = app.store.finding(fid).await.unwrap().unwrap();
-        let log = app.store.audit_log(UNIT, Some(&Identity::of(&f).subject())).await.unwrap();
+        let log = app
+            .store
+            .audit_log(UNIT, Some(&Identity::of(&f).subject()))
+            .await
+            .unwrap();
         assert_eq!(log.len(), 1, "{action}");
         assert_eq!(log[0].actor, "审核员甲");
         assert_eq!(log[0].action, action);
@@ -174,7 +257,11 @@ async fn the_audit_log_records_each_decision_and_the_score_follows() {
         assert!(page.contains(after), "the log is shown on the finding");
     }
     let f = app.store.finding(f13).await.unwrap().unwrap();
-    let log = app.store.audit_log(UNIT, Some(&Identity::of(&f).subject())).await.unwrap();
+    let log = app
+        .store
+        .audit_log(UNIT, Some(&Identity::of(&f).subject()))
+        .await
+        .unwrap();
     assert_eq!(log[0].note, "仅一个栏目为空");
 
     // A penalty entered by hand (县政府办公室通报, 1 point) is logged and scored.
@@ -182,7 +269,13 @@ async fn the_audit_log_records_each_decision_and_the_score_follows() {
     let res = c
         .post(
             &format!("{}/entries", unit_path()),
-            &[("csrf", &csrf_of(&page)), ("kind", "penalty"), ("penalty_rule", "county-notice"), ("amount", "1"), ("note", "昌政办通〔2020〕3号")],
+            &[
+                ("csrf", &csrf_of(&page)),
+                ("kind", "penalty"),
+                ("penalty_rule", "county-notice"),
+                ("amount", "1"),
+                ("note", "昌政办通〔2020〕3号"),
+            ],
         )
         .await;
     assert_eq!(res.status(), 303);
@@ -195,7 +288,17 @@ async fn the_audit_log_records_each_decision_and_the_score_follows() {
     // Viewers read but do not decide.
     let v = Client::login(&app.base, "观察员", PASSWORD).await;
     let page = v.text(&unit_path()).await;
-    let res = v.post(&format!("/findings/{f7}/decide"), &[("csrf", &csrf_of(&page)), ("action", "reject"), ("note", "x"), ("version", "1")]).await;
+    let res = v
+        .post(
+            &format!("/findings/{f7}/decide"),
+            &[
+                ("csrf", &csrf_of(&page)),
+                ("action", "reject"),
+                ("note", "x"),
+                ("version", "1"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 403);
 }
 
@@ -209,19 +312,52 @@ async fn a_concurrent_decision_is_detected() {
     let pa = a.text(&format!("/findings/{fid}")).await;
     let pb = b.text(&format!("/findings/{fid}")).await;
     let res = a
-        .post(&format!("/findings/{fid}/decide"), &[("csrf", &csrf_of(&pa)), ("version", "0"), ("action", "confirm")])
+        .post(
+            &format!("/findings/{fid}/decide"),
+            &[
+                ("csrf", &csrf_of(&pa)),
+                ("version", "0"),
+                ("action", "confirm"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 303);
     let res = b
-        .post(&format!("/findings/{fid}/decide"), &[("csrf", &csrf_of(&pb)), ("version", "0"), ("action", "reject"), ("note", "不同意")])
+        .post(
+            &format!("/findings/{fid}/decide"),
+            &[
+                ("csrf", &csrf_of(&pb)),
+                ("version", "0"),
+                ("action", "reject"),
+                ("note", "不同意"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 409);
     let body = res.text().await.unwrap();
-    assert!(body.contains("审核员甲"), "the second auditor is told who decided: {body}");
+    assert!(
+        body.contains("审核员甲"),
+        "the second auditor is told who decided: {body}"
+    );
     let f = app.store.finding(fid).await.unwrap().unwrap();
-    let d = app.store.decision(&Identity::of(&f)).await.unwrap().unwrap();
-    assert_eq!((d.status.as_str(), d.version, d.decided_by.as_str()), ("confirmed", 1, "审核员甲"));
-    assert_eq!(app.store.audit_log(UNIT, Some(&Identity::of(&f).subject())).await.unwrap().len(), 1);
+    let d = app
+        .store
+        .decision(&Identity::of(&f))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (d.status.as_str(), d.version, d.decided_by.as_str()),
+        ("confirmed", 1, "审核员甲")
+    );
+    assert_eq!(
+        app.store
+            .audit_log(UNIT, Some(&Identity::of(&f).subject()))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -231,17 +367,29 @@ async fn a_new_crawl_keeps_decisions_and_flags_what_is_gone() {
     let f7 = finding_id(&app.store, app.run_id, UNIT, 7).await;
     let f17 = finding_id(&app.store, app.run_id, UNIT, 17).await;
     assert_eq!(decide(&c, f7, &[("action", "confirm")]).await.status(), 303);
-    assert_eq!(decide(&c, f17, &[("action", "confirm")]).await.status(), 303);
+    assert_eq!(
+        decide(&c, f17, &[("action", "confirm")]).await.status(),
+        303
+    );
     // The next run finds item 7 again but no longer the unmarked PDF.
     let (run2, _) = seed_run(&app.store, false).await;
     assert_ne!(run2, app.run_id);
     let page = c.text(&unit_path()).await;
     let new7 = finding_id(&app.store, run2, UNIT, 7).await;
-    assert!(page.contains(&format!("id=\"f{new7}\" ")) || page.contains(&format!("id=\"f{new7}\"")));
+    assert!(
+        page.contains(&format!("id=\"f{new7}\" ")) || page.contains(&format!("id=\"f{new7}\""))
+    );
     assert!(page.contains("可能已整改"));
-    assert_eq!(score_of(&page), "98.5", "decisions still count until an auditor changes them");
+    assert_eq!(
+        score_of(&page),
+        "98.5",
+        "decisions still count until an auditor changes them"
+    );
     let p7 = c.text(&format!("/findings/{new7}")).await;
-    assert!(p7.contains("已确认"), "the decision follows the finding into the new run");
+    assert!(
+        p7.contains("已确认"),
+        "the decision follows the finding into the new run"
+    );
     let p17 = c.text(&format!("/findings/{f17}")).await;
     assert!(p17.contains("id=\"maybe-fixed\""));
 }

@@ -22,11 +22,7 @@ impl Check for EmptyColumnsCheck {
             .collect();
         if !empty.is_empty() {
             let names: Vec<String> = empty.iter().map(|c| c.path.join(" > ")).collect();
-            let mut detail = format!(
-                "存在{}个空白栏目：{}。",
-                empty.len(),
-                names.join("、")
-            );
+            let mut detail = format!("存在{}个空白栏目：{}。", empty.len(), names.join("、"));
             if empty.len() >= rules.empty_column_veto_threshold {
                 detail.push_str(&format!(
                     "空白栏目达到{}个及以上，触及国办秘函〔2019〕19号单项否决指标，请审核人员注意。",
@@ -48,7 +44,9 @@ impl Check for EmptyColumnsCheck {
                         excerpt: format!(
                             "{}：{}",
                             c.path.join(" > "),
-                            c.empty_notice.clone().unwrap_or_else(|| "栏目无任何信息".into())
+                            c.empty_notice
+                                .clone()
+                                .unwrap_or_else(|| "栏目无任何信息".into())
                         ),
                         page_id: c.page_id,
                     })

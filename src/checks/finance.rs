@@ -37,7 +37,12 @@ impl Check for FinanceCheck {
         let unread: Vec<String> = unit
             .columns
             .iter()
-            .filter(|c| matches!(c.state, ColumnState::Unreachable | ColumnState::Unrecognised) || c.error.is_some())
+            .filter(|c| {
+                matches!(
+                    c.state,
+                    ColumnState::Unreachable | ColumnState::Unrecognised
+                ) || c.error.is_some()
+            })
             .map(|c| c.name.clone())
             .collect();
         let y = year.to_string();
@@ -53,8 +58,18 @@ impl Check for FinanceCheck {
                 format!("{year}年预算和{}年决算", year - 1),
                 vec![&budget, &accounts],
             ),
-            ("sangong_missing", "三公经费", "三公经费".into(), vec![&is_sangong]),
-            ("performance_missing", "绩效自评", "绩效自评报告".into(), vec![&performance]),
+            (
+                "sangong_missing",
+                "三公经费",
+                "三公经费".into(),
+                vec![&is_sangong],
+            ),
+            (
+                "performance_missing",
+                "绩效自评",
+                "绩效自评报告".into(),
+                vec![&performance],
+            ),
         ];
         let mut out = Vec::new();
         for (reason, short, wanted, needs) in parts {
@@ -73,7 +88,9 @@ impl Check for FinanceCheck {
                 // Undated matches and cut titles could hide the document: ask, don't deduct.
                 let doubtful: Vec<&Doc<'_>> = docs
                     .iter()
-                    .filter(|d| (d.year.is_none() && need(&d.title)) || (d.cut && d.year == Some(year)))
+                    .filter(|d| {
+                        (d.year.is_none() && need(&d.title)) || (d.cut && d.year == Some(year))
+                    })
                     .collect();
                 if doubtful.is_empty() {
                     missing.push(label);
@@ -123,7 +140,11 @@ impl Check for FinanceCheck {
                     0.0,
                     &reason.replace("_missing", "_unsure"),
                     String::new(),
-                    format!("未能确认是否公开{}：{}，请人工核查。", wanted, why.join("；")),
+                    format!(
+                        "未能确认是否公开{}：{}，请人工核查。",
+                        wanted,
+                        why.join("；")
+                    ),
                     ev,
                 ));
             }

@@ -23,7 +23,16 @@ impl Check for GuideCheck {
             .iter()
             .find(|c| c.state != ColumnState::Parent && role.matches(&c.name, &c.code));
         let q = |reason: &str, detail: String, ev: Vec<Evidence>| {
-            draft(unit, RubricCheck::Guide, FindingKind::Question, 0.0, reason, String::new(), detail, ev)
+            draft(
+                unit,
+                RubricCheck::Guide,
+                FindingKind::Question,
+                0.0,
+                reason,
+                String::new(),
+                detail,
+                ev,
+            )
         };
         let Some(col) = guide else {
             return vec![draft(
@@ -89,7 +98,8 @@ impl Check for GuideCheck {
         let mut out = Vec::new();
         let mut budget = rules.guide_cap;
         if !missing.is_empty() {
-            let points = round_points((missing.len() as f64 * rules.guide_element_points).min(budget));
+            let points =
+                round_points((missing.len() as f64 * rules.guide_element_points).min(budget));
             budget -= points;
             out.push(draft(
                 unit,
@@ -105,7 +115,11 @@ impl Check for GuideCheck {
                     rules.guide_element_points
                 ),
                 vec![Evidence {
-                    excerpt: format!("缺少：{}；指南正文：{}", missing.join("、"), truncate_chars(text, 120)),
+                    excerpt: format!(
+                        "缺少：{}；指南正文：{}",
+                        missing.join("、"),
+                        truncate_chars(text, 120)
+                    ),
                     ..col_evidence(col)
                 }],
             ));

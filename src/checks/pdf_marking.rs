@@ -25,7 +25,9 @@ impl Check for PdfMarkingCheck {
                 i + 1,
                 n,
                 s.document_title,
-                s.published.map(|p| p.to_text()).unwrap_or_else(|| "日期不明".into()),
+                s.published
+                    .map(|p| p.to_text())
+                    .unwrap_or_else(|| "日期不明".into()),
                 s.attachment.name
             );
             let check = match &s.outcome {
@@ -56,7 +58,10 @@ impl Check for PdfMarkingCheck {
                         "pdf_unmarked",
                         key,
                         format!("{head}全文未见公开属性标识。"),
-                        evidence(s, format!("共{}页，全文未见“此件公开发布”等公开属性标识", check.pages)),
+                        evidence(
+                            s,
+                            format!("共{}页，全文未见“此件公开发布”等公开属性标识", check.pages),
+                        ),
                     ));
                 }
                 Verdict::Unmarked => {}
@@ -71,7 +76,9 @@ impl Check for PdfMarkingCheck {
                     evidence(s, check.reason.clone().unwrap_or_default()),
                 )),
                 Verdict::Marked => {
-                    if let Some(attr @ (Attribute::OnRequest | Attribute::NotDisclosed)) = check.attribute {
+                    if let Some(attr @ (Attribute::OnRequest | Attribute::NotDisclosed)) =
+                        check.attribute
+                    {
                         let mut f = draft(
                             unit,
                             RubricCheck::PdfMarking,

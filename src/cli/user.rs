@@ -43,7 +43,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("错误：用户 {name} 已存在");
             return Ok(ExitCode::from(2));
         }
-        store.add_user(&name, role, &hash_password(&password)).await?;
+        store
+            .add_user(&name, role, &hash_password(&password))
+            .await?;
         store
             .append_log(&LogLine {
                 actor: "命令行",

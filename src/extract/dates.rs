@@ -44,7 +44,9 @@ fn date_regex() -> &'static Regex {
 
 fn url_date_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?:^|[^\d])(20\d{2})(\d{2})(\d{2})(?:[^\d]|$)").expect("static regex"))
+    RE.get_or_init(|| {
+        Regex::new(r"(?:^|[^\d])(20\d{2})(\d{2})(\d{2})(?:[^\d]|$)").expect("static regex")
+    })
 }
 
 /// The first date (with its time, when written) found in `text`.
@@ -69,11 +71,7 @@ pub fn all_stamps(text: &str) -> impl Iterator<Item = Stamp> + '_ {
 /// A date written as `YYYYMMDD` inside a URL (TRS `t20200903_…`).
 pub fn stamp_in_url(url: &str) -> Option<Stamp> {
     let c = url_date_regex().captures(url)?;
-    let date = NaiveDate::from_ymd_opt(
-        c[1].parse().ok()?,
-        c[2].parse().ok()?,
-        c[3].parse().ok()?,
-    )?;
+    let date = NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
     Some(Stamp { date, time: None })
 }
 
@@ -97,7 +95,9 @@ mod tests {
         assert!(find_stamp("2020-13-45").is_none());
         assert!(find_stamp("无日期").is_none());
         assert_eq!(
-            stamp_in_url("./202009/t20200903_2748784.html").unwrap().to_text(),
+            stamp_in_url("./202009/t20200903_2748784.html")
+                .unwrap()
+                .to_text(),
             "2020-09-03"
         );
     }

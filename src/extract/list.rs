@@ -120,7 +120,10 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         .chain(first_text(doc, &shapes.update_time).and_then(|t| find_stamp(&t)))
         .collect();
     page_dates.sort_by_key(|s| std::cmp::Reverse(s.datetime()));
-    let has_list = doc.select(&selector(&shapes.list_container)).next().is_some();
+    let has_list = doc
+        .select(&selector(&shapes.list_container))
+        .next()
+        .is_some();
     ColumnPage {
         items,
         total_pages,
@@ -173,7 +176,9 @@ mod tests {
     fn trs_pages_count_up() {
         let col = Url::parse("http://x/zwgk/zcwj/index.html").unwrap();
         assert_eq!(
-            page_url("{dir}/index_{k0}.html", &col, 2, 5).unwrap().path(),
+            page_url("{dir}/index_{k0}.html", &col, 2, 5)
+                .unwrap()
+                .path(),
             "/zwgk/zcwj/index_1.html"
         );
     }

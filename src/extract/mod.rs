@@ -13,7 +13,8 @@ use scraper::{ElementRef, Html, Selector};
 pub(crate) fn selector(css: &str) -> Selector {
     // Config validation parses every selector first, so this cannot fail for configured ones;
     // fall back to a selector that matches nothing rather than panic.
-    Selector::parse(css).unwrap_or_else(|_| Selector::parse("gongkai-never-matches").expect("static selector"))
+    Selector::parse(css)
+        .unwrap_or_else(|_| Selector::parse("gongkai-never-matches").expect("static selector"))
 }
 
 /// The visible text of an element, whitespace collapsed.

@@ -52,7 +52,11 @@ fn read_list(ul: ElementRef<'_>, base: &Url, parents: &[String], depth: usize) -
         let Some(a) = child_elements(li, "a").next() else {
             continue;
         };
-        let Some(url) = a.value().attr("href").and_then(|h| base.join(h.trim()).ok()) else {
+        let Some(url) = a
+            .value()
+            .attr("href")
+            .and_then(|h| base.join(h.trim()).ok())
+        else {
             continue;
         };
         let name = element_text(a);
@@ -71,7 +75,10 @@ fn read_list(ul: ElementRef<'_>, base: &Url, parents: &[String], depth: usize) -
     out
 }
 
-fn child_elements<'a>(el: ElementRef<'a>, name: &'a str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+fn child_elements<'a>(
+    el: ElementRef<'a>,
+    name: &'a str,
+) -> impl Iterator<Item = ElementRef<'a>> + 'a {
     el.children()
         .filter_map(ElementRef::wrap)
         .filter(move |c| c.value().name().eq_ignore_ascii_case(name))

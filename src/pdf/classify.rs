@@ -53,7 +53,10 @@ impl TextQuality {
             if is_wide(c) {
                 self.cjk += 1;
             }
-            if c == '\u{FFFD}' || matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0x10FFFF) || c.is_control() {
+            if c == '\u{FFFD}'
+                || matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
+                || c.is_control()
+            {
                 self.bad += 1;
             }
         }

@@ -396,10 +396,19 @@ mod tests {
 
     #[test]
     fn predefined_names() {
-        assert_eq!(Predefined::from_name(b"UniGB-UCS2-H"), Some(Predefined::Ucs2));
-        assert_eq!(Predefined::from_name(b"UniGB-UTF16-H"), Some(Predefined::Utf16));
+        assert_eq!(
+            Predefined::from_name(b"UniGB-UCS2-H"),
+            Some(Predefined::Ucs2)
+        );
+        assert_eq!(
+            Predefined::from_name(b"UniGB-UTF16-H"),
+            Some(Predefined::Utf16)
+        );
         assert_eq!(Predefined::from_name(b"GBK-EUC-H"), Some(Predefined::Gbk));
-        assert_eq!(Predefined::from_name(b"Identity-H"), Some(Predefined::Identity));
+        assert_eq!(
+            Predefined::from_name(b"Identity-H"),
+            Some(Predefined::Identity)
+        );
         assert_eq!(
             Predefined::Gbk.decode(&[0xB4, 0xCB, 0xBC, 0xFE]).as_deref(),
             Some("此件")

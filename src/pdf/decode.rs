@@ -133,7 +133,10 @@ mod tests {
         let mut enc = ZlibEncoder::new(Vec::new(), flate2::Compression::default());
         enc.write_all(&vec![0u8; 1 << 20]).unwrap();
         let data = enc.finish().unwrap();
-        assert!(matches!(inflate_capped(&data, 1000), Err(PdfError::TooBig(_))));
+        assert!(matches!(
+            inflate_capped(&data, 1000),
+            Err(PdfError::TooBig(_))
+        ));
         assert_eq!(inflate_capped(&data, 2 << 20).unwrap().len(), 1 << 20);
     }
 

@@ -96,8 +96,8 @@ impl Font {
                             Object::Integer(i) => code = *i,
                             Object::Name(name) => {
                                 if (0..256).contains(&code) {
-                                    table[code as usize] = glyph_name_to_text(name)
-                                        .or(Some("\u{FFFD}".to_string()));
+                                    table[code as usize] =
+                                        glyph_name_to_text(name).or(Some("\u{FFFD}".to_string()));
                                 }
                                 code += 1;
                             }
@@ -123,10 +123,7 @@ impl Font {
                 while i < bytes.len() {
                     glyphs += 1;
                     if let Some(cmap) = to_unicode {
-                        let len = cmap
-                            .code_len(&bytes[i..])
-                            .filter(|l| *l <= 2)
-                            .unwrap_or(1);
+                        let len = cmap.code_len(&bytes[i..]).filter(|l| *l <= 2).unwrap_or(1);
                         let code = bytes[i..i + len]
                             .iter()
                             .fold(0u32, |a, &b| (a << 8) | u32::from(b));

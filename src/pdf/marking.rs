@@ -60,13 +60,28 @@ mod tests {
 
     #[test]
     fn matches_markings() {
-        assert_eq!(match_line("（此件公开发布）"), Some(Attribute::PublicRelease));
+        assert_eq!(
+            match_line("（此件公开发布）"),
+            Some(Attribute::PublicRelease)
+        );
         assert_eq!(match_line("(此件主动公开)"), Some(Attribute::Active));
-        assert_eq!(match_line("（ 此 件 公 开 发 布 ）"), Some(Attribute::PublicRelease));
-        assert_eq!(match_line("〈此件公开发布) "), Some(Attribute::PublicRelease));
+        assert_eq!(
+            match_line("（ 此 件 公 开 发 布 ）"),
+            Some(Attribute::PublicRelease)
+        );
+        assert_eq!(
+            match_line("〈此件公开发布) "),
+            Some(Attribute::PublicRelease)
+        );
         assert_eq!(match_line("公开方式：主动公开"), Some(Attribute::Active));
-        assert_eq!(match_line("公开方式: 依申请公开"), Some(Attribute::OnRequest));
-        assert_eq!(match_line("（此件不予公开）"), Some(Attribute::NotDisclosed));
+        assert_eq!(
+            match_line("公开方式: 依申请公开"),
+            Some(Attribute::OnRequest)
+        );
+        assert_eq!(
+            match_line("（此件不予公开）"),
+            Some(Attribute::NotDisclosed)
+        );
         assert_eq!(match_line("此件依申请公开"), Some(Attribute::OnRequest));
     }
 

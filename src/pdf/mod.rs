@@ -283,7 +283,8 @@ fn check_inner(bytes: &[u8], limits: &PdfLimits) -> PdfCheck {
     let mut found: Option<(u32, String, Attribute)> = None;
     let walked = walk(bytes, limits, |page, lines| {
         for line in lines {
-            let candidates = std::iter::once(&line.text).chain(line.segments.iter().filter(|_| line.segments.len() > 1));
+            let candidates = std::iter::once(&line.text)
+                .chain(line.segments.iter().filter(|_| line.segments.len() > 1));
             for candidate in candidates {
                 if let Some(attr) = marking::match_line(candidate) {
                     found = Some((page, candidate.trim().to_string(), attr));

@@ -233,7 +233,15 @@ impl<'a> Extractor<'a> {
             match op {
                 Ok(op) => {
                     done += 1;
-                    self.op(&op.operator, &op.operands, resources, run, depth, budget, out)?;
+                    self.op(
+                        &op.operator,
+                        &op.operands,
+                        resources,
+                        run,
+                        depth,
+                        budget,
+                        out,
+                    )?;
                 }
                 Err(_) => {
                     failed = true;
@@ -252,14 +260,27 @@ impl<'a> Extractor<'a> {
                 let Ok(op) = op else { break };
                 seen += 1;
                 if seen > done {
-                    self.op(&op.operator, &op.operands, resources, run, depth, budget, out)?;
+                    self.op(
+                        &op.operator,
+                        &op.operands,
+                        resources,
+                        run,
+                        depth,
+                        budget,
+                        out,
+                    )?;
                 }
             }
         }
         Ok(())
     }
 
-    fn font(&mut self, resources: Option<&'a Dictionary>, name: &[u8], budget: &mut Budget) -> Result<Option<Rc<Font>>, PdfError> {
+    fn font(
+        &mut self,
+        resources: Option<&'a Dictionary>,
+        name: &[u8],
+        budget: &mut Budget,
+    ) -> Result<Option<Rc<Font>>, PdfError> {
         let Some(fonts) = resources.and_then(|r| self.dict_entry(r, b"Font")) else {
             return Ok(None);
         };
@@ -405,7 +426,9 @@ impl<'a> Extractor<'a> {
         budget: &mut Budget,
         out: &mut PageText,
     ) -> Result<(), PdfError> {
-        let Some(Object::Dictionary(xobjects)) = resources.and_then(|r| self.dict_entry(r, b"XObject")) else {
+        let Some(Object::Dictionary(xobjects)) =
+            resources.and_then(|r| self.dict_entry(r, b"XObject"))
+        else {
             return Ok(());
         };
         let Ok(entry) = xobjects.get(name) else {
@@ -471,7 +494,10 @@ impl<'a> Extractor<'a> {
         let font = run.gs.font.clone().unwrap_or_else(|| self.fallback.clone());
         let (text, _) = font.decode(bytes);
         let gs = &run.gs;
-        let trm = mul(&mul(&[gs.fs * gs.th, 0.0, 0.0, gs.fs, 0.0, gs.ts], &run.tm), &gs.ctm);
+        let trm = mul(
+            &mul(&[gs.fs * gs.th, 0.0, 0.0, gs.fs, 0.0, gs.ts], &run.tm),
+            &gs.ctm,
+        );
         let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
         let (x, y) = (trm[4], trm[5]);
         let mut advance = 0.0;
@@ -480,7 +506,10 @@ impl<'a> Extractor<'a> {
             advance += (w * gs.fs + gs.tc + if ch == ' ' { gs.tw } else { 0.0 }) * gs.th;
         }
         run.tm = mul(&translate(advance, 0.0), &run.tm);
-        let after = mul(&mul(&[gs.fs * gs.th, 0.0, 0.0, gs.fs, 0.0, gs.ts], &run.tm), &gs.ctm);
+        let after = mul(
+            &mul(&[gs.fs * gs.th, 0.0, 0.0, gs.fs, 0.0, gs.ts], &run.tm),
+            &gs.ctm,
+        );
         if text.is_empty() {
             return Ok(());
         }

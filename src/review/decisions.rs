@@ -316,7 +316,9 @@ pub async fn add_entry(
 ) -> Result<i64, DecisionError> {
     let note = input.note.trim();
     if note.is_empty() {
-        return Err(DecisionError::Invalid("须填写理由（如备案、通报文号）。".into()));
+        return Err(DecisionError::Invalid(
+            "须填写理由（如备案、通报文号）。".into(),
+        ));
     }
     let invalid = |m: String| Err(DecisionError::Invalid(m));
     let (item, rule) = match input.kind {

@@ -11,8 +11,7 @@ mod users;
 
 pub use decisions::{
     add_entry, decide, entry_label, item_max, state_label, table_kind, withdraw_entry, Action,
-    DecisionError,
-    DecisionInput, EntryInput, EntryKind,
+    DecisionError, DecisionInput, EntryInput, EntryKind,
 };
 pub use score::{category_of, review_units, ItemCell, ReviewedFinding, UnitReview, UnitSummary};
 pub use store::{AuditEntry, Decision, LogLine, ManualEntry, Session};
@@ -43,7 +42,10 @@ impl Identity {
 
     /// The audit log's subject for this finding (the unit is a column of its own).
     pub fn subject(&self) -> String {
-        format!("{}|{}|{}|{}", self.section, self.item, self.reason, self.fkey)
+        format!(
+            "{}|{}|{}|{}",
+            self.section, self.item, self.reason, self.fkey
+        )
     }
 }
 

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::decisions::table_kind;
 use super::store::{Decision, ManualEntry};
 use super::Identity;
 use crate::config::{PortalConfig, UnitClass};
@@ -67,7 +66,9 @@ impl UnitReview {
             self.findings
                 .iter()
                 .filter(|f| f.status == "draft" && !f.maybe_fixed)
-                .filter(|f| item.is_none_or(|i| f.finding.section == Section::Item && f.finding.item == i))
+                .filter(|f| {
+                    item.is_none_or(|i| f.finding.section == Section::Item && f.finding.item == i)
+                })
                 .count()
         };
         UnitSummary {
@@ -160,10 +161,14 @@ pub async fn review_units(
             )
             .collect();
         findings.sort_by_key(|f| (section_order(f.finding.section), f.finding.item));
-        let unit_entries: Vec<ManualEntry> =
-            entries.iter().filter(|e| &e.unit == name).cloned().collect();
+        let unit_entries: Vec<ManualEntry> = entries
+            .iter()
+            .filter(|e| &e.unit == name)
+            .cloned()
+            .collect();
         let input = unit_input(rubric, name, category, &findings, &unit_entries);
-        let score = score::score_unit(rubric, &input).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let score =
+            score::score_unit(rubric, &input).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         reviews.push(UnitReview {
             unit: name.clone(),
             table: *table,
@@ -220,7 +225,12 @@ fn reviewed(f: &Finding, decisions: &HashMap<Identity, Decision>, gone: bool) ->
 }
 
 /// The unit's group: townships; departments by the portal's class, else the rubric's annex 1.
-pub fn category_of(rubric: &Rubric, unit: &str, table: Table, class: Option<UnitClass>) -> Category {
+pub fn category_of(
+    rubric: &Rubric,
+    unit: &str,
+    table: Table,
+    class: Option<UnitClass>,
+) -> Category {
     match (table, class) {
         (Table::Township, _) => Category::Township,
         (Table::Department, Some(UnitClass::A)) => Category::DeptA,
@@ -245,7 +255,10 @@ fn rule_for(rubric: &Rubric, f: &Finding) -> Option<String> {
         Section::Penalty => &rubric.penalty,
         Section::Item => return None,
     };
-    rules.iter().find(|r| r.number == f.item).map(|r| r.id.clone())
+    rules
+        .iter()
+        .find(|r| r.number == f.item)
+        .map(|r| r.id.clone())
 }
 
 fn unit_input(
@@ -264,12 +277,17 @@ fn unit_input(
         penalties: Vec::new(),
         veto: false,
     };
-    for f in findings.iter().filter(|f| f.counted > 0.0 || matches!(f.status.as_str(), "confirmed" | "adjusted")) {
+    for f in findings
+        .iter()
+        .filter(|f| matches!(f.status.as_str(), "confirmed" | "adjusted"))
+    {
         match f.finding.section {
-            Section::Item if table.item(f.finding.item).is_some() => input.deductions.push(Deduction {
-                item: f.finding.item,
-                points: f.counted,
-            }),
+            Section::Item if table.item(f.finding.item).is_some() => {
+                input.deductions.push(Deduction {
+                    item: f.finding.item,
+                    points: f.counted,
+                })
+            }
             Section::Item => {}
             Section::Bonus | Section::Penalty => {
                 if let Some(rule) = rule_for(rubric, &f.finding) {
@@ -288,7 +306,10 @@ fn unit_input(
             "deduction" => {
                 if let Ok(item) = u32::try_from(e.item) {
                     if table.item(item).is_some() {
-                        input.deductions.push(Deduction { item, points: e.amount });
+                        input.deductions.push(Deduction {
+                            item,
+                            points: e.amount,
+                        });
                     }
                 }
             }
@@ -303,6 +324,5 @@ fn unit_input(
             _ => {}
         }
     }
-    let _ = table_kind;
     input
 }

@@ -327,7 +327,8 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
     Ok(User {
         id: r.try_get("id")?,
         name: r.try_get("name")?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("users.role = {role}")))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("users.role = {role}")))?,
         password_hash: r.try_get("password_hash")?,
         disabled: r.try_get::<i64, _>("disabled")? != 0,
     })

@@ -108,7 +108,13 @@ fn render_login(
 ) -> Result<Response, AppError> {
     let token = random_token(16);
     let page = st.render("login.html", context! { csrf => token, error => error })?;
-    let cookie = set_cookie(LOGIN_COOKIE, &token, "/login", 3600, st.config.secure_cookie);
+    let cookie = set_cookie(
+        LOGIN_COOKIE,
+        &token,
+        "/login",
+        3600,
+        st.config.secure_cookie,
+    );
     Ok((status, [(SET_COOKIE, cookie)], page).into_response())
 }
 
@@ -127,7 +133,10 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    csrf::check(&cookie(&headers, LOGIN_COOKIE).unwrap_or_default(), &form.csrf)?;
+    csrf::check(
+        &cookie(&headers, LOGIN_COOKIE).unwrap_or_default(),
+        &form.csrf,
+    )?;
     let store = &st.config.store;
     let user = store.user_by_name(form.name.trim()).await?;
     // Verify against a dummy hash for unknown names, so that timing does not tell them apart.
@@ -151,7 +160,13 @@ pub async fn login(
     let ttl = st.config.session_ttl.as_secs();
     let now = now();
     store
-        .create_session(&token_hash(&token), user.id, &random_token(32), now, now + ttl as i64)
+        .create_session(
+            &token_hash(&token),
+            user.id,
+            &random_token(32),
+            now,
+            now + ttl as i64,
+        )
         .await?;
     let cookie = set_cookie(SESSION_COOKIE, &token, "/", ttl, st.config.secure_cookie);
     let clear_login = set_cookie(LOGIN_COOKIE, "", "/login", 0, st.config.secure_cookie);

@@ -31,9 +31,7 @@ fn is_html(p: &StoredPage) -> bool {
 }
 
 fn is_pdf(p: &StoredPage) -> bool {
-    p.content_type
-        .as_deref()
-        .is_some_and(|c| c.contains("pdf"))
+    p.content_type.as_deref().is_some_and(|c| c.contains("pdf"))
         || p.url.to_ascii_lowercase().ends_with(".pdf")
 }
 
@@ -152,7 +150,10 @@ pub async fn raw(
             [
                 (CONTENT_TYPE, "application/pdf"),
                 (CONTENT_DISPOSITION, "inline; filename=\"evidence.pdf\""),
-                (CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'self'"),
+                (
+                    CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; frame-ancestors 'self'",
+                ),
                 (X_FRAME_OPTIONS, "SAMEORIGIN"),
             ],
             body,
@@ -178,7 +179,10 @@ mod tests {
         let t = html_text("<p>公开指南</p><script>alert(1)</script><p>联系电话 123</p>");
         assert_eq!(t, "公开指南\n联系电话 123\n");
         let (a, b, c) = highlight(&t, "联系电话");
-        assert_eq!((a.as_str(), b.as_str(), c.as_str()), ("公开指南\n", "联系电话", " 123\n"));
+        assert_eq!(
+            (a.as_str(), b.as_str(), c.as_str()),
+            ("公开指南\n", "联系电话", " 123\n")
+        );
         assert_eq!(highlight("abc", "x").1, "");
     }
 }

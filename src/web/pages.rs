@@ -35,7 +35,8 @@ fn unit_url(unit: &str) -> String {
 async fn current(st: &AppState) -> Result<(Option<Run>, Vec<UnitReview>), AppError> {
     let c = &st.config;
     let run = c.store.latest_finished_run().await?;
-    let reviews = review::review_units(&c.store, &c.rubric, run.as_ref(), c.portal.as_ref()).await?;
+    let reviews =
+        review::review_units(&c.store, &c.rubric, run.as_ref(), c.portal.as_ref()).await?;
     Ok((run, reviews))
 }
 
@@ -63,11 +64,14 @@ fn item_heads(st: &AppState, kind: TableKind) -> Vec<ItemHead> {
 fn run_ctx(run: Option<&Run>) -> Value {
     run.map_or(Value::from(()), |r| {
         context! { id => r.id, portal => r.portal, year => r.year, as_of => r.as_of,
-                   finished_at => r.finished_at, status => r.status.label() }
+        finished_at => r.finished_at, status => r.status.label() }
     })
 }
 
-pub async fn overview(State(st): State<AppState>, me: CurrentUser) -> Result<Html<String>, AppError> {
+pub async fn overview(
+    State(st): State<AppState>,
+    me: CurrentUser,
+) -> Result<Html<String>, AppError> {
     let (run, reviews) = current(&st).await?;
     let group = |table: Table, kind: TableKind| {
         let rows: Vec<_> = reviews
@@ -225,8 +229,8 @@ pub async fn decide(
     me.require_decide()?;
     let store = &st.config.store;
     let f = store.finding(id).await?.ok_or(AppError::NotFound)?;
-    let action = Action::parse(&form.action)
-        .ok_or_else(|| AppError::BadRequest("未知的操作。".into()))?;
+    let action =
+        Action::parse(&form.action).ok_or_else(|| AppError::BadRequest("未知的操作。".into()))?;
     let points = match form.points.trim() {
         "" => None,
         p => Some(
@@ -280,13 +284,17 @@ pub async fn add_entry(
         .iter()
         .find(|r| r.unit == name)
         .ok_or(AppError::NotFound)?;
-    let kind = EntryKind::parse(&form.kind)
-        .ok_or_else(|| AppError::BadRequest("请选择类型。".into()))?;
+    let kind =
+        EntryKind::parse(&form.kind).ok_or_else(|| AppError::BadRequest("请选择类型。".into()))?;
     let bad = |m: &str| AppError::BadRequest(m.to_string());
     let input = EntryInput {
         kind,
         item: match kind {
-            EntryKind::Deduction => form.item.trim().parse().map_err(|_| bad("请选择评分项。"))?,
+            EntryKind::Deduction => form
+                .item
+                .trim()
+                .parse()
+                .map_err(|_| bad("请选择评分项。"))?,
             _ => 0,
         },
         rule: match kind {
@@ -294,11 +302,22 @@ pub async fn add_entry(
             EntryKind::Penalty => form.penalty_rule,
             EntryKind::Deduction => String::new(),
         },
-        amount: form.amount.trim().parse().map_err(|_| bad("分值或数量须为数字。"))?,
+        amount: form
+            .amount
+            .trim()
+            .parse()
+            .map_err(|_| bad("分值或数量须为数字。"))?,
         note: form.note,
     };
-    review::add_entry(&st.config.store, &st.config.rubric, &me.user.name, &r.unit, r.table, &input)
-        .await?;
+    review::add_entry(
+        &st.config.store,
+        &st.config.rubric,
+        &me.user.name,
+        &r.unit,
+        r.table,
+        &input,
+    )
+    .await?;
     Ok(Redirect::to(&format!("{}#entries", unit_url(&r.unit))))
 }
 

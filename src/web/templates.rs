@@ -10,10 +10,16 @@ pub fn environment() -> Environment<'static> {
     for (name, text) in [
         ("base.html", include_str!("../../templates/base.html")),
         ("login.html", include_str!("../../templates/login.html")),
-        ("overview.html", include_str!("../../templates/overview.html")),
+        (
+            "overview.html",
+            include_str!("../../templates/overview.html"),
+        ),
         ("unit.html", include_str!("../../templates/unit.html")),
         ("finding.html", include_str!("../../templates/finding.html")),
-        ("evidence.html", include_str!("../../templates/evidence.html")),
+        (
+            "evidence.html",
+            include_str!("../../templates/evidence.html"),
+        ),
         ("users.html", include_str!("../../templates/users.html")),
         ("log.html", include_str!("../../templates/log.html")),
     ] {

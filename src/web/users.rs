@@ -44,7 +44,8 @@ pub async fn add(
     csrf::check(&me.csrf, &form.csrf)?;
     me.require_admin()?;
     let name = form.name.trim();
-    let role = Role::parse(&form.role).ok_or_else(|| AppError::BadRequest("请选择角色。".into()))?;
+    let role =
+        Role::parse(&form.role).ok_or_else(|| AppError::BadRequest("请选择角色。".into()))?;
     if name.is_empty() || form.password.chars().count() < 8 {
         return Err(AppError::BadRequest("须填写用户名，密码至少 8 位。".into()));
     }
@@ -52,7 +53,9 @@ pub async fn add(
     if store.user_by_name(name).await?.is_some() {
         return Err(AppError::BadRequest("该用户名已存在。".into()));
     }
-    store.add_user(name, role, &hash_password(&form.password)).await?;
+    store
+        .add_user(name, role, &hash_password(&form.password))
+        .await?;
     log_account(&st, &me, "user-add", name, "无", role.label()).await?;
     Ok(Redirect::to("/users"))
 }
@@ -85,7 +88,11 @@ pub async fn disable(
         .ok_or(AppError::NotFound)?;
     let disabled = form.disabled == "1";
     store.set_user_disabled(id, disabled).await?;
-    let (before, after) = if disabled { ("启用", "停用") } else { ("停用", "启用") };
+    let (before, after) = if disabled {
+        ("启用", "停用")
+    } else {
+        ("停用", "启用")
+    };
     log_account(&st, &me, "user-disable", &user.name, before, after).await?;
     Ok(Redirect::to("/users"))
 }

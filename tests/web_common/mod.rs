@@ -20,7 +20,15 @@ pub struct TestApp {
     pub run_id: i64,
 }
 
-pub fn finding(unit: &str, item: u32, points: f64, reason: &str, key: &str, detail: &str, page_id: Option<i64>) -> Finding {
+pub fn finding(
+    unit: &str,
+    item: u32,
+    points: f64,
+    reason: &str,
+    key: &str,
+    detail: &str,
+    page_id: Option<i64>,
+) -> Finding {
     Finding {
         unit: unit.to_string(),
         table: Table::Township,
@@ -46,17 +54,55 @@ pub fn finding(unit: &str, item: u32, points: f64, reason: &str, key: &str, deta
 pub fn findings(page_id: i64) -> (Vec<Finding>, Vec<Finding>) {
     (
         vec![
-            finding(UNIT, 7, 1.0, "guide_missing", "guide", &format!("公开指南缺少要素：{XSS_TITLE}"), Some(page_id)),
-            finding(UNIT, 13, 1.0, "empty_columns", "columns", "存在空白栏目 2 个", Some(page_id)),
-            finding(UNIT, 17, 0.5, "pdf_unmarked", "http://portal.example/a.pdf", "PDF 无公开属性标识", Some(page_id)),
+            finding(
+                UNIT,
+                7,
+                1.0,
+                "guide_missing",
+                "guide",
+                &format!("公开指南缺少要素：{XSS_TITLE}"),
+                Some(page_id),
+            ),
+            finding(
+                UNIT,
+                13,
+                1.0,
+                "empty_columns",
+                "columns",
+                "存在空白栏目 2 个",
+                Some(page_id),
+            ),
+            finding(
+                UNIT,
+                17,
+                0.5,
+                "pdf_unmarked",
+                "http://portal.example/a.pdf",
+                "PDF 无公开属性标识",
+                Some(page_id),
+            ),
         ],
-        vec![finding("大田坝镇", 7, 5.0, "guide_absent", "guide", "没有公开指南", None)],
+        vec![finding(
+            "大田坝镇",
+            7,
+            5.0,
+            "guide_absent",
+            "guide",
+            "没有公开指南",
+            None,
+        )],
     )
 }
 
 pub async fn seed_run(store: &Store, with_pdf_finding: bool) -> (i64, i64) {
     let run = store
-        .create_run("changning", "selectors/changning.toml", "http://portal.example/", 2020, "2020-12-31")
+        .create_run(
+            "changning",
+            "selectors/changning.toml",
+            "http://portal.example/",
+            2020,
+            "2020-12-31",
+        )
         .await
         .unwrap();
     let body = format!(
@@ -86,7 +132,10 @@ pub async fn seed_run(store: &Store, with_pdf_finding: bool) -> (i64, i64) {
     }
     store.replace_findings(run, UNIT, &a).await.unwrap();
     store.replace_findings(run, "大田坝镇", &b).await.unwrap();
-    store.finish_run(run, RunStatus::Complete, RunStats::default()).await.unwrap();
+    store
+        .finish_run(run, RunStatus::Complete, RunStats::default())
+        .await
+        .unwrap();
     (run, page_id)
 }
 
@@ -97,7 +146,12 @@ pub async fn spawn_with(ttl: Duration) -> TestApp {
         .unwrap();
     let (run_id, page_id) = seed_run(&store, true).await;
     let hash = hash_password(PASSWORD);
-    for (name, role) in [("审核员甲", Role::Auditor), ("审核员乙", Role::Auditor), ("观察员", Role::Viewer), ("admin", Role::Admin)] {
+    for (name, role) in [
+        ("审核员甲", Role::Auditor),
+        ("审核员乙", Role::Auditor),
+        ("观察员", Role::Viewer),
+        ("admin", Role::Admin),
+    ] {
         store.add_user(name, role, &hash).await.unwrap();
     }
     let mut config = AppConfig::new(store.clone());
@@ -106,7 +160,13 @@ pub async fn spawn_with(ttl: Duration) -> TestApp {
     let app = Application::build(config, "127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", app.local_addr().unwrap());
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, store, dir, page_id, run_id }
+    TestApp {
+        base,
+        store,
+        dir,
+        page_id,
+        run_id,
+    }
 }
 
 pub async fn spawn() -> TestApp {
