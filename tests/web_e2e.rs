@@ -167,6 +167,19 @@ impl Browser {
         self.get("/url").await.as_str().unwrap().to_string()
     }
 
+    /// Waits (up to 10 s) for the browser to arrive at a URL that satisfies `ok`.
+    async fn wait_url(&self, ok: impl Fn(&str) -> bool) -> String {
+        let mut url = String::new();
+        for _ in 0..100 {
+            url = self.current_url().await;
+            if ok(&url) {
+                return url;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the browser stayed at {url}");
+    }
+
     async fn screenshot(&self) -> Vec<u8> {
         let b64 = self.get("/screenshot").await.as_str().unwrap().to_string();
         // Tiny base64 decoder (standard alphabet) to avoid a dependency.
@@ -238,10 +251,10 @@ async fn an_auditor_reviews_a_unit_in_a_real_browser() {
     b.type_into("#name", "审核员甲").await;
     b.type_into("#password", PASSWORD).await;
     b.click("#login").await;
-    assert_eq!(b.current_url().await, format!("{base}/"));
+    b.wait_url(|u| u == format!("{base}/")).await;
 
     b.click("a.unit-link[href$='%E9%95%87']").await; // the first unit ending in 镇
-    let unit_url = b.current_url().await;
+    let unit_url = b.wait_url(|u| u.contains("/units/")).await;
     let unit_url = if unit_url.contains("%E7%94%B0%E5%9B%AD") {
         unit_url
     } else {
@@ -259,7 +272,7 @@ async fn an_auditor_reviews_a_unit_in_a_real_browser() {
     b.click(&format!("a.finding-link[href='/findings/{f7}']"))
         .await;
     b.click("#confirm").await;
-    assert!(b.current_url().await.starts_with(&unit_url));
+    b.wait_url(|u| u.starts_with(&unit_url)).await;
     assert_eq!(b.text_of("#score").await, "99");
 
     b.click(&format!("a.finding-link[href='/findings/{f13}']"))
@@ -267,12 +280,14 @@ async fn an_auditor_reviews_a_unit_in_a_real_browser() {
     b.type_into("#adjust-points", "0.5").await;
     b.type_into("#adjust-note", "仅一个栏目为空").await;
     b.click("#adjust").await;
+    b.wait_url(|u| u.starts_with(&unit_url)).await;
     assert_eq!(b.text_of("#score").await, "98.5");
 
     b.click(&format!("a.finding-link[href='/findings/{f17}']"))
         .await;
     b.type_into("#reject-note", "附件已有公开属性标识").await;
     b.click("#reject").await;
+    b.wait_url(|u| u.starts_with(&unit_url)).await;
     assert_eq!(b.text_of("#score").await, "98.5");
     let status = b.text_of(&format!("#f{f17} .badge")).await;
     assert_eq!(status, "已驳回");
@@ -284,7 +299,7 @@ async fn an_auditor_reviews_a_unit_in_a_real_browser() {
     eprintln!("screenshot: {}", shot.display());
 
     b.click("#logout").await;
-    assert!(b.current_url().await.ends_with("/login"));
+    b.wait_url(|u| u.ends_with("/login")).await;
     b.goto(&unit_url).await;
     assert!(
         b.current_url().await.ends_with("/login"),
