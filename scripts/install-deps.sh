@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # System packages the test suite needs (Debian). Idempotent; skips what is already installed.
+# poppler: PDF text reference for the pdf tests; chromium + chromium-driver: the web UI's
+# end-to-end tests drive a real headless browser.
 set -euo pipefail
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils poppler-data)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+# A CJK font, so that the e2e screenshot of the Chinese pages is legible.
+[ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-zenhei)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

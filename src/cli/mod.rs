@@ -8,6 +8,8 @@ mod demo;
 mod findings;
 mod grade;
 mod pdf;
+mod serve;
+mod user;
 
 use std::process::ExitCode;
 
@@ -33,6 +35,10 @@ enum Command {
     Pdf(pdf::Args),
     /// 按通知第五部分规则评定等次（读取得分表）
     Grade(grade::Args),
+    /// 启动审核网页界面
+    Serve(serve::Args),
+    /// 管理审核网页界面的账户
+    User(user::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -44,6 +50,8 @@ pub fn main() -> ExitCode {
         Command::Findings(args) => findings::run(args),
         Command::Pdf(args) => pdf::run(args),
         Command::Grade(args) => grade::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::User(args) => user::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,56 @@
+//! `gongkai serve`: the auditors' review web UI.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use gongkai::config::PortalConfig;
+use gongkai::rubric::Rubric;
+use gongkai::store::{Store, DEFAULT_DB_URL};
+use gongkai::web::{AppConfig, Application};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 数据库地址（sqlite://文件 或 postgres://…）
+    #[arg(long, env = "GONGKAI_DB", default_value = DEFAULT_DB_URL)]
+    db: String,
+    /// 监听地址
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// 门户配置（用于列出全部单位及其 A/B 类别）
+    #[arg(long, value_name = "selectors/X.toml")]
+    config: Option<PathBuf>,
+    /// 评分规则文件（缺省为内置的昌宁县2020年度规则）
+    #[arg(long, value_name = "FILE.toml")]
+    rubric: Option<PathBuf>,
+    /// 会话有效期（小时）
+    #[arg(long, default_value_t = 8)]
+    session_hours: u64,
+    /// 会话 Cookie 加 Secure 标志（经 HTTPS 反向代理提供服务时使用）
+    #[arg(long)]
+    secure_cookie: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let rubric = match &args.rubric {
+        Some(p) => Rubric::load(p)?,
+        None => Rubric::bundled_2020(),
+    };
+    let portal = args.config.as_deref().map(PortalConfig::load).transpose()?;
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async {
+        let store = Store::connect(&args.db).await?;
+        let mut config = AppConfig::new(store);
+        config.rubric = rubric;
+        config.portal = portal;
+        config.session_ttl = std::time::Duration::from_secs(args.session_hours * 3600);
+        config.secure_cookie = args.secure_cookie;
+        let app = Application::build(config, &args.bind)
+            .await
+            .with_context(|| format!("无法监听 {}", args.bind))?;
+        eprintln!("审核界面：http://{}/", app.local_addr()?);
+        app.run_until_stopped().await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}

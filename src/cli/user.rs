@@ -1,0 +1,77 @@
+//! `gongkai user add NAME --role …`: accounts of the review web UI. The password is asked on the
+//! terminal, or read from the first line of stdin when it is not a terminal.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use gongkai::review::{hash_password, LogLine, Role};
+use gongkai::store::{Store, DEFAULT_DB_URL};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: UserCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum UserCommand {
+    /// 新增账户
+    Add {
+        /// 用户名
+        name: String,
+        /// 角色：admin（管理员）、auditor（审核）、viewer（查看）
+        #[arg(long, value_parser = ["admin", "auditor", "viewer"])]
+        role: String,
+        /// 数据库地址
+        #[arg(long, env = "GONGKAI_DB", default_value = DEFAULT_DB_URL)]
+        db: String,
+    },
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let UserCommand::Add { name, role, db } = args.command;
+    let role = Role::parse(&role).expect("clap checked the role");
+    let password = read_password()?;
+    if password.chars().count() < 8 {
+        eprintln!("错误：密码至少 8 位");
+        return Ok(ExitCode::from(2));
+    }
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async {
+        let store = Store::connect(&db).await?;
+        if store.user_by_name(&name).await?.is_some() {
+            eprintln!("错误：用户 {name} 已存在");
+            return Ok(ExitCode::from(2));
+        }
+        store
+            .add_user(&name, role, &hash_password(&password))
+            .await?;
+        store
+            .append_log(&LogLine {
+                actor: "命令行",
+                action: "user-add",
+                unit: "（账户）",
+                subject: format!("user:{name}"),
+                finding_id: None,
+                before: "无".into(),
+                after: role.label().into(),
+                note: "",
+            })
+            .await?;
+        eprintln!("已新增账户 {name}（{}）", role.label());
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let p = rpassword::prompt_password("密码：")?;
+        let again = rpassword::prompt_password("再次输入密码：")?;
+        anyhow::ensure!(p == again, "两次输入的密码不一致");
+        Ok(p)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}

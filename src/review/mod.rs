@@ -1,0 +1,63 @@
+//! The auditors' review of drafted findings: accounts, decisions (confirm, adjust, reject), the
+//! entries no check drafts, the append-only audit log, and the score that follows from them.
+//!
+//! Decisions are keyed by the finding's identity across runs ([`Identity`]), so a new crawl never
+//! overwrites one; the web layer ([`crate::web`]) only renders and forwards.
+
+mod decisions;
+mod score;
+mod store;
+mod users;
+
+pub use decisions::{
+    add_entry, decide, entry_label, item_max, state_label, table_kind, withdraw_entry, Action,
+    DecisionError, DecisionInput, EntryInput, EntryKind,
+};
+pub use score::{category_of, review_units, ItemCell, ReviewedFinding, UnitReview, UnitSummary};
+pub use store::{AuditEntry, Decision, LogLine, ManualEntry, Session};
+pub use users::{hash_password, random_token, verify_password, Role, User};
+
+use crate::model::{Finding, Section};
+
+/// What makes two findings of different runs "the same finding".
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Identity {
+    pub unit: String,
+    pub section: String,
+    pub item: i64,
+    pub reason: String,
+    pub fkey: String,
+}
+
+impl Identity {
+    pub fn of(f: &Finding) -> Identity {
+        Identity {
+            unit: f.unit.clone(),
+            section: section_str(f.section).to_string(),
+            item: i64::from(f.item),
+            reason: f.reason.clone(),
+            fkey: f.key.clone(),
+        }
+    }
+
+    /// The audit log's subject for this finding (the unit is a column of its own).
+    pub fn subject(&self) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            self.section, self.item, self.reason, self.fkey
+        )
+    }
+}
+
+pub(crate) fn section_str(s: Section) -> &'static str {
+    match s {
+        Section::Item => "item",
+        Section::Bonus => "bonus",
+        Section::Penalty => "penalty",
+    }
+}
+
+/// Points as the pages show them: `1`, `0.5`, `0.25`.
+pub fn fmt_points(p: f64) -> String {
+    crate::score::Centi::from_points(p).to_string()
+}

@@ -1,0 +1,328 @@
+//! The review's view of each unit: the current run's findings with their decisions, decisions
+//! whose problem is gone from the current run (可能已整改), manual entries, and the score and
+//! grade that follow, via [`crate::score::score_unit`] and [`crate::score::grade`].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::store::{Decision, ManualEntry};
+use super::Identity;
+use crate::config::{PortalConfig, UnitClass};
+use crate::model::{Finding, Section, Table};
+use crate::rubric::Rubric;
+use crate::score::{self, Category, Deduction, Entry, GradeRow, History, UnitInput, UnitScore};
+use crate::store::{Run, Store, StoreError};
+
+/// A finding as the auditor sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewedFinding {
+    /// The current run's row, or the row last decided on when the problem is gone.
+    pub finding: Finding,
+    pub decision: Option<Decision>,
+    /// draft | confirmed | adjusted | rejected
+    pub status: String,
+    /// The deduction that counts now (confirmed or adjusted), else 0.
+    pub counted: f64,
+    /// Decided earlier but not found by the current run: 可能已整改.
+    pub maybe_fixed: bool,
+}
+
+/// Everything about one unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitReview {
+    pub unit: String,
+    pub table: Table,
+    pub category: Category,
+    pub findings: Vec<ReviewedFinding>,
+    pub entries: Vec<ManualEntry>,
+    pub score: UnitScore,
+    pub grade: Option<GradeRow>,
+}
+
+/// One cell of the overview: a unit on a rubric item.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemCell {
+    pub item: u32,
+    pub drafts: usize,
+    pub deducted: f64,
+}
+
+/// One row of the overview.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitSummary {
+    pub unit: String,
+    pub category: String,
+    pub drafts: usize,
+    pub cells: Vec<ItemCell>,
+    pub total: f64,
+    pub rank: Option<u32>,
+    pub grade: Option<String>,
+}
+
+impl UnitReview {
+    pub fn summary(&self) -> UnitSummary {
+        let drafts = |item: Option<u32>| {
+            self.findings
+                .iter()
+                .filter(|f| f.status == "draft" && !f.maybe_fixed)
+                .filter(|f| {
+                    item.is_none_or(|i| f.finding.section == Section::Item && f.finding.item == i)
+                })
+                .count()
+        };
+        UnitSummary {
+            unit: self.unit.clone(),
+            category: self.category.group_name().to_string(),
+            drafts: drafts(None),
+            cells: self
+                .score
+                .per_item
+                .iter()
+                .map(|s| ItemCell {
+                    item: s.item,
+                    drafts: drafts(Some(s.item)),
+                    deducted: s.deducted,
+                })
+                .collect(),
+            total: self.score.total,
+            rank: self.grade.as_ref().map(|g| g.rank),
+            grade: self.grade.as_ref().map(|g| g.grade.as_str().to_string()),
+        }
+    }
+}
+
+/// Reviews every known unit: those of the portal configuration, of the current run's findings,
+/// and of earlier decisions. Sorted by table, then name.
+pub async fn review_units(
+    store: &Store,
+    rubric: &Rubric,
+    run: Option<&Run>,
+    config: Option<&PortalConfig>,
+) -> Result<Vec<UnitReview>, StoreError> {
+    let current = match run {
+        Some(r) => store.findings(r.id).await?,
+        None => Vec::new(),
+    };
+    let decisions: HashMap<Identity, Decision> = store
+        .decisions()
+        .await?
+        .into_iter()
+        .map(|d| (d.identity(), d))
+        .collect();
+    let entries = store.manual_entries().await?;
+
+    let mut units: BTreeMap<String, (Table, Option<UnitClass>)> = BTreeMap::new();
+    if let Some(c) = config {
+        for u in &c.units {
+            units.insert(u.name.clone(), (u.table, u.class));
+        }
+    }
+    for f in &current {
+        units.entry(f.unit.clone()).or_insert((f.table, None));
+    }
+
+    // Decided findings the current run no longer has: read back the row last decided on.
+    let seen: HashSet<Identity> = current.iter().map(Identity::of).collect();
+    let mut gone: Vec<Finding> = Vec::new();
+    let mut by_run: HashMap<i64, Vec<Finding>> = HashMap::new();
+    for d in decisions.values() {
+        if seen.contains(&d.identity()) {
+            continue;
+        }
+        let run_id = match sqlx::query("SELECT run_id FROM findings WHERE id = $1")
+            .bind(d.finding_id)
+            .fetch_optional(store.pool())
+            .await?
+        {
+            Some(row) => sqlx::Row::try_get::<i64, _>(&row, 0)?,
+            None => continue,
+        };
+        if let std::collections::hash_map::Entry::Vacant(e) = by_run.entry(run_id) {
+            e.insert(store.findings(run_id).await?);
+        }
+        if let Some(f) = by_run[&run_id].iter().find(|f| f.id == Some(d.finding_id)) {
+            units.entry(f.unit.clone()).or_insert((f.table, None));
+            gone.push(f.clone());
+        }
+    }
+
+    let mut reviews = Vec::new();
+    for (name, (table, class)) in &units {
+        let category = category_of(rubric, name, *table, *class);
+        let mut findings: Vec<ReviewedFinding> = current
+            .iter()
+            .filter(|f| &f.unit == name)
+            .map(|f| reviewed(f, &decisions, false))
+            .chain(
+                gone.iter()
+                    .filter(|f| &f.unit == name)
+                    .map(|f| reviewed(f, &decisions, true)),
+            )
+            .collect();
+        findings.sort_by_key(|f| (section_order(f.finding.section), f.finding.item));
+        let unit_entries: Vec<ManualEntry> = entries
+            .iter()
+            .filter(|e| &e.unit == name)
+            .cloned()
+            .collect();
+        let input = unit_input(rubric, name, category, &findings, &unit_entries);
+        let score =
+            score::score_unit(rubric, &input).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        reviews.push(UnitReview {
+            unit: name.clone(),
+            table: *table,
+            category,
+            findings,
+            entries: unit_entries,
+            score,
+            grade: None,
+        });
+    }
+
+    let scored: Vec<score::ScoredUnit> = reviews
+        .iter()
+        .map(|r| score::ScoredUnit {
+            unit: r.unit.clone(),
+            category: r.category,
+            score: r.score.total,
+            veto: r.score.veto,
+        })
+        .collect();
+    let grades = score::grade(rubric, &scored, &History::new())
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    for r in &mut reviews {
+        r.grade = grades.iter().find(|g| g.unit == r.unit).cloned();
+    }
+    reviews.sort_by(|a, b| (a.table, &a.unit).cmp(&(b.table, &b.unit)));
+    Ok(reviews)
+}
+
+fn section_order(s: Section) -> u8 {
+    match s {
+        Section::Item => 0,
+        Section::Bonus => 1,
+        Section::Penalty => 2,
+    }
+}
+
+fn reviewed(f: &Finding, decisions: &HashMap<Identity, Decision>, gone: bool) -> ReviewedFinding {
+    let decision = decisions.get(&Identity::of(f)).cloned();
+    let status = decision
+        .as_ref()
+        .map_or_else(|| "draft".to_string(), |d| d.status.clone());
+    let counted = match status.as_str() {
+        "confirmed" | "adjusted" => decision.as_ref().map_or(0.0, |d| d.points),
+        _ => 0.0,
+    };
+    ReviewedFinding {
+        finding: f.clone(),
+        decision,
+        status,
+        counted,
+        maybe_fixed: gone,
+    }
+}
+
+/// The unit's group: townships; departments by the portal's class, else the rubric's annex 1.
+pub fn category_of(
+    rubric: &Rubric,
+    unit: &str,
+    table: Table,
+    class: Option<UnitClass>,
+) -> Category {
+    match (table, class) {
+        (Table::Township, _) => Category::Township,
+        (Table::Department, Some(UnitClass::A)) => Category::DeptA,
+        (Table::Department, Some(UnitClass::B)) => Category::DeptB,
+        (Table::Department, None) => {
+            if rubric.departments.b.iter().any(|n| n == unit) {
+                Category::DeptB
+            } else {
+                Category::DeptA
+            }
+        }
+    }
+}
+
+/// The rubric rule a bonus or penalty finding stands for.
+fn rule_for(rubric: &Rubric, f: &Finding) -> Option<String> {
+    if f.section == Section::Penalty && f.reason == "pdf_nondisclosable" {
+        return Some("non-active-published".to_string());
+    }
+    let rules = match f.section {
+        Section::Bonus => &rubric.bonus,
+        Section::Penalty => &rubric.penalty,
+        Section::Item => return None,
+    };
+    rules
+        .iter()
+        .find(|r| r.number == f.item)
+        .map(|r| r.id.clone())
+}
+
+fn unit_input(
+    rubric: &Rubric,
+    unit: &str,
+    category: Category,
+    findings: &[ReviewedFinding],
+    entries: &[ManualEntry],
+) -> UnitInput {
+    let table = rubric.table(category.table());
+    let mut input = UnitInput {
+        unit: unit.to_string(),
+        category,
+        deductions: Vec::new(),
+        bonuses: Vec::new(),
+        penalties: Vec::new(),
+        veto: false,
+    };
+    for f in findings
+        .iter()
+        .filter(|f| matches!(f.status.as_str(), "confirmed" | "adjusted"))
+    {
+        match f.finding.section {
+            Section::Item if table.item(f.finding.item).is_some() => {
+                input.deductions.push(Deduction {
+                    item: f.finding.item,
+                    points: f.counted,
+                })
+            }
+            Section::Item => {}
+            Section::Bonus | Section::Penalty => {
+                if let Some(rule) = rule_for(rubric, &f.finding) {
+                    let e = Entry { rule, count: 1 };
+                    if f.finding.section == Section::Bonus {
+                        input.bonuses.push(e);
+                    } else {
+                        input.penalties.push(e);
+                    }
+                }
+            }
+        }
+    }
+    for e in entries.iter().filter(|e| !e.withdrawn) {
+        match e.kind.as_str() {
+            "deduction" => {
+                if let Ok(item) = u32::try_from(e.item) {
+                    if table.item(item).is_some() {
+                        input.deductions.push(Deduction {
+                            item,
+                            points: e.amount,
+                        });
+                    }
+                }
+            }
+            "bonus" if rubric.bonus_rule(&e.rule).is_some() => input.bonuses.push(Entry {
+                rule: e.rule.clone(),
+                count: e.amount as u32,
+            }),
+            "penalty" if rubric.penalty_rule(&e.rule).is_some() => input.penalties.push(Entry {
+                rule: e.rule.clone(),
+                count: e.amount as u32,
+            }),
+            _ => {}
+        }
+    }
+    input
+}

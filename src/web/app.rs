@@ -1,0 +1,69 @@
+//! The router and the state every handler shares.
+
+use std::sync::Arc;
+
+use axum::http::header::CONTENT_TYPE;
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::{auth, evidence, headers, pages, templates, users, AppConfig, AppError};
+
+/// Shared, cheap to clone.
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+pub struct Inner {
+    pub config: AppConfig,
+    pub templates: minijinja::Environment<'static>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Renders a page template.
+    pub fn render(
+        &self,
+        name: &str,
+        ctx: minijinja::Value,
+    ) -> Result<axum::response::Html<String>, AppError> {
+        let t = self.templates.get_template(name)?;
+        Ok(axum::response::Html(t.render(ctx)?))
+    }
+}
+
+/// The whole app.
+pub fn app(config: AppConfig) -> Router {
+    let state = AppState(Arc::new(Inner {
+        config,
+        templates: templates::environment(),
+    }));
+    Router::new()
+        .route("/", get(pages::overview))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/units/{name}", get(pages::unit))
+        .route("/units/{name}/entries", post(pages::add_entry))
+        .route("/entries/{id}/withdraw", post(pages::withdraw_entry))
+        .route("/findings/{id}", get(pages::finding))
+        .route("/findings/{id}/decide", post(pages::decide))
+        .route("/evidence/{id}", get(evidence::view))
+        .route("/evidence/{id}/raw", get(evidence::raw))
+        .route("/users", get(users::list).post(users::add))
+        .route("/users/{id}/disable", post(users::disable))
+        .route("/static/app.css", get(stylesheet))
+        .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .with_state(state)
+}
+
+async fn stylesheet() -> impl axum::response::IntoResponse {
+    (
+        [(CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../templates/app.css"),
+    )
+}

@@ -1,0 +1,344 @@
+//! The review pages: overview (units × items), a unit with its findings, a finding with its
+//! evidence, decision forms and log; and the POST handlers behind the forms.
+
+use axum::extract::{Path, State};
+use axum::response::{Html, Redirect};
+use axum::Form;
+use minijinja::{context, Value};
+use serde::{Deserialize, Serialize};
+
+use super::app::AppState;
+use super::auth::CurrentUser;
+use super::{csrf, AppError};
+use crate::model::{Finding, Section, Table};
+use crate::review::{self, Action, DecisionInput, EntryInput, EntryKind, Identity, UnitReview};
+use crate::rubric::TableKind;
+use crate::store::Run;
+
+/// Percent-encodes a path segment (unit names are Chinese).
+pub fn path_segment(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn unit_url(unit: &str) -> String {
+    format!("/units/{}", path_segment(unit))
+}
+
+async fn current(st: &AppState) -> Result<(Option<Run>, Vec<UnitReview>), AppError> {
+    let c = &st.config;
+    let run = c.store.latest_finished_run().await?;
+    let reviews =
+        review::review_units(&c.store, &c.rubric, run.as_ref(), c.portal.as_ref()).await?;
+    Ok((run, reviews))
+}
+
+#[derive(Serialize)]
+struct ItemHead {
+    number: u32,
+    title: String,
+    points: f64,
+}
+
+fn item_heads(st: &AppState, kind: TableKind) -> Vec<ItemHead> {
+    st.config
+        .rubric
+        .table(kind)
+        .items
+        .iter()
+        .map(|i| ItemHead {
+            number: i.number,
+            title: i.title.clone(),
+            points: i.points,
+        })
+        .collect()
+}
+
+fn run_ctx(run: Option<&Run>) -> Value {
+    run.map_or(Value::from(()), |r| {
+        context! { id => r.id, portal => r.portal, year => r.year, as_of => r.as_of,
+        finished_at => r.finished_at, status => r.status.label() }
+    })
+}
+
+pub async fn overview(
+    State(st): State<AppState>,
+    me: CurrentUser,
+) -> Result<Html<String>, AppError> {
+    let (run, reviews) = current(&st).await?;
+    let group = |table: Table, kind: TableKind| {
+        let rows: Vec<_> = reviews
+            .iter()
+            .filter(|r| r.table == table)
+            .map(|r| {
+                let s = r.summary();
+                context! { url => unit_url(&r.unit), ..Value::from_serialize(&s) }
+            })
+            .collect();
+        context! { label => table.label(), items => item_heads(&st, kind), rows => rows }
+    };
+    let groups = vec![
+        group(Table::Township, TableKind::Township),
+        group(Table::Department, TableKind::Department),
+    ];
+    st.render(
+        "overview.html",
+        context! { me => me.me(), csrf => me.csrf, run => run_ctx(run.as_ref()), groups => groups },
+    )
+}
+
+fn section_label(s: Section) -> &'static str {
+    match s {
+        Section::Item => "评分项",
+        Section::Bonus => "加分项目",
+        Section::Penalty => "扣分项目",
+    }
+}
+
+fn item_title(st: &AppState, f: &Finding) -> String {
+    match f.section {
+        Section::Item => st
+            .config
+            .rubric
+            .table(review::table_kind(f.table))
+            .item(f.item)
+            .map_or_else(String::new, |i| i.title.clone()),
+        Section::Bonus => "加分项目".into(),
+        Section::Penalty => "扣分项目".into(),
+    }
+}
+
+pub async fn unit(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Path(name): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let (run, reviews) = current(&st).await?;
+    let r = reviews
+        .into_iter()
+        .find(|r| r.unit == name)
+        .ok_or(AppError::NotFound)?;
+    let rubric = &st.config.rubric;
+    let findings: Vec<Value> = r
+        .findings
+        .iter()
+        .map(|rf| {
+            let f = &rf.finding;
+            context! {
+                id => f.id, item => f.item, section => section_label(f.section),
+                item_title => item_title(&st, f), reason => f.reason, detail => f.detail,
+                points => f.points, status => rf.status, counted => rf.counted,
+                maybe_fixed => rf.maybe_fixed, evidence => f.evidence,
+                decided_by => rf.decision.as_ref().map(|d| d.decided_by.clone()),
+                note => rf.decision.as_ref().map(|d| d.note.clone()),
+            }
+        })
+        .collect();
+    let entries: Vec<Value> = r
+        .entries
+        .iter()
+        .map(|e| {
+            context! {
+                id => e.id, label => review::entry_label(rubric, &e.kind, e.item, &e.rule, e.amount),
+                note => e.note, withdrawn => e.withdrawn, by => e.created_by, at => e.created_at,
+            }
+        })
+        .collect();
+    let log = st.config.store.audit_log(&r.unit, None).await?;
+    let items = item_heads(&st, r.category.table());
+    st.render(
+        "unit.html",
+        context! {
+            me => me.me(), csrf => me.csrf, run => run_ctx(run.as_ref()),
+            unit => r.unit, url => unit_url(&r.unit), category => r.category.group_name(),
+            table => r.table.label(), score => r.score, grade => r.grade,
+            findings => findings, entries => entries, log => log, items => items,
+            bonus_rules => rubric.bonus, penalty_rules => rubric.penalty,
+        },
+    )
+}
+
+pub async fn finding(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let store = &st.config.store;
+    let f = store.finding(id).await?.ok_or(AppError::NotFound)?;
+    let ident = Identity::of(&f);
+    let decision = store.decision(&ident).await?;
+    let run = store.latest_finished_run().await?;
+    // The same finding in the current run, if this row is from an earlier one.
+    let mut current_id = None;
+    let mut maybe_fixed = false;
+    if let Some(run) = &run {
+        if f.run_id != Some(run.id) {
+            current_id = store
+                .findings(run.id)
+                .await?
+                .into_iter()
+                .find(|g| Identity::of(g) == ident)
+                .and_then(|g| g.id);
+            maybe_fixed = current_id.is_none();
+        }
+    }
+    let log = store.audit_log(&f.unit, Some(&ident.subject())).await?;
+    let max = review::item_max(&st.config.rubric, &f);
+    st.render(
+        "finding.html",
+        context! {
+            me => me.me(), csrf => me.csrf,
+            f => f, section => section_label(f.section), item_title => item_title(&st, &f),
+            unit_url => unit_url(&f.unit), table => f.table.label(),
+            status => decision.as_ref().map_or("draft", |d| d.status.as_str()),
+            decision => decision, version => decision.as_ref().map_or(0, |d| d.version),
+            max => max, log => log, current_id => current_id, maybe_fixed => maybe_fixed,
+            run_id => f.run_id,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    points: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn decide(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<DecideForm>,
+) -> Result<Redirect, AppError> {
+    csrf::check(&me.csrf, &form.csrf)?;
+    me.require_decide()?;
+    let store = &st.config.store;
+    let f = store.finding(id).await?.ok_or(AppError::NotFound)?;
+    let action =
+        Action::parse(&form.action).ok_or_else(|| AppError::BadRequest("未知的操作。".into()))?;
+    let points = match form.points.trim() {
+        "" => None,
+        p => Some(
+            p.parse::<f64>()
+                .map_err(|_| AppError::BadRequest("分值须为数字，如 0.5。".into()))?,
+        ),
+    };
+    let version = form
+        .version
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::BadRequest("表单缺少版本号，请刷新页面。".into()))?;
+    let input = DecisionInput {
+        action,
+        points,
+        note: form.note,
+        version,
+    };
+    review::decide(store, &st.config.rubric, &me.user.name, &f, &input).await?;
+    Ok(Redirect::to(&format!("{}#f{id}", unit_url(&f.unit))))
+}
+
+#[derive(Deserialize)]
+pub struct EntryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    item: String,
+    #[serde(default)]
+    bonus_rule: String,
+    #[serde(default)]
+    penalty_rule: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn add_entry(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Path(name): Path<String>,
+    Form(form): Form<EntryForm>,
+) -> Result<Redirect, AppError> {
+    csrf::check(&me.csrf, &form.csrf)?;
+    me.require_decide()?;
+    let (_, reviews) = current(&st).await?;
+    let r = reviews
+        .iter()
+        .find(|r| r.unit == name)
+        .ok_or(AppError::NotFound)?;
+    let kind =
+        EntryKind::parse(&form.kind).ok_or_else(|| AppError::BadRequest("请选择类型。".into()))?;
+    let bad = |m: &str| AppError::BadRequest(m.to_string());
+    let input = EntryInput {
+        kind,
+        item: match kind {
+            EntryKind::Deduction => form
+                .item
+                .trim()
+                .parse()
+                .map_err(|_| bad("请选择评分项。"))?,
+            _ => 0,
+        },
+        rule: match kind {
+            EntryKind::Bonus => form.bonus_rule,
+            EntryKind::Penalty => form.penalty_rule,
+            EntryKind::Deduction => String::new(),
+        },
+        amount: form
+            .amount
+            .trim()
+            .parse()
+            .map_err(|_| bad("分值或数量须为数字。"))?,
+        note: form.note,
+    };
+    review::add_entry(
+        &st.config.store,
+        &st.config.rubric,
+        &me.user.name,
+        &r.unit,
+        r.table,
+        &input,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("{}#entries", unit_url(&r.unit))))
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn withdraw_entry(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<WithdrawForm>,
+) -> Result<Redirect, AppError> {
+    csrf::check(&me.csrf, &form.csrf)?;
+    me.require_decide()?;
+    let store = &st.config.store;
+    let e = store.manual_entry(id).await?.ok_or(AppError::NotFound)?;
+    review::withdraw_entry(store, &st.config.rubric, &me.user.name, &e, &form.note).await?;
+    Ok(Redirect::to(&format!("{}#entries", unit_url(&e.unit))))
+}
