@@ -141,12 +141,14 @@ async fn fixture_county_meets_the_ground_truth_exactly() {
         .filter(|r| r.path.contains("download.jsp"))
         .collect();
     assert!(!downloads.is_empty());
-    assert!(downloads.iter().all(|r| r.referer.as_deref().is_some_and(|r| r.contains("/info/"))));
-    // Every request identified itself.
-    assert!(server
-        .requests()
+    assert!(downloads
         .iter()
-        .all(|r| r.user_agent.as_deref().is_some_and(|ua| ua.starts_with("gongkai/"))));
+        .all(|r| r.referer.as_deref().is_some_and(|r| r.contains("/info/"))));
+    // Every request identified itself.
+    assert!(server.requests().iter().all(|r| r
+        .user_agent
+        .as_deref()
+        .is_some_and(|ua| ua.starts_with("gongkai/"))));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -159,7 +161,10 @@ async fn a_killed_run_resumes_without_refetching_and_ends_the_same() {
     // Kill the run once it is well under way.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while server.requests().len() < 400 {
-        assert!(tokio::time::Instant::now() < deadline, "crawl made no progress");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "crawl made no progress"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     task.abort();
@@ -203,7 +208,10 @@ const HOSTILE_LANDING: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_pages_become_questions_and_the_run_goes_on() {
     let (server, mut config, store, _dir) = setup().await;
-    server.set_file("/bmym/tyz/zfxxgkpt.htm", HOSTILE_LANDING.as_bytes().to_vec());
+    server.set_file(
+        "/bmym/tyz/zfxxgkpt.htm",
+        HOSTILE_LANDING.as_bytes().to_vec(),
+    );
     config.crawl.timeout_secs = 2;
     config.crawl.retries = 1;
     config.crawl.backoff_ms = 10;
@@ -232,7 +240,10 @@ async fn hostile_pages_become_questions_and_the_run_goes_on() {
         "/bmym/tyz/zfxxgkpt/nothing.htm",
         "/elsewhere.htm",
     ] {
-        assert!(unreachable.contains(&path), "{path} not a question: {unreachable:?}");
+        assert!(
+            unreachable.contains(&path),
+            "{path} not a question: {unreachable:?}"
+        );
     }
     // Questions only: nothing unreadable became a deduction for 田园镇's columns.
     assert!(findings
@@ -244,7 +255,11 @@ async fn hostile_pages_become_questions_and_the_run_goes_on() {
         .iter()
         .find(|f| f.key == "/bad/endless.htm")
         .unwrap();
-    assert!(endless.evidence[0].excerpt.contains("超时"), "{:?}", endless.evidence);
+    assert!(
+        endless.evidence[0].excerpt.contains("超时"),
+        "{:?}",
+        endless.evidence
+    );
     let huge = findings.iter().find(|f| f.key == "/bad/huge.htm").unwrap();
     assert!(huge.evidence[0].excerpt.contains("/bad/huge.htm"));
     // The rest of the run went on: the other units' planted findings are there.
@@ -257,7 +272,9 @@ async fn hostile_pages_become_questions_and_the_run_goes_on() {
     // Nothing was requested off the portal's host, nothing waited past its timeouts.
     assert!(started.elapsed() < Duration::from_secs(60));
     let pages = store.pages(summary.run_id).await.unwrap();
-    assert!(pages.iter().all(|p| !p.url.contains("example.com") || p.error.is_some()));
+    assert!(pages
+        .iter()
+        .all(|p| !p.url.contains("example.com") || p.error.is_some()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,6 +8,18 @@ use crate::snapshot::{ColumnState, DocumentSnapshot, UnitSnapshot};
 
 pub struct FinanceCheck;
 
+/// Title test of one kind of document.
+type TitleTest<'a> = &'a dyn Fn(&str) -> bool;
+
+/// One of the item's three parts: its reason code, short name, what is wanted, and the
+/// documents it needs (all of them).
+struct Part<'a> {
+    reason: &'static str,
+    short: &'static str,
+    wanted: String,
+    needs: Vec<TitleTest<'a>>,
+}
+
 /// A document as this check reads it: squashed full title, year of publication if known.
 struct Doc<'a> {
     title: String,
@@ -51,28 +63,34 @@ impl Check for FinanceCheck {
         let budget = |t: &str| t.contains(&y) && t.contains("预算") && !is_sangong(t);
         let accounts = |t: &str| t.contains(&prev) && t.contains("决算") && !is_sangong(t);
         let performance = |t: &str| t.contains("绩效") && t.contains("自评");
-        let parts: [(&str, &str, String, Vec<&dyn Fn(&str) -> bool>); 3] = [
-            (
-                "budget_missing",
-                "预决算",
-                format!("{year}年预算和{}年决算", year - 1),
-                vec![&budget, &accounts],
-            ),
-            (
-                "sangong_missing",
-                "三公经费",
-                "三公经费".into(),
-                vec![&is_sangong],
-            ),
-            (
-                "performance_missing",
-                "绩效自评",
-                "绩效自评报告".into(),
-                vec![&performance],
-            ),
+        let parts = [
+            Part {
+                reason: "budget_missing",
+                short: "预决算",
+                wanted: format!("{year}年预算和{}年决算", year - 1),
+                needs: vec![&budget, &accounts],
+            },
+            Part {
+                reason: "sangong_missing",
+                short: "三公经费",
+                wanted: "三公经费".into(),
+                needs: vec![&is_sangong],
+            },
+            Part {
+                reason: "performance_missing",
+                short: "绩效自评",
+                wanted: "绩效自评报告".into(),
+                needs: vec![&performance],
+            },
         ];
         let mut out = Vec::new();
-        for (reason, short, wanted, needs) in parts {
+        for Part {
+            reason,
+            short,
+            wanted,
+            needs,
+        } in parts
+        {
             let mut missing = Vec::new();
             let mut unsure = Vec::new();
             for (i, need) in needs.iter().enumerate() {

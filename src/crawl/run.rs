@@ -163,8 +163,11 @@ async fn crawl_all(
         messages: board.messages.len(),
     });
     let parallel = config.crawl.concurrency.max(1) * 2;
-    let snapshots: Vec<_> = stream::iter(config.units.iter())
-        .map(|unit| async move {
+    // Indices, not references, keep the future `Send` for spawned runs (a closure over `&T`
+    // trips the compiler's higher-ranked lifetime check).
+    let snapshots: Vec<_> = stream::iter(0..config.units.len())
+        .map(|i| async move {
+            let unit = &config.units[i];
             let snap = crawl_unit(rec, config, base, unit).await;
             progress(Progress::UnitDone {
                 unit: unit.name.clone(),
