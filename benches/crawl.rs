@@ -17,7 +17,10 @@ fn rusage() -> (f64, f64) {
     let mut r: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut r) };
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    (secs(r.ru_utime) + secs(r.ru_stime), r.ru_maxrss as f64 / 1024.0)
+    (
+        secs(r.ru_utime) + secs(r.ru_stime),
+        r.ru_maxrss as f64 / 1024.0,
+    )
 }
 
 fn no_progress(_: Progress) {}
@@ -58,11 +61,20 @@ fn main() {
         println!("fixture county: {} units", config.units.len());
         println!("wall time        {wall:>10.2} s");
         println!("pages stored     {pages:>10}");
-        println!("requests made    {:>10} (server saw {served}; retries {})", summary.requests, summary.retries);
-        println!("bytes received   {:>10.1} MB", summary.bytes as f64 / 1_048_576.0);
+        println!(
+            "requests made    {:>10} (server saw {served}; retries {})",
+            summary.requests, summary.retries
+        );
+        println!(
+            "bytes received   {:>10.1} MB",
+            summary.bytes as f64 / 1_048_576.0
+        );
         println!("pages/s          {:>10.1}", pages as f64 / wall);
         println!("requests/s       {:>10.1}", summary.requests as f64 / wall);
-        println!("CPU time         {:>10.2} s (user+sys, includes the fixture server)", cpu1 - cpu0);
+        println!(
+            "CPU time         {:>10.2} s (user+sys, includes the fixture server)",
+            cpu1 - cpu0
+        );
         println!("peak memory      {peak_mb:>10.1} MB (max RSS of the process)");
         let per_unit = summary.requests as f64 / config.units.len() as f64;
         let at_rate = summary.requests as f64 / 2.0;

@@ -297,3 +297,19 @@ async fn the_portal_never_sees_more_than_the_configured_rate() {
         assert!(in_window <= 21, "{in_window} requests within 1 s");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_unit_code_is_corrected_from_the_platform_home() {
+    let (_server, mut config, store, _dir) = setup().await;
+    config.units.retain(|u| u.name == "工信局");
+    config.units[0].code = "wrongcode".into();
+    let summary = run(&store, &config, false).await;
+    let findings = store.findings(summary.run_id).await.unwrap();
+    assert!(
+        findings.iter().all(|f| f.reason != "unit_unreachable"),
+        "{findings:?}"
+    );
+    assert!(findings
+        .iter()
+        .any(|f| f.reason == "guide_missing" && f.points == 5.0));
+}

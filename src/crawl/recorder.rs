@@ -1,6 +1,7 @@
 //! Every fetch goes through here: replayed from the store on `--resume`, made conditional when
 //! an earlier run holds the page (ETag / Last-Modified), and recorded with its body.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
@@ -47,6 +48,7 @@ pub struct Recorder {
     errors: AtomicU64,
     replayed: AtomicU64,
     unchanged: AtomicU64,
+    home_links: tokio::sync::OnceCell<HashMap<String, Url>>,
 }
 
 /// Result of one fetch: `Ok(Err(msg))` is a recorded page failure (Chinese message).
@@ -62,7 +64,40 @@ impl Recorder {
             errors: AtomicU64::new(0),
             replayed: AtomicU64::new(0),
             unchanged: AtomicU64::new(0),
+            home_links: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// The platform home's unit links (link text → landing URL), fetched once per run. Unit
+    /// codes are the site's own; the home is where the site states them.
+    pub async fn home_links(
+        &self,
+        config: &crate::config::PortalConfig,
+        base: &Url,
+    ) -> Result<&HashMap<String, Url>, CrawlError> {
+        self.home_links
+            .get_or_try_init(|| async {
+                let mut links = HashMap::new();
+                let Ok(home) = base.join(&config.pages.home) else {
+                    return Ok(links);
+                };
+                if let Ok(got) = self.fetch(&home, PageKind::Home, None, None).await? {
+                    let doc = scraper::Html::parse_document(&got.text());
+                    let sel = crate::extract::selector(&config.pages.home_unit_links);
+                    for a in doc.select(&sel) {
+                        let name = crate::extract::element_text(a);
+                        if let Some(url) = a
+                            .value()
+                            .attr("href")
+                            .and_then(|h| got.url.join(h.trim()).ok())
+                        {
+                            links.entry(name).or_insert(url);
+                        }
+                    }
+                }
+                Ok(links)
+            })
+            .await
     }
 
     pub fn fetcher(&self) -> &Fetcher {

@@ -21,9 +21,21 @@ pub(super) async fn crawl_unit(
     base: &Url,
     unit: &UnitConfig,
 ) -> Result<UnitSnapshot, CrawlError> {
-    let landing_url = base
+    let configured = base
         .join(&config.pages.unit_landing.replace("{unit}", &unit.code))
         .map_err(|e| CrawlError::Config(format!("pages.unit_landing：{e}")))?;
+    // The platform home states each unit's link; it wins over a configured code that differs.
+    let listed = rec.home_links(config, base).await?;
+    let landing_url = match unit.all_names().find_map(|n| listed.get(n)) {
+        Some(url) if rec.fetcher().in_scope(url) => {
+            if *url != configured {
+                tracing::warn!(unit = %unit.name, configured = %configured, listed = %url,
+                    "unit code differs from the platform home; using the home's link");
+            }
+            url.clone()
+        }
+        _ => configured,
+    };
     let mut snap = UnitSnapshot {
         unit: unit.clone(),
         landing_url: landing_url.clone(),

@@ -10,7 +10,7 @@ pub mod tree;
 use scraper::{ElementRef, Html, Selector};
 
 /// Parses a selector that validation has already accepted.
-pub(crate) fn selector(css: &str) -> Selector {
+pub fn selector(css: &str) -> Selector {
     // Config validation parses every selector first, so this cannot fail for configured ones;
     // fall back to a selector that matches nothing rather than panic.
     Selector::parse(css)

@@ -1,0 +1,128 @@
+//! The `gongkai` binary as scripts use it: exit codes, messages, and the findings JSON.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use gongkai::fixture::FixtureServer;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+    c.env_remove("DATABASE_URL").env("RUST_LOG", "error");
+    c
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_bad_config_exits_2_naming_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(root().join("selectors/fixture.toml"))
+        .unwrap()
+        .replace("year = 2020", "year = 1900");
+    std::fs::write(&bad, text).unwrap();
+    let out = bin()
+        .args(["crawl", "--config"])
+        .arg(&bad)
+        .arg("--db")
+        .arg(format!("sqlite://{}", dir.path().join("x.db").display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml") && err.contains("portal.year"),
+        "{err}"
+    );
+    let out = bin()
+        .args(["crawl", "--config", "/nonexistent/x.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("无法读取配置文件"));
+}
+
+#[test]
+fn findings_without_a_run_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["findings", "--format", "json", "--db"])
+        .arg(format!(
+            "sqlite://{}",
+            dir.path().join("empty.db").display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("还没有完成的运行"));
+}
+
+#[test]
+fn crawl_then_findings_json_has_the_documented_fields() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(FixtureServer::start(&root().join("fixtures/portal")))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("c.db").display());
+    // Only a few units, to keep it quick.
+    let config = dir.path().join("small.toml");
+    let text = std::fs::read_to_string(root().join("selectors/fixture.toml")).unwrap();
+    let (head, units) = text.split_once("[[units]]").unwrap();
+    let keep: Vec<&str> = units
+        .split("[[units]]")
+        .filter(|u| u.contains("\"大田坝镇\"") || u.contains("\"工信局\""))
+        .collect();
+    std::fs::write(
+        &config,
+        format!("{head}[[units]]{}", keep.join("[[units]]")),
+    )
+    .unwrap();
+    let out = bin()
+        .args(["crawl", "--as-of", "2020-12-15", "--json", "--config"])
+        .arg(&config)
+        .args(["--db", &db, "--base-url", &server.base_url()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["status"], "complete");
+    let out = bin()
+        .args(["findings", "--format", "json", "--db", &db])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!findings.is_empty());
+    for f in &findings {
+        for field in [
+            "unit", "table", "section", "item", "points", "kind", "reason", "detail", "evidence",
+            "status", "key",
+        ] {
+            assert!(f.get(field).is_some(), "{field} missing in {f}");
+        }
+        assert!(f["item"].is_u64());
+        assert_eq!(f["status"], "draft");
+        assert!(["township", "department"].contains(&f["table"].as_str().unwrap()));
+        assert!(["deduction", "question"].contains(&f["kind"].as_str().unwrap()));
+        for e in f["evidence"].as_array().unwrap() {
+            assert!(e["url"].as_str().unwrap().starts_with("http://127.0.0.1"));
+            assert!(e.get("excerpt").is_some());
+        }
+    }
+    let guide = findings
+        .iter()
+        .find(|f| f["unit"] == "大田坝镇" && f["reason"] == "guide_missing")
+        .expect("大田坝镇 has no guide");
+    assert_eq!(guide["item"], 7);
+    assert_eq!(guide["points"], 5.0);
+    assert_eq!(guide["table"], "township");
+    drop(server);
+}
