@@ -28,7 +28,22 @@ pub fn environment() -> Environment<'static> {
     }
     env.add_filter("pts", |p: f64| fmt_points(p));
     env.add_filter("status_label", |s: String| status_label(&s).to_string());
+    env.add_filter("action_label", |s: String| action_label(&s).to_string());
     env
+}
+
+/// An audit-log action code in Chinese (codes stay stable in the database).
+pub fn action_label(action: &str) -> &str {
+    match action {
+        "confirm" => "确认",
+        "adjust" => "调整",
+        "reject" => "驳回",
+        "entry-add" => "新增人工加减分",
+        "entry-withdraw" => "撤回人工加减分",
+        "user-add" => "新增账户",
+        "user-disable" => "停用账户",
+        other => other,
+    }
 }
 
 /// A decision status in Chinese.
