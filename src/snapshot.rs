@@ -75,6 +75,26 @@ pub struct ColumnSnapshot {
     pub error: Option<String>,
 }
 
+impl ColumnSnapshot {
+    /// A column of the tree in `state`, nothing read from it yet.
+    pub fn of(col: &crate::extract::tree::TreeColumn, state: ColumnState) -> Self {
+        ColumnSnapshot {
+            name: col.name.clone(),
+            code: col.code(),
+            url: col.url.clone(),
+            path: col.path.clone(),
+            state,
+            documents: Vec::new(),
+            article_text: None,
+            page_dates: Vec::new(),
+            empty_notice: None,
+            pages: 0,
+            page_id: None,
+            error: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DocumentSnapshot {
     pub url: Url,

@@ -98,7 +98,7 @@ fn crawl_then_findings_json_has_the_documented_fields() {
         .args(["findings", "--format", "json", "--db", &db])
         .output()
         .unwrap();
-    assert!(out.status.success());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!findings.is_empty());
     for f in &findings {

@@ -34,35 +34,32 @@ impl Check for GuideCheck {
                 ev,
             )
         };
-        let Some(col) = guide else {
-            return vec![draft(
+        let missing = |detail: &str, ev: Evidence| {
+            vec![draft(
                 unit,
                 RubricCheck::Guide,
                 FindingKind::Deduction,
                 rules.guide_missing_points.min(rules.guide_cap),
                 "guide_missing",
                 String::new(),
-                "未找到“政府信息公开指南”栏目，视为未编制公开指南。".into(),
-                vec![Evidence {
+                detail.to_string(),
+                vec![ev],
+            )]
+        };
+        let Some(col) = guide else {
+            return missing(
+                "未找到“政府信息公开指南”栏目，视为未编制公开指南。",
+                Evidence {
                     url: unit.landing_url.to_string(),
                     excerpt: format!("栏目列表中没有名为{}的栏目", role.names.join("、")),
                     page_id: None,
-                }],
-            )];
+                },
+            );
         };
         let ev = col_evidence(col);
         match col.state {
             ColumnState::Empty => {
-                return vec![draft(
-                    unit,
-                    RubricCheck::Guide,
-                    FindingKind::Deduction,
-                    rules.guide_missing_points.min(rules.guide_cap),
-                    "guide_missing",
-                    String::new(),
-                    "“政府信息公开指南”栏目为空，视为未编制公开指南。".into(),
-                    vec![ev],
-                )]
+                return missing("“政府信息公开指南”栏目为空，视为未编制公开指南。", ev);
             }
             ColumnState::Unreachable | ColumnState::Unrecognised => {
                 return vec![q(

@@ -15,20 +15,7 @@ pub(super) async fn crawl_column(
     unit: &str,
     col: &TreeColumn,
 ) -> Result<ColumnSnapshot, CrawlError> {
-    let mut snap = ColumnSnapshot {
-        name: col.name.clone(),
-        code: col.code(),
-        url: col.url.clone(),
-        path: col.path.clone(),
-        state: ColumnState::Unreachable,
-        documents: Vec::new(),
-        article_text: None,
-        page_dates: Vec::new(),
-        empty_notice: None,
-        pages: 0,
-        page_id: None,
-        error: None,
-    };
+    let mut snap = ColumnSnapshot::of(col, ColumnState::Unreachable);
     let got = match rec
         .fetch(&col.url, PageKind::Column, Some(unit), None)
         .await?

@@ -86,11 +86,7 @@ impl Recorder {
                     let sel = crate::extract::selector(&config.pages.home_unit_links);
                     for a in doc.select(&sel) {
                         let name = crate::extract::element_text(a);
-                        if let Some(url) = a
-                            .value()
-                            .attr("href")
-                            .and_then(|h| got.url.join(h.trim()).ok())
-                        {
+                        if let Some(url) = crate::extract::link_url(a, &got.url) {
                             links.entry(name).or_insert(url);
                         }
                     }

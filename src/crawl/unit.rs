@@ -143,20 +143,7 @@ async fn walk(
         if col.is_leaf() {
             out.push(crawl_column(rec, config, unit, col).await?);
         } else {
-            out.push(ColumnSnapshot {
-                name: col.name.clone(),
-                code: col.code(),
-                url: col.url.clone(),
-                path: col.path.clone(),
-                state: ColumnState::Parent,
-                documents: Vec::new(),
-                article_text: None,
-                page_dates: Vec::new(),
-                empty_notice: None,
-                pages: 0,
-                page_id: None,
-                error: None,
-            });
+            out.push(ColumnSnapshot::of(col, ColumnState::Parent));
             stack.extend(col.children.iter().rev());
         }
     }

@@ -4,7 +4,7 @@ use scraper::Html;
 use url::Url;
 
 use super::dates::{find_stamp, stamp_in_url, Stamp};
-use super::{collapse_ws, element_text, meta_content, selector};
+use super::{collapse_ws, element_text, link_url, meta_content, selector};
 use crate::config::PageShapes;
 
 /// An attachment link; the link text is the only hint of its type.
@@ -66,11 +66,7 @@ pub fn parse_document(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Docume
     let disclosure = from_meta(&["公开方式", "公开属性"]).filter(|v| !v.is_empty());
     let mut attachments: Vec<AttachmentLink> = Vec::new();
     for a in doc.select(&selector(&shapes.attachments)) {
-        let Some(url) = a
-            .value()
-            .attr("href")
-            .and_then(|h| page_url.join(h.trim()).ok())
-        else {
+        let Some(url) = link_url(a, page_url) else {
             continue;
         };
         if attachments.iter().any(|x| x.url == url) {

@@ -4,7 +4,7 @@ use scraper::Html;
 use url::Url;
 
 use super::dates::{find_stamp, stamp_in_url, Stamp};
-use super::{collapse_ws, element_text, first_text, meta_content, selector};
+use super::{collapse_ws, element_text, first_text, link_url, meta_content, selector};
 use crate::config::PageShapes;
 
 /// One entry of a column list.
@@ -59,11 +59,7 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         let Some(a) = li.select(&link_sel).next() else {
             continue;
         };
-        let Some(url) = a
-            .value()
-            .attr("href")
-            .and_then(|h| page_url.join(h.trim()).ok())
-        else {
+        let Some(url) = link_url(a, page_url) else {
             continue;
         };
         let text = element_text(a);

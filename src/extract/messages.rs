@@ -4,7 +4,7 @@ use scraper::Html;
 use url::Url;
 
 use super::dates::{find_stamp, Stamp};
-use super::{element_text, selector};
+use super::{element_text, link_url, selector};
 use crate::config::MessageBoard;
 
 /// A row of the board's list.
@@ -43,11 +43,7 @@ pub fn parse_message_list(doc: &Html, board: &MessageBoard, page_url: &Url) -> V
                 .position(|c| board.label_unit.iter().any(|l| c.contains(l.as_str())));
             continue;
         };
-        let Some(url) = a
-            .value()
-            .attr("href")
-            .and_then(|h| page_url.join(h.trim()).ok())
-        else {
+        let Some(url) = link_url(a, page_url) else {
             continue;
         };
         let date = cells.iter().rev().find_map(|c| find_stamp(c));

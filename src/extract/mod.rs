@@ -17,6 +17,13 @@ pub fn selector(css: &str) -> Selector {
         .unwrap_or_else(|_| Selector::parse("gongkai-never-matches").expect("static selector"))
 }
 
+/// The absolute URL an element's `href` points to, resolved against the page's URL.
+pub fn link_url(el: ElementRef<'_>, page_url: &url::Url) -> Option<url::Url> {
+    el.value()
+        .attr("href")
+        .and_then(|h| page_url.join(h.trim()).ok())
+}
+
 /// The visible text of an element, whitespace collapsed.
 pub fn element_text(el: ElementRef<'_>) -> String {
     collapse_ws(&el.text().collect::<Vec<_>>().join(" "))

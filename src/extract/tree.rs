@@ -3,7 +3,7 @@
 use scraper::{ElementRef, Html};
 use url::Url;
 
-use super::{element_text, selector};
+use super::{element_text, link_url, selector};
 
 /// A column as the tree shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,11 +52,7 @@ fn read_list(ul: ElementRef<'_>, base: &Url, parents: &[String], depth: usize) -
         let Some(a) = child_elements(li, "a").next() else {
             continue;
         };
-        let Some(url) = a
-            .value()
-            .attr("href")
-            .and_then(|h| base.join(h.trim()).ok())
-        else {
+        let Some(url) = link_url(a, base) else {
             continue;
         };
         let name = element_text(a);
