@@ -143,4 +143,18 @@ pub struct Finding {
     pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_id: Option<i64>,
+    /// The auditor's decision, once there is one (then `status` says which).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<FindingDecision>,
+}
+
+/// What an auditor decided on a finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingDecision {
+    /// The deduction that counts (0 when rejected).
+    pub points: f64,
+    /// The auditor's reason.
+    pub note: String,
+    pub by: String,
+    pub at: String,
 }

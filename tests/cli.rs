@@ -98,7 +98,11 @@ fn crawl_then_findings_json_has_the_documented_fields() {
         .args(["findings", "--format", "json", "--db", &db])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!findings.is_empty());
     for f in &findings {
@@ -124,5 +128,55 @@ fn crawl_then_findings_json_has_the_documented_fields() {
     assert_eq!(guide["item"], 7);
     assert_eq!(guide["points"], 5.0);
     assert_eq!(guide["table"], "township");
+    assert!(guide.get("decision").is_none());
+
+    // Once an auditor decides, the JSON says so (suggested points stay as drafted).
+    rt.block_on(async {
+        let store = gongkai::store::Store::connect(&db).await.unwrap();
+        let run = store.latest_finished_run().await.unwrap().unwrap();
+        let finding = store
+            .findings(run.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|f| f.unit == "大田坝镇" && f.reason == "guide_missing")
+            .unwrap();
+        let input = gongkai::review::DecisionInput {
+            action: gongkai::review::Action::Adjust,
+            points: Some(4.0),
+            note: "指南在其他栏目中找到部分内容".into(),
+            version: 0,
+        };
+        gongkai::review::decide(
+            &store,
+            &gongkai::rubric::Rubric::bundled_2020(),
+            "审核员甲",
+            &finding,
+            &input,
+        )
+        .await
+        .unwrap();
+    });
+    let out = bin()
+        .args([
+            "findings",
+            "--format",
+            "json",
+            "--unit",
+            "大田坝镇",
+            "--db",
+            &db,
+        ])
+        .output()
+        .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let guide = findings
+        .iter()
+        .find(|f| f["reason"] == "guide_missing")
+        .unwrap();
+    assert_eq!(guide["status"], "adjusted");
+    assert_eq!(guide["points"], 5.0);
+    assert_eq!(guide["decision"]["points"], 4.0);
+    assert_eq!(guide["decision"]["by"], "审核员甲");
     drop(server);
 }

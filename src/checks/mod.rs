@@ -100,6 +100,7 @@ pub(crate) fn draft(
         key,
         id: None,
         run_id: None,
+        decision: None,
     }
 }
 

@@ -3,7 +3,10 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use gongkai::model::{Finding, FindingKind};
+use std::collections::HashMap;
+
+use gongkai::model::{Finding, FindingDecision, FindingKind, FindingStatus};
+use gongkai::review::{Decision, Identity};
 use gongkai::store::{Store, DEFAULT_DB_URL};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -39,7 +42,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             },
         };
         store.run(run_id).await?;
-        Ok(store.findings(run_id).await?)
+        let mut findings = store.findings(run_id).await?;
+        // The review's decisions (keyed by identity across runs) give the status.
+        let decisions: HashMap<Identity, Decision> = store
+            .decisions()
+            .await?
+            .into_iter()
+            .map(|d| (d.identity(), d))
+            .collect();
+        for f in &mut findings {
+            if let Some(d) = decisions.get(&Identity::of(f)) {
+                f.status = FindingStatus::parse(&d.status).unwrap_or(f.status);
+                f.decision = Some(FindingDecision {
+                    points: d.points,
+                    note: d.note.clone(),
+                    by: d.decided_by.clone(),
+                    at: d.decided_at.clone(),
+                });
+            }
+        }
+        Ok(findings)
     })?;
     let findings: Vec<Finding> = findings
         .into_iter()

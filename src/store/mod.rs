@@ -174,6 +174,7 @@ fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
     Ok(Finding {
         id: Some(row.try_get("id")?),
         run_id: Some(row.try_get("run_id")?),
+        decision: None,
         unit: row.try_get("unit")?,
         table: match table.as_str() {
             "township" => Table::Township,

@@ -47,6 +47,7 @@ pub fn finding(
         key: key.to_string(),
         id: None,
         run_id: None,
+        decision: None,
     }
 }
 
