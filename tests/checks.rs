@@ -1,0 +1,314 @@
+//! The checks on hand-made snapshots: the rubric readings both ways, caps, and the cases a
+//! machine must leave to the auditor.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use gongkai::checks::{run_all, CheckContext};
+use gongkai::config::{DayCount, PortalConfig};
+use gongkai::extract::dates::{find_stamp, Stamp};
+use gongkai::extract::detail::AttachmentLink;
+use gongkai::model::{Finding, FindingKind, Section};
+use gongkai::pdf::{Attribute, PdfCheck, Verdict};
+use gongkai::snapshot::*;
+use url::Url;
+
+fn config() -> PortalConfig {
+    PortalConfig::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("selectors/fixture.toml"))
+        .unwrap()
+}
+
+fn url(path: &str) -> Url {
+    Url::parse("http://portal.test")
+        .unwrap()
+        .join(path)
+        .unwrap()
+}
+
+fn stamp(s: &str) -> Stamp {
+    find_stamp(s).unwrap()
+}
+
+fn unit(config: &PortalConfig, name: &str) -> UnitSnapshot {
+    UnitSnapshot {
+        unit: config.unit(name).unwrap().clone(),
+        landing_url: url("/bmym/x/zfxxgkpt.htm"),
+        landing_error: None,
+        columns: Vec::new(),
+        messages: Vec::new(),
+        sample: Vec::new(),
+        policy_documents_in_year: 0,
+    }
+}
+
+fn column(name: &str, code: &str, state: ColumnState) -> ColumnSnapshot {
+    ColumnSnapshot {
+        name: name.into(),
+        code: code.into(),
+        url: url(&format!("/bmym/x/zfxxgkpt/{code}.htm")),
+        path: vec![name.into()],
+        state,
+        documents: Vec::new(),
+        article_text: None,
+        page_dates: Vec::new(),
+        empty_notice: None,
+        pages: 1,
+        page_id: None,
+        error: None,
+    }
+}
+
+fn doc(title: &str, date: &str) -> DocumentSnapshot {
+    DocumentSnapshot {
+        url: url(&format!("/info/1/{}.htm", title.len())),
+        title: title.into(),
+        title_cut: false,
+        published: find_stamp(date),
+        list_page: 1,
+        list_position: 1,
+        attachments: None,
+    }
+}
+
+const GOOD_GUIDE: &str = "公开范围：机构职能。公开渠道：门户网站。公开时限：20个工作日内。依申请公开受理答复。信息查询方式：检索。公开机构名称：办公室；办公地址：右甸路；邮政编码：678100；联系电话：7121234；传真号码：7121235。投诉方式：向县政府办投诉。";
+
+/// A unit that passes every check.
+fn clean(config: &PortalConfig, name: &str) -> UnitSnapshot {
+    let mut u = unit(config, name);
+    let mut guide = column("政府信息公开指南", "gkzn", ColumnState::Article);
+    guide.article_text = Some(GOOD_GUIDE.into());
+    guide.page_dates = vec![stamp("2020-02-21")];
+    let mut finance = column("财政预决算", "czyjs", ColumnState::List);
+    finance.documents = vec![
+        doc("昌宁县X2020年部门预算公开", "2020-03-01"),
+        doc("昌宁县X2019年部门决算公开", "2020-08-01"),
+        doc("2020年“三公”经费预算", "2020-03-01"),
+        doc("2019年度部门整体支出绩效自评报告", "2020-05-01"),
+    ];
+    u.columns = vec![guide, finance];
+    u
+}
+
+fn run(config: &PortalConfig, u: &UnitSnapshot) -> Vec<Finding> {
+    let ctx = CheckContext {
+        config,
+        as_of: NaiveDate::from_ymd_opt(2020, 12, 15).unwrap(),
+    };
+    run_all(&ctx, u)
+}
+
+fn points(findings: &[Finding], reason: &str) -> Option<f64> {
+    findings
+        .iter()
+        .find(|f| f.reason == reason)
+        .map(|f| f.points)
+}
+
+#[test]
+fn a_clean_unit_has_no_finding() {
+    let c = config();
+    assert_eq!(run(&c, &clean(&c, "发改局")), vec![]);
+}
+
+#[test]
+fn guide_item_is_capped_at_five() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    u.columns[0].article_text = Some("本机关信息由办公室负责。".into());
+    u.columns[0].page_dates = vec![stamp("2019-03-01")];
+    let f = run(&c, &u);
+    let total: f64 = f.iter().filter(|f| f.item == 7).map(|f| f.points).sum();
+    assert_eq!(total, 5.0, "{f:#?}");
+}
+
+#[test]
+fn guide_with_synonyms_only_is_complete_and_a_missing_date_is_a_question() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    u.columns[0].article_text = Some("主动公开的政府信息包括政策文件。公开方式：网站。自形成之日起20个工作日内公开。依申请公开的受理。可通过网站查询。受理机构：办公室。地址：某路。邮编：678100。电话：123。传真：456。监督方式：投诉举报。".into());
+    u.columns[0].page_dates.clear();
+    let f = run(&c, &u);
+    assert_eq!(points(&f, "guide_elements_missing"), None, "{f:#?}");
+    let q = f.iter().find(|f| f.reason == "guide_date_unknown").unwrap();
+    assert_eq!((q.kind, q.points), (FindingKind::Question, 0.0));
+}
+
+#[test]
+fn finance_parts_count_only_documents_of_the_year() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    // The performance report moved to 2019: missing for 2020.
+    u.columns[1].documents[3].published = find_stamp("2019-05-01");
+    // The final accounts of 2018 are not those of 2019.
+    u.columns[1].documents[1].title = "2018年部门决算公开".into();
+    let f = run(&c, &u);
+    assert_eq!(points(&f, "performance_missing"), Some(1.0));
+    assert_eq!(points(&f, "budget_missing"), Some(1.0));
+    assert_eq!(points(&f, "sangong_missing"), None);
+    assert_eq!(f[0].item, 9, "departments: item 9");
+}
+
+#[test]
+fn a_cut_title_or_an_unread_column_makes_finance_a_question() {
+    let c = config();
+    let mut u = clean(&c, "田园镇");
+    u.columns[1].documents.retain(|d| !d.title.contains("三公"));
+    let mut cut = doc("关于公开2020年…", "2020-04-01");
+    cut.title_cut = true;
+    u.columns[1].documents.push(cut);
+    let f = run(&c, &u);
+    let q = f.iter().find(|f| f.reason == "sangong_unsure").unwrap();
+    assert_eq!((q.kind, q.item), (FindingKind::Question, 10));
+    assert_eq!(points(&f, "sangong_missing"), None);
+}
+
+#[test]
+fn empty_columns_list_every_column_and_note_the_veto_at_five() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    for i in 0..5 {
+        let mut col = column(&format!("栏目{i}"), &format!("c{i}"), ColumnState::Empty);
+        col.empty_notice = Some("暂无信息".into());
+        u.columns.push(col);
+    }
+    u.columns.push(column("父栏目", "p", ColumnState::Parent));
+    u.columns
+        .push(column("打不开的栏目", "dead", ColumnState::Unreachable));
+    let f = run(&c, &u);
+    let e = f.iter().find(|f| f.reason == "empty_columns").unwrap();
+    assert_eq!(e.points, 1.0);
+    assert_eq!(e.evidence.len(), 5);
+    assert!(e.detail.contains("单项否决"));
+    let q = f.iter().find(|f| f.reason == "column_unreachable").unwrap();
+    assert_eq!(q.kind, FindingKind::Question);
+    assert_eq!(q.key, "/bmym/x/zfxxgkpt/dead.htm");
+}
+
+fn sampled(i: usize, check: PdfCheck) -> SampledPdf {
+    SampledPdf {
+        document_url: url(&format!("/info/9/{i}.htm")),
+        document_title: format!("文件{i}"),
+        published: find_stamp("2020-06-01"),
+        attachment: AttachmentLink {
+            url: url(&format!("/download.jsp?id={i}")),
+            name: format!("文件{i}.pdf"),
+        },
+        page_id: None,
+        outcome: PdfOutcome::Checked(check),
+    }
+}
+
+fn verdict(v: Verdict, attr: Option<Attribute>) -> PdfCheck {
+    PdfCheck {
+        verdict: v,
+        marking: attr.map(|a| format!("（此件{}）", a.label())),
+        attribute: attr,
+        page: Some(1),
+        reason: None,
+        detail: String::new(),
+        pages: 1,
+    }
+}
+
+#[test]
+fn pdf_marking_deducts_unmarked_asks_for_unreadable_and_flags_nondisclosable() {
+    let mut c = config();
+    c.rules.pdf_sample_size = 12;
+    let mut u = clean(&c, "发改局");
+    u.sample = (0..11)
+        .map(|i| sampled(i, verdict(Verdict::Unmarked, None)))
+        .collect();
+    u.sample
+        .push(sampled(11, PdfCheck::question("image_only", 2)));
+    u.sample.push(sampled(
+        12,
+        verdict(Verdict::Marked, Some(Attribute::OnRequest)),
+    ));
+    u.sample.push(sampled(
+        13,
+        verdict(Verdict::Marked, Some(Attribute::Active)),
+    ));
+    let f = run(&c, &u);
+    let unmarked: f64 = f
+        .iter()
+        .filter(|f| f.reason == "pdf_unmarked")
+        .map(|f| f.points)
+        .sum();
+    assert_eq!(unmarked, 5.0, "capped at 5");
+    assert!(f.iter().all(|f| f.reason != "pdf_unmarked" || f.item == 15));
+    let q = f.iter().find(|f| f.reason == "pdf_unreadable").unwrap();
+    assert_eq!((q.kind, q.points), (FindingKind::Question, 0.0));
+    let p = f.iter().find(|f| f.reason == "pdf_nondisclosable").unwrap();
+    assert_eq!(
+        (p.section, p.item, p.kind, p.points),
+        (Section::Penalty, 2, FindingKind::Question, 5.0)
+    );
+    assert!(p.key.ends_with("/12.htm"));
+}
+
+fn message(submitted: &str, replied: Option<&str>) -> MessageSnapshot {
+    MessageSnapshot {
+        url: url(&format!("/hdjl/info/{submitted}.htm")),
+        title: "咨询".into(),
+        unit_raw: "县发改局".into(),
+        submitted: stamp(submitted),
+        replied: replied.map(stamp),
+        status: if replied.is_some() {
+            "已回复"
+        } else {
+            "办理中"
+        }
+        .into(),
+        page_id: None,
+    }
+}
+
+#[test]
+fn replies_take_the_worst_delay_not_the_sum() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    u.messages = vec![
+        message("2020-03-01", Some("2020-03-04")), // 3 days: on time
+        message("2020-04-01", Some("2020-04-05")), // 4: −1
+        message("2020-05-01", Some("2020-05-07")), // 6: −2
+        message("2019-12-01", Some("2019-12-30")), // last year: ignored
+        message("2020-12-16", None),               // after as-of: ignored
+    ];
+    let f = run(&c, &u);
+    let r = f.iter().find(|f| f.reason == "reply_late").unwrap();
+    assert_eq!((r.points, r.evidence.len(), r.item), (2.0, 2, 27));
+    u.messages.push(message("2020-12-01", None)); // unanswered: 14 days to as-of
+    assert_eq!(points(&run(&c, &u), "reply_late"), Some(3.0));
+}
+
+#[test]
+fn working_days_skip_the_national_day_holiday_and_need_a_calendar() {
+    let mut c = config();
+    c.rules.reply_day_count = DayCount::Working;
+    let mut u = clean(&c, "发改局");
+    // Submitted Wednesday 30 Sep, answered Friday 9 Oct: 9 calendar days, 1 working day.
+    u.messages = vec![message("2020-09-30", Some("2020-10-09"))];
+    assert_eq!(run(&c, &u), vec![]);
+    // 27 Sep (Sunday) was worked: 26 Sep (Sat) → 30 Sep (Wed) is 4 working days: −1.
+    u.messages = vec![message("2020-09-26", Some("2020-09-30"))];
+    assert_eq!(points(&run(&c, &u), "reply_late"), Some(1.0));
+    c.rules.calendars.clear();
+    let f = run(&c, &u);
+    let q = f
+        .iter()
+        .find(|f| f.reason == "reply_calendar_missing")
+        .unwrap();
+    assert_eq!(q.kind, FindingKind::Question);
+    assert!(f.iter().all(|f| f.reason != "reply_late"));
+}
+
+#[test]
+fn an_unreadable_unit_is_one_question_and_no_deduction() {
+    let c = config();
+    let mut u = unit(&c, "田园镇");
+    u.landing_error = Some("抓取失败：服务器返回 503".into());
+    let f = run(&c, &u);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].reason, "unit_unreachable");
+    assert_eq!(f[0].kind, FindingKind::Question);
+}
