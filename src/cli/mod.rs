@@ -3,11 +3,14 @@
 //! Exit codes: 0 success, 1 the job ran but reported failures (e.g. some pages could not be
 //! fetched), 2 bad usage or configuration, 3 an internal or I/O error.
 
+mod changes;
 mod crawl;
 mod demo;
 mod findings;
 mod grade;
+mod mail;
 mod pdf;
+mod report;
 
 use std::process::ExitCode;
 
@@ -33,6 +36,12 @@ enum Command {
     Pdf(pdf::Args),
     /// 按通知第五部分规则评定等次（读取得分表）
     Grade(grade::Args),
+    /// 生成各单位预评估报告和全县汇总（HTML/XLSX）
+    Report(report::Args),
+    /// 把预评估报告发送到各单位邮箱
+    Mail(mail::Args),
+    /// 查看两次运行之间的变化
+    Changes(changes::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -44,6 +53,9 @@ pub fn main() -> ExitCode {
         Command::Findings(args) => findings::run(args),
         Command::Pdf(args) => pdf::run(args),
         Command::Grade(args) => grade::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Mail(args) => mail::run(args),
+        Command::Changes(args) => changes::run(args),
     };
     match result {
         Ok(code) => code,
