@@ -65,13 +65,17 @@ impl Smtp {
                 rcpt.push(addr.trim_matches(|c| c == '<' || c == '>').to_string());
                 b"250 OK\r\n"
             } else if upper == "DATA" {
-                w.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
+                w.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                    .await?;
                 let mut data = String::new();
                 while let Some(l) = lines.next_line().await? {
                     if l == "." {
                         break;
                     }
-                    let l = l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l);
+                    let l = l
+                        .strip_prefix('.')
+                        .filter(|_| l.starts_with(".."))
+                        .unwrap_or(&l);
                     data.push_str(l);
                     data.push('\n');
                 }
@@ -258,14 +262,27 @@ async fn reports_arrive_once_and_failures_are_retried() {
     assert_eq!(config.unit("柯街镇").unwrap().emails.len(), 2);
 
     let run_id = store
-        .create_run(&config.portal.name, "county.toml", "http://127.0.0.1/", 2020, "2020-12-15")
+        .create_run(
+            &config.portal.name,
+            "county.toml",
+            "http://127.0.0.1/",
+            2020,
+            "2020-12-15",
+        )
         .await
         .unwrap();
     store
         .replace_findings(
             run_id,
             "柯街镇",
-            &[finding("柯街镇", Table::Township, 17, 0.5, "pdf_unmarked", "http://127.0.0.1/a.pdf")],
+            &[finding(
+                "柯街镇",
+                Table::Township,
+                17,
+                0.5,
+                "pdf_unmarked",
+                "http://127.0.0.1/a.pdf",
+            )],
         )
         .await
         .unwrap();
@@ -273,7 +290,14 @@ async fn reports_arrive_once_and_failures_are_retried() {
         .replace_findings(
             run_id,
             "信访局",
-            &[finding("信访局", Table::Department, 12, 1.0, "empty_columns", "javascript:alert(1)")],
+            &[finding(
+                "信访局",
+                Table::Department,
+                12,
+                1.0,
+                "empty_columns",
+                "javascript:alert(1)",
+            )],
         )
         .await
         .unwrap();
@@ -301,8 +325,13 @@ async fn reports_arrive_once_and_failures_are_retried() {
     let kejie = vec!["柯街镇".to_string()];
 
     // First run: sent, and what arrived is right.
-    let out = send_reports(&store, &config, &rubric, &run, &kejie, &opts).await.unwrap();
-    assert!(matches!(out[0].outcome, Outcome::Sent { attempts: 1 }), "{out:?}");
+    let out = send_reports(&store, &config, &rubric, &run, &kejie, &opts)
+        .await
+        .unwrap();
+    assert!(
+        matches!(out[0].outcome, Outcome::Sent { attempts: 1 }),
+        "{out:?}"
+    );
     assert!(out[0].report_path.exists());
     let got = smtp.received();
     assert_eq!(got.len(), 1);
@@ -313,7 +342,10 @@ async fn reports_arrive_once_and_failures_are_retried() {
     assert!(subj.starts_with("【政务公开预评估】柯街镇"), "{subj}");
     assert!(subj.contains("部分完成"), "{subj}");
     assert!(subj.contains("建议扣分 1 项"), "{subj}");
-    assert!(got[0].data.to_ascii_lowercase().contains("multipart/alternative"));
+    assert!(got[0]
+        .data
+        .to_ascii_lowercase()
+        .contains("multipart/alternative"));
     let plain = part(&got[0].data, "text/plain").expect("text/plain part");
     let html = part(&got[0].data, "text/html").expect("text/html part");
     assert!(plain.contains("柯街镇政务公开预评估报告"), "{plain}");
@@ -323,19 +355,29 @@ async fn reports_arrive_once_and_failures_are_retried() {
     assert!(!html.contains("<script>"));
 
     // Second run: the same report is not sent again.
-    let out = send_reports(&store, &config, &rubric, &run, &kejie, &opts).await.unwrap();
-    assert!(matches!(out[0].outcome, Outcome::AlreadySent { .. }), "{out:?}");
+    let out = send_reports(&store, &config, &rubric, &run, &kejie, &opts)
+        .await
+        .unwrap();
+    assert!(
+        matches!(out[0].outcome, Outcome::AlreadySent { .. }),
+        "{out:?}"
+    );
     assert_eq!(smtp.received().len(), 1);
 
     // A refusing server: recorded as failed, the report file kept.
     smtp.refuse.store(true, Ordering::SeqCst);
     let xfj = vec!["信访局".to_string()];
-    let out = send_reports(&store, &config, &rubric, &run, &xfj, &opts).await.unwrap();
+    let out = send_reports(&store, &config, &rubric, &run, &xfj, &opts)
+        .await
+        .unwrap();
     let Outcome::Failed { error, attempts } = &out[0].outcome else {
         panic!("{out:?}");
     };
     assert_eq!(*attempts, 1);
-    assert!(error.contains("451") || error.to_lowercase().contains("temporar"), "{error}");
+    assert!(
+        error.contains("451") || error.to_lowercase().contains("temporar"),
+        "{error}"
+    );
     assert!(out[0].report_path.exists());
     let entries = log::entries(&store).await.unwrap();
     let failed = entries.iter().find(|e| e.unit == "信访局").unwrap();
@@ -345,13 +387,21 @@ async fn reports_arrive_once_and_failures_are_retried() {
 
     // Next run with the server back: retried and sent.
     smtp.refuse.store(false, Ordering::SeqCst);
-    let out = send_reports(&store, &config, &rubric, &run, &xfj, &opts).await.unwrap();
-    assert!(matches!(out[0].outcome, Outcome::Sent { attempts: 2 }), "{out:?}");
+    let out = send_reports(&store, &config, &rubric, &run, &xfj, &opts)
+        .await
+        .unwrap();
+    assert!(
+        matches!(out[0].outcome, Outcome::Sent { attempts: 2 }),
+        "{out:?}"
+    );
     let got = smtp.received();
     assert_eq!(got.len(), 2);
     assert_eq!(got[1].rcpt, ["xfj@example.cn"]);
     let html = part(&got[1].data, "text/html").unwrap();
-    assert!(!html.contains("href=\"javascript"), "non-http evidence is not a link");
+    assert!(
+        !html.contains("href=\"javascript"),
+        "non-http evidence is not a link"
+    );
 
     // A dry run writes .eml files and sends nothing.
     let dry = SendOptions {
@@ -359,7 +409,9 @@ async fn reports_arrive_once_and_failures_are_retried() {
         dry_run: true,
         mail: None,
     };
-    let out = send_reports(&store, &config, &rubric, &run, &kejie, &dry).await.unwrap();
+    let out = send_reports(&store, &config, &rubric, &run, &kejie, &dry)
+        .await
+        .unwrap();
     let Outcome::DryRun { eml } = &out[0].outcome else {
         panic!("{out:?}");
     };

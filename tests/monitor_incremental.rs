@@ -87,7 +87,10 @@ async fn second_run_is_conditional_and_lists_changes() {
         "run 1: {n1} requests, {bytes1} bytes; run 2: {} requests ({conditional} conditional, {not_modified} × 304), {bytes2} bytes",
         requests2.len()
     );
-    assert!(conditional * 10 >= requests2.len() * 8, "most requests conditional");
+    assert!(
+        conditional * 10 >= requests2.len() * 8,
+        "most requests conditional"
+    );
     assert!(not_modified * 10 >= requests2.len() * 7, "mostly 304");
     assert!(bytes2 * 10 < bytes1, "second run under 10 % of the bytes");
     assert!(second.unchanged as usize >= not_modified.saturating_sub(5));
@@ -115,6 +118,10 @@ async fn second_run_is_conditional_and_lists_changes() {
     );
     assert!(changes.pages_changed.iter().any(|p| p.url.ends_with(ZCJD)));
     // Nothing else about findings moved.
-    assert!(changes.new_findings.is_empty(), "{:#?}", changes.new_findings);
+    assert!(
+        changes.new_findings.is_empty(),
+        "{:#?}",
+        changes.new_findings
+    );
     server.stop().await;
 }

@@ -99,7 +99,13 @@ pub async fn open(
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rt = tokio::runtime::Runtime::new().context("无法启动异步运行时")?;
     rt.block_on(async {
-        let cx = open(&args.db, args.run, args.config.as_ref(), args.rubric.as_ref()).await?;
+        let cx = open(
+            &args.db,
+            args.run,
+            args.config.as_ref(),
+            args.rubric.as_ref(),
+        )
+        .await?;
         if let Some(unit) = &args.unit {
             if cx.config.unit(unit).is_none() {
                 eprintln!("错误：配置中没有单位“{unit}”");
@@ -118,9 +124,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     if args.unit.as_ref().is_some_and(|n| *n != u.report.unit) {
                         continue;
                     }
-                    let path = args
-                        .out
-                        .join(format!("{}.html", file_stem(&u.report.unit)));
+                    let path = args.out.join(format!("{}.html", file_stem(&u.report.unit)));
                     std::fs::write(&path, unit_html(&u.report))
                         .with_context(|| format!("无法写入 {}", path.display()))?;
                     written.push(path);

@@ -80,7 +80,9 @@ struct Raw {
 
 impl std::fmt::Debug for Raw {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Raw").field("host", &self.host).finish_non_exhaustive()
+        f.debug_struct("Raw")
+            .field("host", &self.host)
+            .finish_non_exhaustive()
     }
 }
 
@@ -121,7 +123,10 @@ impl MailConfig {
         }
         if let Some(v) = var("TLS") {
             raw.tls = Some(TlsMode::parse(&v).ok_or_else(|| {
-                bad(env_path, format!("加密方式 “{v}” 无效（应为 none、starttls 或 tls）"))
+                bad(
+                    env_path,
+                    format!("加密方式 “{v}” 无效（应为 none、starttls 或 tls）"),
+                )
             })?);
         }
         if let Some(v) = var("USER") {
@@ -140,12 +145,7 @@ impl MailConfig {
         let from = raw
             .from
             .or_else(|| raw.user.clone().filter(|u| u.contains('@')))
-            .ok_or_else(|| {
-                bad(
-                    path.unwrap_or(env_path),
-                    "缺少发件人地址 from".to_string(),
-                )
-            })?;
+            .ok_or_else(|| bad(path.unwrap_or(env_path), "缺少发件人地址 from".to_string()))?;
         Ok(Some(MailConfig {
             host,
             port: raw.port.unwrap_or(tls.default_port()),

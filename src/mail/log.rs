@@ -45,7 +45,11 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<MailLogEntry, StoreError> {
 }
 
 /// The record of a unit's report with this hash.
-pub async fn find(store: &Store, unit: &str, sha: &str) -> Result<Option<MailLogEntry>, StoreError> {
+pub async fn find(
+    store: &Store,
+    unit: &str,
+    sha: &str,
+) -> Result<Option<MailLogEntry>, StoreError> {
     let row = sqlx::query(&format!("{SELECT} WHERE unit = $1 AND report_sha256 = $2"))
         .bind(unit)
         .bind(sha)
@@ -72,10 +76,7 @@ pub async fn last_sent_run_before(
 }
 
 /// Creates the record of a report about to be sent (or returns the existing one).
-pub async fn open(
-    store: &Store,
-    entry: &MailLogEntry,
-) -> Result<MailLogEntry, StoreError> {
+pub async fn open(store: &Store, entry: &MailLogEntry) -> Result<MailLogEntry, StoreError> {
     let now = chrono::Utc::now().to_rfc3339();
     sqlx::query(
         "INSERT INTO mail_log (unit, run_id, report_sha256, report_path, recipients, subject,

@@ -22,10 +22,12 @@ pub fn subject(r: &UnitReport) -> String {
 }
 
 fn mailbox(address: &str) -> Result<Mailbox, MailError> {
-    address.parse().map_err(|e: lettre::address::AddressError| MailError::Address {
-        address: address.to_string(),
-        message: e.to_string(),
-    })
+    address
+        .parse()
+        .map_err(|e: lettre::address::AddressError| MailError::Address {
+            address: address.to_string(),
+            message: e.to_string(),
+        })
 }
 
 /// A multipart/alternative message (text/plain, then text/html).

@@ -34,12 +34,21 @@ pub struct SendOptions {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
-    Sent { attempts: i64 },
+    Sent {
+        attempts: i64,
+    },
     /// This very report was sent before.
-    AlreadySent { at: String },
+    AlreadySent {
+        at: String,
+    },
     /// The server refused or could not be reached; the next run retries.
-    Failed { error: String, attempts: i64 },
-    DryRun { eml: PathBuf },
+    Failed {
+        error: String,
+        attempts: i64,
+    },
+    DryRun {
+        eml: PathBuf,
+    },
     /// The unit has no `emails` in the configuration.
     NoRecipients,
 }

@@ -67,14 +67,23 @@ impl Changes {
                 .filter(|c| c.finding.unit == unit)
                 .cloned()
                 .collect(),
-            pages_disappeared: self.pages_disappeared.iter().filter(page).cloned().collect(),
+            pages_disappeared: self
+                .pages_disappeared
+                .iter()
+                .filter(page)
+                .cloned()
+                .collect(),
             pages_changed: self.pages_changed.iter().filter(page).cloned().collect(),
         }
     }
 }
 
 fn only(findings: &[Finding], unit: &str) -> Vec<Finding> {
-    findings.iter().filter(|f| f.unit == unit).cloned().collect()
+    findings
+        .iter()
+        .filter(|f| f.unit == unit)
+        .cloned()
+        .collect()
 }
 
 /// Identity of a finding across runs.
@@ -154,9 +163,7 @@ pub fn diff_pages(a: &[StoredPage], b: &[StoredPage]) -> (Vec<PageChange>, Vec<P
         };
         match map_b.get(pa.url.as_str()) {
             None => disappeared.push(change(None)),
-            Some(pb) if matches!(pb.status, 404 | 410) => {
-                disappeared.push(change(Some(pb.status)))
-            }
+            Some(pb) if matches!(pb.status, 404 | 410) => disappeared.push(change(Some(pb.status))),
             Some(pb) if ok(pb) && pb.sha256.is_some() && pb.sha256 != pa.sha256 => {
                 changed.push(change(Some(pb.status)))
             }

@@ -5,4 +5,6 @@ pub mod changes;
 pub mod schedule;
 
 pub use changes::{diff, previous_finished_run, Changes, PageChange, PointsChange};
-pub use schedule::{run_scheduler, run_scheduler_with, CrawlJob, ScheduleError, SchedulerStats};
+pub use schedule::{
+    run_scheduler, run_scheduler_with, CrawlJob, ScheduleError, SchedulerStats, DEFAULT_CRON,
+};

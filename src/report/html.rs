@@ -17,7 +17,8 @@ padding:.6em 1em}.warn{background:#fde8e8;border:1px solid #d05050;padding:.6em 
 .num{text-align:right;white-space:nowrap}.excerpt{color:#555;font-size:.9em}.muted{color:#777}";
 
 /// The note every report carries.
-pub const DRAFT_NOTE: &str = "本报告由 gongkai 程序根据网站抓取结果自动生成。所列扣分和问题均为机器初稿，\
+pub const DRAFT_NOTE: &str =
+    "本报告由 gongkai 程序根据网站抓取结果自动生成。所列扣分和问题均为机器初稿，\
 尚未经考核人员审核确认，不代表最终考核结果；如有异议或已整改，请与县政务公开办联系。";
 
 fn page(title: &str, body: &str) -> String {
@@ -42,9 +43,7 @@ fn run_line(run: &Run) -> String {
         RunStatus::Partial => s.push_str(
             "<p class=\"warn\">本次检查部分完成：有页面未能抓取，相关栏目的结论可能不完整。</p>\n",
         ),
-        _ => s.push_str(
-            "<p class=\"warn\">本次检查未正常结束，结果不能作为当前结论。</p>\n",
-        ),
+        _ => s.push_str("<p class=\"warn\">本次检查未正常结束，结果不能作为当前结论。</p>\n"),
     }
     s
 }
@@ -176,7 +175,10 @@ fn changes_section(since: Option<&Run>, changes: Option<&Changes>) -> String {
         return s;
     }
     if !c.new_findings.is_empty() {
-        s.push_str(&format!("<h3>新发现的问题（{} 项）</h3>\n", c.new_findings.len()));
+        s.push_str(&format!(
+            "<h3>新发现的问题（{} 项）</h3>\n",
+            c.new_findings.len()
+        ));
         s.push_str(&finding_items(&c.new_findings));
     }
     if !c.gone_findings.is_empty() {
@@ -244,17 +246,16 @@ pub fn unit_html(r: &UnitReport) -> String {
         .filter(|l| l.section == Section::Item && l.max.is_some())
         .map(|l| {
             let max = l.max.unwrap_or(0.0);
-            (format!("第{}项 {}", l.item, short(&l.title, 8)), max - l.at_stake)
+            (
+                format!("第{}项 {}", l.item, short(&l.title, 8)),
+                max - l.at_stake,
+            )
         })
         .collect();
     b.push_str(&changes_section(r.since.as_ref(), r.changes.as_ref()));
     b.push_str("<h2>按评分项目列出的问题</h2>\n");
     if !bars.is_empty() {
-        let max = r
-            .items
-            .iter()
-            .filter_map(|l| l.max)
-            .fold(0.0_f64, f64::max);
+        let max = r.items.iter().filter_map(|l| l.max).fold(0.0_f64, f64::max);
         b.push_str("<p class=\"muted\">各有关项目预估保留分值：</p>\n");
         b.push_str(&bar_chart("各有关项目预估保留分值", &bars, max));
     }
@@ -306,7 +307,11 @@ pub fn county_html(c: &CountyReport) -> String {
                 .filter(|x| x.report.category == r.category)
                 .map(|x| (x.report.unit.clone(), x.report.estimated_score))
                 .collect();
-            b.push_str(&format!("<h2>{}（{} 个）</h2>\n", r.category.group_name(), rows.len()));
+            b.push_str(&format!(
+                "<h2>{}（{} 个）</h2>\n",
+                r.category.group_name(),
+                rows.len()
+            ));
             b.push_str(&bar_chart(
                 &format!("{}预估得分", r.category.group_name()),
                 &rows,

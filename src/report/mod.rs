@@ -9,8 +9,8 @@ mod svg;
 mod text;
 mod xlsx;
 
-pub use data::{county, unit, ItemLine, Ranked, UnitReport};
 pub use data::{assemble, CountyReport};
+pub use data::{county, unit, ItemLine, Ranked, UnitReport};
 pub use html::{county_html, unit_html};
 pub use svg::bar_chart;
 pub use text::unit_text;

@@ -24,7 +24,10 @@ pub fn unit_text(r: &UnitReport) -> String {
         r.run.status.label()
     );
     if r.run.status == RunStatus::Partial {
-        let _ = writeln!(s, "注意：本次检查部分完成，有页面未能抓取，结论可能不完整。");
+        let _ = writeln!(
+            s,
+            "注意：本次检查部分完成，有页面未能抓取，结论可能不完整。"
+        );
     }
     let _ = writeln!(
         s,
