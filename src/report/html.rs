@@ -29,12 +29,23 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
+/// An RFC 3339 time as local 年-月-日 时:分 (unchanged when it does not parse).
+fn when(t: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(t)
+        .map(|d| {
+            d.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| t.to_string())
+}
+
 /// A line on the run: its number, time and status, with partial or unfinished runs flagged.
 fn run_line(run: &Run) -> String {
     let mut s = format!(
         "<p>检查批次：第 {} 次运行，抓取时间 {}，计算截止日期 {}，状态：{}</p>\n",
         run.id,
-        text(run.finished_at.as_deref().unwrap_or(&run.started_at)),
+        text(&when(run.finished_at.as_deref().unwrap_or(&run.started_at))),
         text(&run.as_of),
         text(run.status.label())
     );
@@ -168,7 +179,9 @@ fn changes_section(since: Option<&Run>, changes: Option<&Changes>) -> String {
     s.push_str(&format!(
         "<p class=\"muted\">上次报告依据第 {} 次运行（{}）。</p>\n",
         since.id,
-        text(since.finished_at.as_deref().unwrap_or(&since.started_at))
+        text(&when(
+            since.finished_at.as_deref().unwrap_or(&since.started_at)
+        ))
     ));
     if c.is_empty() {
         s.push_str("<p>与上次报告相比没有变化。</p>\n");
