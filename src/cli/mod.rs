@@ -3,13 +3,16 @@
 //! Exit codes: 0 success, 1 the job ran but reported failures (e.g. some pages could not be
 //! fetched), 2 bad usage or configuration, 3 an internal or I/O error.
 
+mod changes;
 mod crawl;
 mod demo;
 mod findings;
 mod grade;
+mod mail;
 mod pdf;
 mod serve;
 mod user;
+mod report;
 
 use std::process::ExitCode;
 
@@ -39,6 +42,12 @@ enum Command {
     Serve(serve::Args),
     /// 管理审核网页界面的账户
     User(user::Args),
+    /// 生成各单位预评估报告和全县汇总（HTML/XLSX）
+    Report(report::Args),
+    /// 把预评估报告发送到各单位邮箱
+    Mail(mail::Args),
+    /// 查看两次运行之间的变化
+    Changes(changes::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -52,6 +61,9 @@ pub fn main() -> ExitCode {
         Command::Grade(args) => grade::run(args),
         Command::Serve(args) => serve::run(args),
         Command::User(args) => user::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Mail(args) => mail::run(args),
+        Command::Changes(args) => changes::run(args),
     };
     match result {
         Ok(code) => code,

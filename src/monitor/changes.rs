@@ -1,0 +1,183 @@
+//! What changed between two runs: findings that appeared, went away (可能已整改) or changed
+//! points, and pages that disappeared or changed. A finding is "the same" across runs when its
+//! unit, section, item, reason and key agree.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{Finding, Section};
+use crate::store::{Run, RunStatus, Store, StoreError, StoredPage};
+
+/// A finding present in both runs whose suggested points differ.
+#[derive(Debug, Clone, Serialize)]
+pub struct PointsChange {
+    pub before: f64,
+    pub after: f64,
+    /// The finding as run B drafted it.
+    pub finding: Finding,
+}
+
+/// A page seen in both runs (or only in A).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageChange {
+    pub url: String,
+    pub unit: Option<String>,
+    pub kind: String,
+    /// HTTP status in run B; `None` when B did not ask for the URL at all.
+    pub status_after: Option<u16>,
+}
+
+/// The difference between run A (before) and run B (after).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Changes {
+    pub run_a: i64,
+    pub run_b: i64,
+    pub new_findings: Vec<Finding>,
+    /// Problems no longer drafted in B: 可能已整改.
+    pub gone_findings: Vec<Finding>,
+    pub changed_points: Vec<PointsChange>,
+    /// URLs fetched fine in A that answer 404/410 in B, or that B no longer reached.
+    pub pages_disappeared: Vec<PageChange>,
+    /// URLs fetched fine in both whose bodies differ.
+    pub pages_changed: Vec<PageChange>,
+}
+
+impl Changes {
+    /// True when nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.new_findings.is_empty()
+            && self.gone_findings.is_empty()
+            && self.changed_points.is_empty()
+            && self.pages_disappeared.is_empty()
+            && self.pages_changed.is_empty()
+    }
+
+    /// The part of the changes that concerns one unit.
+    pub fn for_unit(&self, unit: &str) -> Changes {
+        let page = |p: &&PageChange| p.unit.as_deref() == Some(unit);
+        Changes {
+            run_a: self.run_a,
+            run_b: self.run_b,
+            new_findings: only(&self.new_findings, unit),
+            gone_findings: only(&self.gone_findings, unit),
+            changed_points: self
+                .changed_points
+                .iter()
+                .filter(|c| c.finding.unit == unit)
+                .cloned()
+                .collect(),
+            pages_disappeared: self
+                .pages_disappeared
+                .iter()
+                .filter(page)
+                .cloned()
+                .collect(),
+            pages_changed: self.pages_changed.iter().filter(page).cloned().collect(),
+        }
+    }
+}
+
+fn only(findings: &[Finding], unit: &str) -> Vec<Finding> {
+    findings
+        .iter()
+        .filter(|f| f.unit == unit)
+        .cloned()
+        .collect()
+}
+
+/// Identity of a finding across runs.
+type FindingId = (String, &'static str, u32, String, String);
+
+fn identity(f: &Finding) -> FindingId {
+    let section = match f.section {
+        Section::Item => "item",
+        Section::Bonus => "bonus",
+        Section::Penalty => "penalty",
+    };
+    (
+        f.unit.clone(),
+        section,
+        f.item,
+        f.reason.clone(),
+        f.key.clone(),
+    )
+}
+
+/// Compares run A (before) with run B (after).
+pub async fn diff(store: &Store, run_a: i64, run_b: i64) -> Result<Changes, StoreError> {
+    let findings_a = store.findings(run_a).await?;
+    let findings_b = store.findings(run_b).await?;
+    let pages_a = store.pages(run_a).await?;
+    let pages_b = store.pages(run_b).await?;
+    let mut changes = diff_findings(&findings_a, &findings_b);
+    changes.run_a = run_a;
+    changes.run_b = run_b;
+    let (disappeared, changed) = diff_pages(&pages_a, &pages_b);
+    changes.pages_disappeared = disappeared;
+    changes.pages_changed = changed;
+    Ok(changes)
+}
+
+/// The findings part of [`diff`], on findings already read.
+pub fn diff_findings(a: &[Finding], b: &[Finding]) -> Changes {
+    let map_a: BTreeMap<FindingId, &Finding> = a.iter().map(|f| (identity(f), f)).collect();
+    let map_b: BTreeMap<FindingId, &Finding> = b.iter().map(|f| (identity(f), f)).collect();
+    let mut changes = Changes::default();
+    for (id, fb) in &map_b {
+        match map_a.get(id) {
+            None => changes.new_findings.push((*fb).clone()),
+            Some(fa) if (fa.points - fb.points).abs() > 1e-9 => {
+                changes.changed_points.push(PointsChange {
+                    before: fa.points,
+                    after: fb.points,
+                    finding: (*fb).clone(),
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    for (id, fa) in &map_a {
+        if !map_b.contains_key(id) {
+            changes.gone_findings.push((*fa).clone());
+        }
+    }
+    changes
+}
+
+fn ok(p: &StoredPage) -> bool {
+    p.error.is_none() && (200..400).contains(&p.status)
+}
+
+/// Pages that disappeared and pages whose body changed, from A to B.
+pub fn diff_pages(a: &[StoredPage], b: &[StoredPage]) -> (Vec<PageChange>, Vec<PageChange>) {
+    let map_b: BTreeMap<&str, &StoredPage> = b.iter().map(|p| (p.url.as_str(), p)).collect();
+    let mut disappeared = Vec::new();
+    let mut changed = Vec::new();
+    for pa in a.iter().filter(|p| ok(p)) {
+        let change = |status_after| PageChange {
+            url: pa.url.clone(),
+            unit: pa.unit.clone(),
+            kind: pa.kind.clone(),
+            status_after,
+        };
+        match map_b.get(pa.url.as_str()) {
+            None => disappeared.push(change(None)),
+            Some(pb) if matches!(pb.status, 404 | 410) => disappeared.push(change(Some(pb.status))),
+            Some(pb) if ok(pb) && pb.sha256.is_some() && pb.sha256 != pa.sha256 => {
+                changed.push(change(Some(pb.status)))
+            }
+            Some(_) => {}
+        }
+    }
+    (disappeared, changed)
+}
+
+/// The newest finished (complete or partial) run of the same portal older than `run`.
+pub async fn previous_finished_run(store: &Store, run: &Run) -> Result<Option<Run>, StoreError> {
+    Ok(store.runs().await?.into_iter().find(|r| {
+        r.id < run.id
+            && r.portal == run.portal
+            && matches!(r.status, RunStatus::Complete | RunStatus::Partial)
+    }))
+}
