@@ -29,6 +29,7 @@ fn finding(unit: &str, table: Table, item: u32, points: f64, reason: &str, url: 
         key: String::new(),
         id: None,
         run_id: None,
+        decision: None,
     }
 }
 

@@ -99,3 +99,14 @@ fn duplicate_unit_code_is_refused() {
     let msg = error_of(&text);
     assert!(msg.contains("tyz") && msg.contains("重复"), "{msg}");
 }
+
+#[test]
+fn a_bad_monitor_schedule_is_refused() {
+    let text = format!("{}\n", fixture_text()).replacen(
+        "[[units]]",
+        "[monitor]\nschedule = \"every night\"\n\n[[units]]",
+        1,
+    );
+    let msg = error_of(&text);
+    assert!(msg.contains("monitor.schedule"), "{msg}");
+}

@@ -10,9 +10,9 @@ mod findings;
 mod grade;
 mod mail;
 mod pdf;
+mod report;
 mod serve;
 mod user;
-mod report;
 
 use std::process::ExitCode;
 

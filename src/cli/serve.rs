@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use gongkai::config::PortalConfig;
+use gongkai::monitor::schedule::{run_scheduler, CrawlJob};
 use gongkai::rubric::Rubric;
 use gongkai::store::{Store, DEFAULT_DB_URL};
 use gongkai::web::{AppConfig, Application};
@@ -13,12 +14,12 @@ use gongkai::web::{AppConfig, Application};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 数据库地址（sqlite://文件 或 postgres://…）
-    #[arg(long, env = "GONGKAI_DB", default_value = DEFAULT_DB_URL)]
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB_URL)]
     db: String,
     /// 监听地址
     #[arg(long, default_value = "127.0.0.1:8080")]
     bind: String,
-    /// 门户配置（用于列出全部单位及其 A/B 类别）
+    /// 门户配置（用于列出全部单位及其 A/B 类别；并按其 [monitor] 定时抓取）
     #[arg(long, value_name = "selectors/X.toml")]
     config: Option<PathBuf>,
     /// 评分规则文件（缺省为内置的昌宁县2020年度规则）
@@ -30,6 +31,9 @@ pub struct Args {
     /// 会话 Cookie 加 Secure 标志（经 HTTPS 反向代理提供服务时使用）
     #[arg(long)]
     secure_cookie: bool,
+    /// 不运行定时抓取（即使配置中启用了）
+    #[arg(long)]
+    no_schedule: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -38,9 +42,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => Rubric::bundled_2020(),
     };
     let portal = args.config.as_deref().map(PortalConfig::load).transpose()?;
+    let schedule = match (&portal, &args.config) {
+        (Some(p), Some(path)) if p.monitor.enabled && !args.no_schedule => Some((
+            CrawlJob {
+                config: p.clone(),
+                config_path: path.display().to_string(),
+            },
+            p.monitor.schedule.clone(),
+        )),
+        _ => None,
+    };
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async {
         let store = Store::connect(&args.db).await?;
+        let store_for_schedule = store.clone();
         let mut config = AppConfig::new(store);
         config.rubric = rubric;
         config.portal = portal;
@@ -50,7 +65,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("无法监听 {}", args.bind))?;
         eprintln!("审核界面：http://{}/", app.local_addr()?);
-        app.run_until_stopped().await?;
+        match schedule {
+            Some((job, cron)) => {
+                eprintln!("定时抓取：{cron}（同一时间只运行一次抓取）");
+                let scheduler =
+                    run_scheduler(store_for_schedule, job, &cron, std::future::pending());
+                tokio::select! {
+                    served = app.run_until_stopped() => served?,
+                    stopped = scheduler => {
+                        stopped?;
+                    }
+                }
+            }
+            None => app.run_until_stopped().await?,
+        }
         Ok(ExitCode::SUCCESS)
     })
 }

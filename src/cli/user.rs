@@ -23,7 +23,7 @@ enum UserCommand {
         #[arg(long, value_parser = ["admin", "auditor", "viewer"])]
         role: String,
         /// 数据库地址
-        #[arg(long, env = "GONGKAI_DB", default_value = DEFAULT_DB_URL)]
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB_URL)]
         db: String,
     },
 }

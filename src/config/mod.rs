@@ -25,7 +25,28 @@ pub struct PortalConfig {
     #[serde(default)]
     pub rules: Rules,
     #[serde(default)]
+    pub monitor: MonitorSettings,
+    #[serde(default)]
     pub units: Vec<UnitConfig>,
+}
+
+/// Daily monitoring: when `gongkai serve` crawls the portal by itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MonitorSettings {
+    /// Cron expression with seconds (`sec min hour day month weekday`); 02:00 daily by default.
+    pub schedule: String,
+    /// Whether `serve` runs the schedule (when it is given this configuration).
+    pub enabled: bool,
+}
+
+impl Default for MonitorSettings {
+    fn default() -> Self {
+        MonitorSettings {
+            schedule: "0 0 2 * * *".into(),
+            enabled: true,
+        }
+    }
 }
 
 /// Identity of the portal and the assessment it serves.

@@ -71,6 +71,12 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
             "必须包含 {unit}（单位代码）".into(),
         ));
     }
+    if let Err(e) = config.monitor.schedule.parse::<cron::Schedule>() {
+        return Err(invalid(
+            "monitor.schedule",
+            format!("定时表达式 `{}` 无法解析（{e}）", config.monitor.schedule),
+        ));
+    }
     config
         .rules
         .validate()
