@@ -10,6 +10,7 @@ mod grade;
 mod pdf;
 mod serve;
 mod user;
+mod worker;
 
 use std::process::ExitCode;
 
@@ -39,6 +40,10 @@ enum Command {
     Serve(serve::Args),
     /// 管理审核网页界面的账户
     User(user::Args),
+    /// 排入一次由多个工作进程共同完成的抓取（共用数据库）
+    Enqueue(worker::EnqueueArgs),
+    /// 工作进程：从共用数据库领取抓取任务（可在多台机器上同时运行）
+    Worker(worker::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -52,6 +57,8 @@ pub fn main() -> ExitCode {
         Command::Grade(args) => grade::run(args),
         Command::Serve(args) => serve::run(args),
         Command::User(args) => user::run(args),
+        Command::Enqueue(args) => worker::run_enqueue(args),
+        Command::Worker(args) => worker::run(args),
     };
     match result {
         Ok(code) => code,
