@@ -44,7 +44,10 @@ async fn fixture_county_on_postgres_meets_the_ground_truth() {
 async fn two_portals(store: &Store, url: &str) {
     let (_server, base) = fixture().await;
     let mut configs = Vec::new();
-    for (name, units) in [("县甲", ["田园镇", "工信局"]), ("县乙", ["大田坝镇", "工信局"])] {
+    for (name, units) in [
+        ("县甲", ["田园镇", "工信局"]),
+        ("县乙", ["大田坝镇", "工信局"]),
+    ] {
         let mut c = base.clone();
         c.portal.name = name.into();
         c.crawl.rate_per_sec = 200.0;
@@ -68,7 +71,10 @@ async fn two_portals(store: &Store, url: &str) {
     let reports = futures::future::join_all(workers).await;
     assert_eq!(reports[0].runs_finished.len(), 1);
     assert_eq!(reports[1].runs_finished.len(), 1);
-    for (c, units) in configs.iter().zip([["田园镇", "工信局"], ["大田坝镇", "工信局"]]) {
+    for (c, units) in configs
+        .iter()
+        .zip([["田园镇", "工信局"], ["大田坝镇", "工信局"]])
+    {
         let run = store
             .latest_finished_run_of(Some(&c.portal.name))
             .await
@@ -80,8 +86,16 @@ async fn two_portals(store: &Store, url: &str) {
         assert!(findings.iter().all(|f| units.contains(&f.unit.as_str())));
     }
     // 大田坝镇 has no guide (−5), in 县乙's run only.
-    let yi = store.latest_finished_run_of(Some("县乙")).await.unwrap().unwrap();
-    let jia = store.latest_finished_run_of(Some("县甲")).await.unwrap().unwrap();
+    let yi = store
+        .latest_finished_run_of(Some("县乙"))
+        .await
+        .unwrap()
+        .unwrap();
+    let jia = store
+        .latest_finished_run_of(Some("县甲"))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(store
         .findings(yi.id)
         .await

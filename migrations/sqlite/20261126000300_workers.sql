@@ -21,7 +21,7 @@ CREATE INDEX crawl_jobs_claim ON crawl_jobs (state, lease_until);
 -- period on (UPDATE … greatest(next_at, now) + period RETURNING) and waits until its slot.
 CREATE TABLE host_turns (
     host TEXT PRIMARY KEY,           -- host[:port] of the portal
-    next_at INTEGER NOT NULL          -- unix ms, database clock
+    next_at INTEGER NOT NULL          -- unix µs, database clock
 );
 
 CREATE INDEX runs_portal ON runs (portal, id);
