@@ -2,7 +2,7 @@
 //! database (PostgreSQL for several machines). `enqueue` queues the run's jobs; each `worker`
 //! takes jobs of its portal until none is left, and the last job runs the checks.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -59,7 +59,7 @@ pub struct Args {
     pub name: Option<String>,
 }
 
-fn load(path: &PathBuf, base_url: &Option<String>) -> Option<PortalConfig> {
+fn load(path: &Path, base_url: &Option<String>) -> Option<PortalConfig> {
     match PortalConfig::load(path) {
         Ok(mut c) => {
             if let Some(url) = base_url {
