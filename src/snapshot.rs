@@ -1,6 +1,8 @@
 //! What the crawler saw of one unit, in the form the checks read. Built by `crawl`, consumed
-//! by `checks`; URLs are absolute, `page_id`s point at the stored copies.
+//! by `checks`; URLs are absolute, `page_id`s point at the stored copies. Snapshots are kept as
+//! JSON between the jobs of a distributed run (serde), so the checks run where the run ends.
 
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::config::UnitConfig;
@@ -9,9 +11,10 @@ use crate::extract::detail::AttachmentLink;
 use crate::pdf::PdfCheck;
 
 /// A unit as seen in one run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnitSnapshot {
     pub unit: UnitConfig,
+    #[serde(with = "as_text::url")]
     pub landing_url: Url,
     /// Why the landing page could not be read, when it could not.
     pub landing_error: Option<String>,
@@ -25,7 +28,7 @@ pub struct UnitSnapshot {
 }
 
 /// State of a column as the checks judge it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ColumnState {
     /// A list with documents.
     List,
@@ -54,10 +57,11 @@ impl ColumnState {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ColumnSnapshot {
     pub name: String,
     pub code: String,
+    #[serde(with = "as_text::url")]
     pub url: Url,
     /// Names from the tree's root.
     pub path: Vec<String>,
@@ -66,6 +70,7 @@ pub struct ColumnSnapshot {
     /// Text of a single-article column.
     pub article_text: Option<String>,
     /// Dates the column page shows for itself (PubDate, 更新日期), newest first.
+    #[serde(with = "as_text::stamps")]
     pub page_dates: Vec<Stamp>,
     pub empty_notice: Option<String>,
     /// List pages read.
@@ -95,46 +100,198 @@ impl ColumnSnapshot {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocumentSnapshot {
+    #[serde(with = "as_text::url")]
     pub url: Url,
     /// Full title when known (title attribute or document page), else the list's text.
     pub title: String,
     /// The title is cut short and the full one could not be read.
     pub title_cut: bool,
+    #[serde(with = "as_text::opt_stamp")]
     pub published: Option<Stamp>,
     /// 1-based list page and position on it.
     pub list_page: usize,
     pub list_position: usize,
     /// Attachment links, when the document page was read.
+    #[serde(with = "as_text::opt_links")]
     pub attachments: Option<Vec<AttachmentLink>>,
 }
 
 /// One sampled document and what its first PDF attachment gave.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SampledPdf {
+    #[serde(with = "as_text::url")]
     pub document_url: Url,
     pub document_title: String,
+    #[serde(with = "as_text::opt_stamp")]
     pub published: Option<Stamp>,
+    #[serde(with = "as_text::link")]
     pub attachment: AttachmentLink,
     pub page_id: Option<i64>,
     pub outcome: PdfOutcome,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum PdfOutcome {
     Checked(PdfCheck),
     /// The download failed or did not give a PDF (Chinese reason).
     DownloadFailed(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MessageSnapshot {
+    #[serde(with = "as_text::url")]
     pub url: Url,
     pub title: String,
     pub unit_raw: String,
+    #[serde(with = "as_text::stamp")]
     pub submitted: Stamp,
+    #[serde(with = "as_text::opt_stamp")]
     pub replied: Option<Stamp>,
     pub status: String,
     pub page_id: Option<i64>,
+}
+
+/// Serde forms of the foreign types in a snapshot: URLs as text, stamps as date and time,
+/// attachment links as URL and name.
+mod as_text {
+    use chrono::{NaiveDate, NaiveTime};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::extract::dates::Stamp;
+    use crate::extract::detail::AttachmentLink;
+
+    pub mod url {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(u: &::url::Url, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(u.as_str())
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<::url::Url, D::Error> {
+            let text = String::deserialize(d)?;
+            ::url::Url::parse(&text).map_err(serde::de::Error::custom)
+        }
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct StampForm {
+        date: NaiveDate,
+        time: Option<NaiveTime>,
+    }
+
+    impl From<&Stamp> for StampForm {
+        fn from(s: &Stamp) -> Self {
+            StampForm {
+                date: s.date,
+                time: s.time,
+            }
+        }
+    }
+
+    impl From<StampForm> for Stamp {
+        fn from(f: StampForm) -> Self {
+            Stamp {
+                date: f.date,
+                time: f.time,
+            }
+        }
+    }
+
+    pub mod stamp {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(v: &Stamp, s: S) -> Result<S::Ok, S::Error> {
+            StampForm::from(v).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Stamp, D::Error> {
+            StampForm::deserialize(d).map(Stamp::from)
+        }
+    }
+
+    pub mod opt_stamp {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(v: &Option<Stamp>, s: S) -> Result<S::Ok, S::Error> {
+            v.as_ref().map(StampForm::from).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Stamp>, D::Error> {
+            Ok(Option::<StampForm>::deserialize(d)?.map(Stamp::from))
+        }
+    }
+
+    pub mod stamps {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(v: &[Stamp], s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(v.iter().map(StampForm::from))
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Stamp>, D::Error> {
+            Ok(Vec::<StampForm>::deserialize(d)?
+                .into_iter()
+                .map(Stamp::from)
+                .collect())
+        }
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct LinkForm {
+        #[serde(with = "url")]
+        url: ::url::Url,
+        name: String,
+    }
+
+    impl From<&AttachmentLink> for LinkForm {
+        fn from(l: &AttachmentLink) -> Self {
+            LinkForm {
+                url: l.url.clone(),
+                name: l.name.clone(),
+            }
+        }
+    }
+
+    impl From<LinkForm> for AttachmentLink {
+        fn from(f: LinkForm) -> Self {
+            AttachmentLink {
+                url: f.url,
+                name: f.name,
+            }
+        }
+    }
+
+    pub mod link {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(v: &AttachmentLink, s: S) -> Result<S::Ok, S::Error> {
+            LinkForm::from(v).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<AttachmentLink, D::Error> {
+            LinkForm::deserialize(d).map(AttachmentLink::from)
+        }
+    }
+
+    pub mod opt_links {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            v: &Option<Vec<AttachmentLink>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            v.as_ref()
+                .map(|links| links.iter().map(LinkForm::from).collect::<Vec<_>>())
+                .serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<Vec<AttachmentLink>>, D::Error> {
+            Ok(Option::<Vec<LinkForm>>::deserialize(d)?
+                .map(|links| links.into_iter().map(AttachmentLink::from).collect()))
+        }
+    }
 }

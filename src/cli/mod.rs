@@ -13,6 +13,7 @@ mod pdf;
 mod report;
 mod serve;
 mod user;
+mod worker;
 
 use std::process::ExitCode;
 
@@ -48,6 +49,10 @@ enum Command {
     Mail(mail::Args),
     /// 查看两次运行之间的变化
     Changes(changes::Args),
+    /// 排入一次由多个工作进程共同完成的抓取（共用数据库）
+    Enqueue(worker::EnqueueArgs),
+    /// 工作进程：从共用数据库领取抓取任务（可在多台机器上同时运行）
+    Worker(worker::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -64,6 +69,8 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(args),
         Command::Mail(args) => mail::run(args),
         Command::Changes(args) => changes::run(args),
+        Command::Enqueue(args) => worker::run_enqueue(args),
+        Command::Worker(args) => worker::run(args),
     };
     match result {
         Ok(code) => code,

@@ -13,6 +13,7 @@ use super::unit::crawl_unit;
 use crate::checks::{run_all, CheckContext};
 use crate::config::PortalConfig;
 use crate::model::{FindingKind, Table};
+use crate::snapshot::{MessageSnapshot, UnitSnapshot};
 use crate::store::{RunStats, RunStatus, Store};
 
 /// What to crawl and how.
@@ -177,19 +178,40 @@ async fn crawl_all(
         .buffered(parallel)
         .collect()
         .await;
+    let snapshots = snapshots.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let summaries = check_and_store(
+        rec.store(),
+        rec.run_id(),
+        config,
+        as_of,
+        snapshots,
+        &board.messages,
+    )
+    .await?;
+    Ok((summaries, board.errors))
+}
+
+/// Runs the checks over every unit's snapshot (with its messages from the board) and stores
+/// the findings; shared by the single-process crawl and the distributed finalize job.
+pub(super) async fn check_and_store(
+    store: &Store,
+    run_id: i64,
+    config: &PortalConfig,
+    as_of: NaiveDate,
+    snapshots: Vec<UnitSnapshot>,
+    messages: &[(Option<String>, MessageSnapshot)],
+) -> Result<Vec<UnitSummary>, CrawlError> {
     let ctx = CheckContext { config, as_of };
     let mut summaries = Vec::new();
-    for snap in snapshots {
-        let mut snap = snap?;
-        snap.messages = board
-            .messages
+    for mut snap in snapshots {
+        snap.messages = messages
             .iter()
             .filter(|(u, _)| u.as_deref() == Some(snap.unit.name.as_str()))
             .map(|(_, m)| m.clone())
             .collect();
         let findings = run_all(&ctx, &snap);
-        rec.store()
-            .replace_findings(rec.run_id(), &snap.unit.name, &findings)
+        store
+            .replace_findings(run_id, &snap.unit.name, &findings)
             .await?;
         let deductions: Vec<_> = findings
             .iter()
@@ -203,5 +225,5 @@ async fn crawl_all(
             questions: findings.len() - deductions.len(),
         });
     }
-    Ok((summaries, board.errors))
+    Ok(summaries)
 }

@@ -3,11 +3,15 @@
 //! queries are checked at run time so one binary serves both.
 
 mod error;
+mod jobs;
 mod pages;
 mod records;
 mod runs;
+pub mod scratch;
+mod turns;
 
 pub use error::StoreError;
+pub use jobs::{Job, JobCounts, JobKind, JobResult, MAX_ATTEMPTS};
 pub use pages::{PageKind, PageRecord, StoredPage};
 pub use records::{AttachmentRow, ColumnRow, DocumentRow, MessageRow};
 pub use runs::{Run, RunStats, RunStatus};
@@ -69,6 +73,23 @@ impl Store {
         result.map_err(|e| StoreError::Migrate(e.to_string()))
     }
 
+    /// Serialises writers of the same records on PostgreSQL (two workers on one unit when a
+    /// lease expired under a slow but living worker), so that delete-then-insert never
+    /// interleaves into duplicates. SQLite has one writer at a time already.
+    pub(crate) async fn lock_for(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        key: &str,
+    ) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1)::bigint)")
+                .bind(key)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -85,6 +106,8 @@ impl Store {
         findings: &[Finding],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        self.lock_for(&mut tx, &format!("findings/{run_id}/{unit}"))
+            .await?;
         sqlx::query("DELETE FROM findings WHERE run_id = $1 AND unit = $2")
             .bind(run_id)
             .bind(unit)

@@ -73,7 +73,8 @@ pub struct StoredPage {
 }
 
 impl Store {
-    /// Records a fetch (replacing an earlier record of the same URL in the run) and returns its id.
+    /// Records a fetch (replacing an earlier record of the same URL in the run, which keeps its
+    /// id) and returns its id.
     pub async fn record_page(&self, run_id: i64, page: &PageRecord) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut hash = None;
@@ -90,15 +91,17 @@ impl Store {
             .await?;
             hash = Some(h);
         }
-        sqlx::query("DELETE FROM pages WHERE run_id = $1 AND url = $2")
-            .bind(run_id)
-            .bind(&page.url)
-            .execute(&mut *tx)
-            .await?;
+        // One statement, so that two workers recording the same URL cannot collide.
         let row = sqlx::query(
             "INSERT INTO pages (run_id, url, kind, unit, status, error, fetched_at, content_type,
                  encoding, etag, last_modified, sha256, size)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             ON CONFLICT (run_id, url) DO UPDATE SET kind = excluded.kind, unit = excluded.unit,
+                 status = excluded.status, error = excluded.error, fetched_at = excluded.fetched_at,
+                 content_type = excluded.content_type, encoding = excluded.encoding,
+                 etag = excluded.etag, last_modified = excluded.last_modified,
+                 sha256 = excluded.sha256, size = excluded.size
+             RETURNING id",
         )
         .bind(run_id)
         .bind(&page.url)

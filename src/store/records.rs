@@ -61,6 +61,8 @@ impl Store {
         attachments: &[AttachmentRow],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        self.lock_for(&mut tx, &format!("records/{run_id}/{unit}"))
+            .await?;
         for table in ["columns", "documents", "attachments"] {
             sqlx::query(&format!(
                 "DELETE FROM {table} WHERE run_id = $1 AND unit = $2"
@@ -132,6 +134,8 @@ impl Store {
         messages: &[MessageRow],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        self.lock_for(&mut tx, &format!("messages/{run_id}"))
+            .await?;
         sqlx::query("DELETE FROM messages WHERE run_id = $1")
             .bind(run_id)
             .execute(&mut *tx)

@@ -142,22 +142,55 @@ impl Store {
         rows.iter().map(run_from_row).collect()
     }
 
-    /// The newest run that finished (complete or partial): what is shown as current.
+    /// The newest run that finished (complete or partial), of any portal.
     pub async fn latest_finished_run(&self) -> Result<Option<Run>, StoreError> {
-        Ok(self
-            .runs()
-            .await?
-            .into_iter()
-            .find(|r| matches!(r.status, RunStatus::Complete | RunStatus::Partial)))
+        self.latest_finished_run_of(None).await
+    }
+
+    /// The newest finished run of `portal` (of any portal when `None`): what is shown as
+    /// current when several counties share the database.
+    pub async fn latest_finished_run_of(
+        &self,
+        portal: Option<&str>,
+    ) -> Result<Option<Run>, StoreError> {
+        let row = sqlx::query(&format!(
+            "{RUN_SELECT} WHERE status IN ('complete', 'partial') AND ($1 IS NULL OR portal = $1)
+             ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(portal.map(str::to_string))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| run_from_row(&r)).transpose()
+    }
+
+    /// The runs of one portal, newest first.
+    pub async fn runs_of(&self, portal: &str) -> Result<Vec<Run>, StoreError> {
+        let rows = sqlx::query(&format!("{RUN_SELECT} WHERE portal = $1 ORDER BY id DESC"))
+            .bind(portal)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(run_from_row).collect()
+    }
+
+    /// The portals that have runs in the database, by name.
+    pub async fn portals(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT DISTINCT portal FROM runs ORDER BY portal")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| r.try_get(0).map_err(StoreError::from))
+            .collect()
     }
 
     /// The newest run of this portal left unfinished, for `crawl --resume`.
     pub async fn unfinished_run(&self, portal: &str) -> Result<Option<Run>, StoreError> {
-        Ok(self
-            .runs()
-            .await?
-            .into_iter()
-            .find(|r| r.portal == portal && r.status == RunStatus::Running))
+        let row = sqlx::query(&format!(
+            "{RUN_SELECT} WHERE portal = $1 AND status = 'running' ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(portal)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| run_from_row(&r)).transpose()
     }
 }
 

@@ -15,6 +15,7 @@ use url::Url;
 use super::limit::Politeness;
 use super::retry::{self, MAX_RETRY_AFTER};
 use super::scope::PortalScope;
+use super::turns::HostTurns;
 use super::{FetchError, FetchOptions, Fetched};
 use crate::config::CrawlSettings;
 
@@ -48,6 +49,8 @@ struct Inner {
     client: reqwest::Client,
     scope: PortalScope,
     politeness: Politeness,
+    /// Turns shared with other workers, when several crawl one portal together.
+    turns: Option<Arc<dyn HostTurns>>,
     timeout: Duration,
     retries: u32,
     backoff_ms: u64,
@@ -91,6 +94,24 @@ enum Hop {
 impl Fetcher {
     /// A fetcher for the portal at `portal`: only its host (with its scheme and port) is fetched.
     pub fn new(settings: &CrawlSettings, portal: &Url) -> Result<Self, FetchError> {
+        Self::build(settings, portal, None)
+    }
+
+    /// Like [`Fetcher::new`], and every request also waits for a turn from `turns` (the rate
+    /// limit that several worker processes keep together).
+    pub fn with_turns(
+        settings: &CrawlSettings,
+        portal: &Url,
+        turns: Arc<dyn HostTurns>,
+    ) -> Result<Self, FetchError> {
+        Self::build(settings, portal, Some(turns))
+    }
+
+    fn build(
+        settings: &CrawlSettings,
+        portal: &Url,
+        turns: Option<Arc<dyn HostTurns>>,
+    ) -> Result<Self, FetchError> {
         let scope = PortalScope::new(portal).ok_or_else(|| FetchError::Client {
             message: format!("门户网站地址 {portal} 不是 http(s) 网址"),
         })?;
@@ -131,6 +152,7 @@ impl Fetcher {
                 client,
                 scope,
                 politeness,
+                turns,
                 timeout,
                 retries: settings.retries,
                 backoff_ms: settings.backoff_ms,
@@ -249,6 +271,12 @@ impl Fetcher {
     async fn request(&self, url: &Url, opts: &FetchOptions) -> Result<Hop, Failure> {
         let inner = &*self.inner;
         let _slot = inner.politeness.acquire(inner.scope.host()).await;
+        if let Some(turns) = &inner.turns {
+            turns
+                .wait_turn(inner.scope.host())
+                .await
+                .map_err(|message| FetchError::Client { message })?;
+        }
         inner.requests.fetch_add(1, Ordering::Relaxed);
         match tokio::time::timeout(inner.timeout, self.exchange(url, opts)).await {
             Ok(outcome) => outcome,

@@ -9,8 +9,10 @@ mod fetched;
 mod limit;
 mod retry;
 mod scope;
+mod turns;
 
 pub use client::{FetchStats, Fetcher, MAX_REDIRECTS};
 pub use encoding::{charset_of_content_type, decode_html, DecodedPage};
 pub use error::FetchError;
 pub use fetched::{FetchOptions, Fetched};
+pub use turns::HostTurns;

@@ -1,0 +1,292 @@
+//! The crawl queue: jobs of a run (the message board, one per unit, and a finalize job that
+//! runs the checks once all others are done), taken by workers under a lease. On PostgreSQL a
+//! job is taken with `FOR UPDATE SKIP LOCKED`, so workers never wait on each other; a lease that
+//! is not renewed (the worker died) expires and the job is taken again.
+
+use std::time::Duration;
+
+use sqlx::Row;
+
+use super::{Backend, Store, StoreError};
+
+/// Leases a job may take before it is given up as failed (a job that kills its workers).
+pub const MAX_ATTEMPTS: i64 = 5;
+
+/// What a job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// The county message board.
+    Board,
+    /// One unit's columns, documents and sample.
+    Unit,
+    /// The checks over every unit's snapshot and the board; closes the run.
+    Finalize,
+}
+
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Board => "board",
+            JobKind::Unit => "unit",
+            JobKind::Finalize => "finalize",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "board" => Ok(JobKind::Board),
+            "unit" => Ok(JobKind::Unit),
+            "finalize" => Ok(JobKind::Finalize),
+            _ => Err(StoreError::Corrupt(format!("crawl_jobs.kind = {s}"))),
+        }
+    }
+}
+
+/// A job as a worker holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub run_id: i64,
+    pub kind: JobKind,
+    /// The unit's configured name (unit jobs).
+    pub unit: Option<String>,
+    /// Leases taken so far, this one included: above 1 the job was started before.
+    pub attempts: i64,
+}
+
+/// A finished job with what it left for the finalize job.
+#[derive(Debug, Clone)]
+pub struct JobResult {
+    pub job: Job,
+    pub state: String,
+    pub result: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Jobs of a run by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobCounts {
+    pub queued: i64,
+    pub leased: i64,
+    pub done: i64,
+    pub failed: i64,
+}
+
+impl Store {
+    /// The database clock in unix milliseconds, as an SQL expression. Leases and turns are
+    /// measured on it so that the workers' clocks need not agree.
+    pub(super) fn now_ms_sql(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => "(extract(epoch from clock_timestamp()) * 1000)::bigint",
+            Backend::Sqlite => "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)",
+        }
+    }
+
+    /// The database clock in unix microseconds (request turns: a high rate needs them).
+    pub(super) fn now_us_sql(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => "(extract(epoch from clock_timestamp()) * 1000000)::bigint",
+            Backend::Sqlite => "CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)",
+        }
+    }
+
+    /// Queues the jobs of a run: the board, one per unit, and the finalize job.
+    pub async fn enqueue_jobs(&self, run_id: i64, units: &[String]) -> Result<(), StoreError> {
+        let now = self.now_ms_sql();
+        let insert = format!(
+            "INSERT INTO crawl_jobs (run_id, kind, unit, state, updated_at)
+             VALUES ($1, $2, $3, 'queued', {now})"
+        );
+        let mut tx = self.pool.begin().await?;
+        let jobs = std::iter::once((JobKind::Board, None))
+            .chain(units.iter().map(|u| (JobKind::Unit, Some(u.clone()))))
+            .chain(std::iter::once((JobKind::Finalize, None)));
+        for (kind, unit) in jobs {
+            sqlx::query(&insert)
+                .bind(run_id)
+                .bind(kind.as_str())
+                .bind(unit)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Takes the next job of a running run of `portal` under a lease for `worker`: a queued
+    /// job, or one whose lease expired. The finalize job only once every other job is over.
+    pub async fn claim_job(
+        &self,
+        portal: &str,
+        worker: &str,
+        lease: Duration,
+    ) -> Result<Option<Job>, StoreError> {
+        let now = self.now_ms_sql();
+        // Jobs that keep losing their workers are given up, so that the run can end.
+        sqlx::query(&format!(
+            "UPDATE crawl_jobs SET state = 'failed', updated_at = {now},
+                 error = COALESCE(error, '多次领取后仍未完成（处理它的进程反复中断）')
+             WHERE state = 'leased' AND lease_until < {now} AND attempts >= $1"
+        ))
+        .bind(MAX_ATTEMPTS)
+        .execute(&self.pool)
+        .await?;
+        let lock = match self.backend {
+            Backend::Postgres => "FOR UPDATE OF j SKIP LOCKED",
+            // SQLite has one writer at a time: the UPDATE is the lock.
+            Backend::Sqlite => "",
+        };
+        let row = sqlx::query(&format!(
+            "UPDATE crawl_jobs SET state = 'leased', worker = $1, lease_until = {now} + $2,
+                 attempts = attempts + 1, updated_at = {now}
+             WHERE id = (
+                 SELECT j.id FROM crawl_jobs j JOIN runs r ON r.id = j.run_id
+                 WHERE r.portal = $3 AND r.status = 'running'
+                   AND (j.state = 'queued' OR (j.state = 'leased' AND j.lease_until < {now}))
+                   AND (j.kind <> 'finalize' OR NOT EXISTS (
+                       SELECT 1 FROM crawl_jobs o WHERE o.run_id = j.run_id
+                         AND o.kind <> 'finalize' AND o.state IN ('queued', 'leased')))
+                 ORDER BY j.id LIMIT 1 {lock})
+             RETURNING id, run_id, kind, unit, attempts"
+        ))
+        .bind(worker)
+        .bind(millis(lease))
+        .bind(portal)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| job_from_row(&r)).transpose()
+    }
+
+    /// Extends a lease; false when the job is no longer this worker's (it was taken again).
+    pub async fn renew_lease(
+        &self,
+        job_id: i64,
+        worker: &str,
+        lease: Duration,
+    ) -> Result<bool, StoreError> {
+        let now = self.now_ms_sql();
+        let done = sqlx::query(&format!(
+            "UPDATE crawl_jobs SET lease_until = {now} + $1, updated_at = {now}
+             WHERE id = $2 AND worker = $3 AND state = 'leased'"
+        ))
+        .bind(millis(lease))
+        .bind(job_id)
+        .bind(worker)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks a job done with its result; false when it was no longer this worker's.
+    pub async fn complete_job(
+        &self,
+        job_id: i64,
+        worker: &str,
+        result: &str,
+    ) -> Result<bool, StoreError> {
+        let now = self.now_ms_sql();
+        let done = sqlx::query(&format!(
+            "UPDATE crawl_jobs SET state = 'done', result = $1, error = NULL, lease_until = NULL,
+                 updated_at = {now}
+             WHERE id = $2 AND worker = $3 AND state = 'leased'"
+        ))
+        .bind(result)
+        .bind(job_id)
+        .bind(worker)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Gives a job back after a failure: queued again, or failed after [`MAX_ATTEMPTS`].
+    pub async fn release_job(
+        &self,
+        job_id: i64,
+        worker: &str,
+        error: &str,
+    ) -> Result<bool, StoreError> {
+        let now = self.now_ms_sql();
+        let done = sqlx::query(&format!(
+            "UPDATE crawl_jobs SET state = CASE WHEN attempts >= $1 THEN 'failed' ELSE 'queued' END,
+                 error = $2, lease_until = NULL, updated_at = {now}
+             WHERE id = $3 AND worker = $4 AND state = 'leased'"
+        ))
+        .bind(MAX_ATTEMPTS)
+        .bind(error)
+        .bind(job_id)
+        .bind(worker)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Every job of a run with its result, in queue order.
+    pub async fn job_results(&self, run_id: i64) -> Result<Vec<JobResult>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, run_id, kind, unit, attempts, state, result, error FROM crawl_jobs
+             WHERE run_id = $1 ORDER BY id",
+        )
+        .bind(run_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(JobResult {
+                    job: job_from_row(r)?,
+                    state: r.try_get("state")?,
+                    result: r.try_get("result")?,
+                    error: r.try_get("error")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Jobs of a run by state.
+    pub async fn job_counts(&self, run_id: i64) -> Result<JobCounts, StoreError> {
+        let rows = sqlx::query(
+            "SELECT state, COUNT(*) AS n FROM crawl_jobs WHERE run_id = $1 GROUP BY state",
+        )
+        .bind(run_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut counts = JobCounts::default();
+        for r in rows {
+            let n: i64 = r.try_get("n")?;
+            match r.try_get::<String, _>("state")?.as_str() {
+                "queued" => counts.queued = n,
+                "leased" => counts.leased = n,
+                "done" => counts.done = n,
+                _ => counts.failed += n,
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Jobs still to do (queued or leased) in the running runs of `portal`: a worker that finds
+    /// none to take waits while this is above zero, and stops when it is zero.
+    pub async fn open_jobs(&self, portal: &str) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) FROM crawl_jobs j JOIN runs r ON r.id = j.run_id
+             WHERE r.portal = $1 AND r.status = 'running' AND j.state IN ('queued', 'leased')",
+        )
+        .bind(portal)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn job_from_row(row: &sqlx::any::AnyRow) -> Result<Job, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Job {
+        id: row.try_get("id")?,
+        run_id: row.try_get("run_id")?,
+        kind: JobKind::parse(&kind)?,
+        unit: row.try_get("unit")?,
+        attempts: row.try_get("attempts")?,
+    })
+}
