@@ -39,6 +39,7 @@ async fn story_on_postgres() {
 async fn story(store: &Store) {
     runs_pages_and_records(store).await;
     portals_share_the_database(store).await;
+    decisions_belong_to_their_portal(store).await;
     the_queue_leases_jobs(store).await;
     turns_are_spaced(store).await;
 }
@@ -286,6 +287,56 @@ async fn portals_share_the_database(store: &Store) {
     // 县甲's second run is still running, 县乙 has none.
     assert!(store.unfinished_run("县甲").await.unwrap().is_some());
     assert!(store.unfinished_run("县乙").await.unwrap().is_none());
+}
+
+/// Two counties each have a 工信局 with the same finding: deciding one leaves the other alone.
+async fn decisions_belong_to_their_portal(store: &Store) {
+    use gongkai::review::{decide, Action, DecisionInput, Identity};
+    let rubric = gongkai::rubric::Rubric::bundled_2020();
+    let mut found = Vec::new();
+    for portal in ["县甲", "县乙"] {
+        let run = store
+            .create_run(portal, "selectors/x.toml", "http://x/", 2020, "2020-12-15")
+            .await
+            .unwrap();
+        let mut f = finding("工信局", 12, 1.0, 1);
+        f.table = Table::Department;
+        f.reason = "empty_columns".into();
+        store.replace_findings(run, "工信局", &[f]).await.unwrap();
+        store
+            .finish_run(run, RunStatus::Complete, RunStats::default())
+            .await
+            .unwrap();
+        found.push((portal, store.findings(run).await.unwrap().remove(0)));
+    }
+    let input = |action, version| DecisionInput {
+        action,
+        points: None,
+        note: "核实".into(),
+        version,
+    };
+    let (a, fa) = &found[0];
+    let (b, fb) = &found[1];
+    decide(store, &rubric, "甲县审核员", fa, &input(Action::Confirm, 0))
+        .await
+        .unwrap();
+    // 县乙's identical finding is still undecided: its first decision needs no version.
+    assert!(store
+        .decision(&Identity::of(fb, b))
+        .await
+        .unwrap()
+        .is_none());
+    decide(store, &rubric, "乙县审核员", fb, &input(Action::Reject, 0))
+        .await
+        .unwrap();
+    let da = store.decision(&Identity::of(fa, a)).await.unwrap().unwrap();
+    let db = store.decision(&Identity::of(fb, b)).await.unwrap().unwrap();
+    assert_eq!((da.status.as_str(), da.points), ("confirmed", 1.0));
+    assert_eq!((db.status.as_str(), db.points), ("rejected", 0.0));
+    assert_eq!(store.decisions(a).await.unwrap().len(), 1);
+    let log = store.audit_log(b, "工信局", None).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].actor, "乙县审核员");
 }
 
 async fn the_queue_leases_jobs(store: &Store) {

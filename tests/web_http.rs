@@ -140,7 +140,7 @@ async fn posts_without_the_csrf_token_are_refused() {
     let f = app.store.finding(fid).await.unwrap().unwrap();
     assert!(app
         .store
-        .decision(&Identity::of(&f))
+        .decision(&Identity::of(&f, PORTAL))
         .await
         .unwrap()
         .is_none());
@@ -245,7 +245,7 @@ async fn the_audit_log_records_each_decision_and_the_score_follows() {
         let f = app.store.finding(fid).await.unwrap().unwrap();
         let log = app
             .store
-            .audit_log(UNIT, Some(&Identity::of(&f).subject()))
+            .audit_log(PORTAL, UNIT, Some(&Identity::of(&f, PORTAL).subject()))
             .await
             .unwrap();
         assert_eq!(log.len(), 1, "{action}");
@@ -259,7 +259,7 @@ async fn the_audit_log_records_each_decision_and_the_score_follows() {
     let f = app.store.finding(f13).await.unwrap().unwrap();
     let log = app
         .store
-        .audit_log(UNIT, Some(&Identity::of(&f).subject()))
+        .audit_log(PORTAL, UNIT, Some(&Identity::of(&f, PORTAL).subject()))
         .await
         .unwrap();
     assert_eq!(log[0].note, "仅一个栏目为空");
@@ -342,7 +342,7 @@ async fn a_concurrent_decision_is_detected() {
     let f = app.store.finding(fid).await.unwrap().unwrap();
     let d = app
         .store
-        .decision(&Identity::of(&f))
+        .decision(&Identity::of(&f, PORTAL))
         .await
         .unwrap()
         .unwrap();
@@ -352,7 +352,7 @@ async fn a_concurrent_decision_is_detected() {
     );
     assert_eq!(
         app.store
-            .audit_log(UNIT, Some(&Identity::of(&f).subject()))
+            .audit_log(PORTAL, UNIT, Some(&Identity::of(&f, PORTAL).subject()))
             .await
             .unwrap()
             .len(),

@@ -26,6 +26,9 @@ pub struct Args {
     /// 只显示此单位
     #[arg(long)]
     pub unit: Option<String>,
+    /// 门户名称（一个数据库中有多个县的门户时，取该门户最近一次完成的运行）
+    #[arg(long)]
+    pub portal: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 }
@@ -36,22 +39,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let store = Store::connect(&args.db).await?;
         let run_id = match args.run {
             Some(id) => id,
-            None => match store.latest_finished_run().await? {
+            None => match store.latest_finished_run_of(args.portal.as_deref()).await? {
                 Some(r) => r.id,
                 None => anyhow::bail!("数据库 {} 中还没有完成的运行", args.db),
             },
         };
-        store.run(run_id).await?;
+        let run = store.run(run_id).await?;
         let mut findings = store.findings(run_id).await?;
         // The review's decisions (keyed by identity across runs) give the status.
         let decisions: HashMap<Identity, Decision> = store
-            .decisions()
+            .decisions(&run.portal)
             .await?
             .into_iter()
             .map(|d| (d.identity(), d))
             .collect();
         for f in &mut findings {
-            if let Some(d) = decisions.get(&Identity::of(f)) {
+            if let Some(d) = decisions.get(&Identity::of(f, &run.portal)) {
                 f.status = FindingStatus::parse(&d.status).unwrap_or(f.status);
                 f.decision = Some(FindingDecision {
                     points: d.points,

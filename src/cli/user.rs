@@ -48,6 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .await?;
         store
             .append_log(&LogLine {
+                portal: "",
                 actor: "命令行",
                 action: "user-add",
                 unit: "（账户）",

@@ -141,7 +141,11 @@ pub async fn decide(
     if input.action != Action::Confirm && note.is_empty() {
         return Err(DecisionError::Invalid("调整或驳回须填写理由。".into()));
     }
-    let id = Identity::of(finding);
+    let portal = match finding.run_id {
+        Some(run) => store.run(run).await?.portal,
+        None => String::new(),
+    };
+    let id = Identity::of(finding, &portal);
     let current = store.decision(&id).await?;
     let seen = current.as_ref().map_or(0, |d| d.version);
     if seen != input.version {
@@ -158,9 +162,9 @@ pub async fn decide(
     let written = if current.is_none() {
         sqlx::query(
             "INSERT INTO decisions (unit, section, item, reason, fkey, status, points, note,
-                 version, finding_id, decided_by, decided_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11)
-             ON CONFLICT (unit, section, item, reason, fkey) DO NOTHING",
+                 version, finding_id, decided_by, decided_at, portal)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12)
+             ON CONFLICT (portal, unit, section, item, reason, fkey) DO NOTHING",
         )
         .bind(&id.unit)
         .bind(&id.section)
@@ -173,6 +177,7 @@ pub async fn decide(
         .bind(finding_id)
         .bind(actor)
         .bind(&now)
+        .bind(&id.portal)
         .execute(&mut *tx)
         .await?
         .rows_affected()
@@ -181,7 +186,7 @@ pub async fn decide(
             "UPDATE decisions SET status = $1, points = $2, note = $3, version = version + 1,
                  finding_id = $4, decided_by = $5, decided_at = $6
              WHERE unit = $7 AND section = $8 AND item = $9 AND reason = $10 AND fkey = $11
-                 AND version = $12",
+                 AND version = $12 AND portal = $13",
         )
         .bind(input.action.status())
         .bind(points)
@@ -195,6 +200,7 @@ pub async fn decide(
         .bind(&id.reason)
         .bind(&id.fkey)
         .bind(seen)
+        .bind(&id.portal)
         .execute(&mut *tx)
         .await?
         .rows_affected()
@@ -207,6 +213,7 @@ pub async fn decide(
     insert_log(
         &mut tx,
         &LogLine {
+            portal: &id.portal,
             actor,
             action: input.action.log_action(),
             unit: &id.unit,
@@ -310,6 +317,7 @@ pub async fn add_entry(
     store: &Store,
     rubric: &Rubric,
     actor: &str,
+    portal: &str,
     unit: &str,
     table: Table,
     input: &EntryInput,
@@ -352,8 +360,8 @@ pub async fn add_entry(
     };
     let mut tx = store.pool().begin().await?;
     let row = sqlx::query(
-        "INSERT INTO manual_entries (unit, kind, item, rule, amount, note, withdrawn, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8) RETURNING id",
+        "INSERT INTO manual_entries (unit, kind, item, rule, amount, note, withdrawn, created_by, created_at, portal)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9) RETURNING id",
     )
     .bind(unit)
     .bind(input.kind.as_str())
@@ -363,12 +371,14 @@ pub async fn add_entry(
     .bind(note)
     .bind(actor)
     .bind(now_rfc3339())
+    .bind(portal)
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = sqlx::Row::try_get(&row, 0)?;
     insert_log(
         &mut tx,
         &LogLine {
+            portal,
             actor,
             action: "entry-add",
             unit,
@@ -410,6 +420,7 @@ pub async fn withdraw_entry(
     insert_log(
         &mut tx,
         &LogLine {
+            portal: &entry.portal,
             actor,
             action: "entry-withdraw",
             unit: &entry.unit,

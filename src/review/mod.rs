@@ -13,7 +13,9 @@ pub use decisions::{
     add_entry, decide, entry_label, item_max, state_label, table_kind, withdraw_entry, Action,
     DecisionError, DecisionInput, EntryInput, EntryKind,
 };
-pub use score::{category_of, review_units, ItemCell, ReviewedFinding, UnitReview, UnitSummary};
+pub use score::{
+    category_of, portal_of, review_units, ItemCell, ReviewedFinding, UnitReview, UnitSummary,
+};
 pub use store::{AuditEntry, Decision, LogLine, ManualEntry, Session};
 pub use users::{hash_password, random_token, verify_password, Role, User};
 
@@ -22,6 +24,8 @@ use crate::model::{Finding, Section};
 /// What makes two findings of different runs "the same finding".
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Identity {
+    /// The portal (county) of the run the finding comes from.
+    pub portal: String,
     pub unit: String,
     pub section: String,
     pub item: i64,
@@ -30,8 +34,10 @@ pub struct Identity {
 }
 
 impl Identity {
-    pub fn of(f: &Finding) -> Identity {
+    /// The identity of a finding of a run of `portal`.
+    pub fn of(f: &Finding, portal: &str) -> Identity {
         Identity {
+            portal: portal.to_string(),
             unit: f.unit.clone(),
             section: section_str(f.section).to_string(),
             item: i64::from(f.item),

@@ -92,6 +92,13 @@ impl UnitReview {
     }
 }
 
+/// The portal a review is about: the run's, else the configuration's.
+pub fn portal_of(run: Option<&Run>, config: Option<&PortalConfig>) -> String {
+    run.map(|r| r.portal.clone())
+        .or_else(|| config.map(|c| c.portal.name.clone()))
+        .unwrap_or_default()
+}
+
 /// Reviews every known unit: those of the portal configuration, of the current run's findings,
 /// and of earlier decisions. Sorted by table, then name.
 pub async fn review_units(
@@ -104,13 +111,15 @@ pub async fn review_units(
         Some(r) => store.findings(r.id).await?,
         None => Vec::new(),
     };
+    let portal = portal_of(run, config);
+    let portal = portal.as_str();
     let decisions: HashMap<Identity, Decision> = store
-        .decisions()
+        .decisions(portal)
         .await?
         .into_iter()
         .map(|d| (d.identity(), d))
         .collect();
-    let entries = store.manual_entries().await?;
+    let entries = store.manual_entries(portal).await?;
 
     let mut units: BTreeMap<String, (Table, Option<UnitClass>)> = BTreeMap::new();
     if let Some(c) = config {
@@ -123,7 +132,7 @@ pub async fn review_units(
     }
 
     // Decided findings the current run no longer has: read back the row last decided on.
-    let seen: HashSet<Identity> = current.iter().map(Identity::of).collect();
+    let seen: HashSet<Identity> = current.iter().map(|f| Identity::of(f, portal)).collect();
     let mut gone: Vec<Finding> = Vec::new();
     let mut by_run: HashMap<i64, Vec<Finding>> = HashMap::new();
     for d in decisions.values() {
@@ -153,11 +162,11 @@ pub async fn review_units(
         let mut findings: Vec<ReviewedFinding> = current
             .iter()
             .filter(|f| &f.unit == name)
-            .map(|f| reviewed(f, &decisions, false))
+            .map(|f| reviewed(f, &decisions, portal, false))
             .chain(
                 gone.iter()
                     .filter(|f| &f.unit == name)
-                    .map(|f| reviewed(f, &decisions, true)),
+                    .map(|f| reviewed(f, &decisions, portal, true)),
             )
             .collect();
         findings.sort_by_key(|f| (section_order(f.finding.section), f.finding.item));
@@ -206,8 +215,13 @@ fn section_order(s: Section) -> u8 {
     }
 }
 
-fn reviewed(f: &Finding, decisions: &HashMap<Identity, Decision>, gone: bool) -> ReviewedFinding {
-    let decision = decisions.get(&Identity::of(f)).cloned();
+fn reviewed(
+    f: &Finding,
+    decisions: &HashMap<Identity, Decision>,
+    portal: &str,
+    gone: bool,
+) -> ReviewedFinding {
+    let decision = decisions.get(&Identity::of(f, portal)).cloned();
     let status = decision
         .as_ref()
         .map_or_else(|| "draft".to_string(), |d| d.status.clone());

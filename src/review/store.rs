@@ -21,6 +21,7 @@ pub struct Session {
 /// The current decision on one finding identity.
 #[derive(Debug, Clone, Serialize)]
 pub struct Decision {
+    pub portal: String,
     pub unit: String,
     pub section: String,
     pub item: i64,
@@ -39,6 +40,7 @@ pub struct Decision {
 impl Decision {
     pub fn identity(&self) -> Identity {
         Identity {
+            portal: self.portal.clone(),
             unit: self.unit.clone(),
             section: self.section.clone(),
             item: self.item,
@@ -52,6 +54,7 @@ impl Decision {
 #[derive(Debug, Clone, Serialize)]
 pub struct ManualEntry {
     pub id: i64,
+    pub portal: String,
     pub unit: String,
     /// deduction | bonus | penalty
     pub kind: String,
@@ -82,6 +85,8 @@ pub struct AuditEntry {
 /// What to append to the audit log.
 #[derive(Debug, Clone)]
 pub struct LogLine<'a> {
+    /// The portal the subject belongs to; "" for accounts.
+    pub portal: &'a str,
     pub actor: &'a str,
     pub action: &'a str,
     pub unit: &'a str,
@@ -97,9 +102,10 @@ pub(crate) fn now_rfc3339() -> String {
 }
 
 const USER_SELECT: &str = "SELECT id, name, role, password_hash, disabled FROM users";
-const DECISION_SELECT: &str = "SELECT unit, section, item, reason, fkey, status, points, note,
+const DECISION_SELECT: &str =
+    "SELECT portal, unit, section, item, reason, fkey, status, points, note,
     version, finding_id, decided_by, decided_at FROM decisions";
-const ENTRY_SELECT: &str = "SELECT id, unit, kind, item, rule, amount, note, withdrawn,
+const ENTRY_SELECT: &str = "SELECT id, portal, unit, kind, item, rule, amount, note, withdrawn,
     created_by, created_at FROM manual_entries";
 const LOG_SELECT: &str = "SELECT id, at, actor, action, unit, subject, finding_id, before_state,
     after_state, note FROM audit_log";
@@ -228,9 +234,10 @@ impl Store {
             .find(|f| f.id == Some(id)))
     }
 
-    /// Every current decision.
-    pub async fn decisions(&self) -> Result<Vec<Decision>, StoreError> {
-        let rows = sqlx::query(&format!("{DECISION_SELECT} ORDER BY id"))
+    /// Every current decision on findings of one portal.
+    pub async fn decisions(&self, portal: &str) -> Result<Vec<Decision>, StoreError> {
+        let rows = sqlx::query(&format!("{DECISION_SELECT} WHERE portal = $1 ORDER BY id"))
+            .bind(portal)
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(decision_from_row).collect()
@@ -239,8 +246,10 @@ impl Store {
     /// The current decision on one finding identity.
     pub async fn decision(&self, id: &Identity) -> Result<Option<Decision>, StoreError> {
         let row = sqlx::query(&format!(
-            "{DECISION_SELECT} WHERE unit = $1 AND section = $2 AND item = $3 AND reason = $4 AND fkey = $5"
+            "{DECISION_SELECT} WHERE portal = $1 AND unit = $2 AND section = $3 AND item = $4
+                 AND reason = $5 AND fkey = $6"
         ))
+        .bind(&id.portal)
         .bind(&id.unit)
         .bind(&id.section)
         .bind(id.item)
@@ -251,9 +260,10 @@ impl Store {
         row.as_ref().map(decision_from_row).transpose()
     }
 
-    /// Every manual entry (withdrawn ones included).
-    pub async fn manual_entries(&self) -> Result<Vec<ManualEntry>, StoreError> {
-        let rows = sqlx::query(&format!("{ENTRY_SELECT} ORDER BY id"))
+    /// Every manual entry of one portal (withdrawn ones included).
+    pub async fn manual_entries(&self, portal: &str) -> Result<Vec<ManualEntry>, StoreError> {
+        let rows = sqlx::query(&format!("{ENTRY_SELECT} WHERE portal = $1 ORDER BY id"))
+            .bind(portal)
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(entry_from_row).collect()
@@ -267,27 +277,32 @@ impl Store {
         row.as_ref().map(entry_from_row).transpose()
     }
 
-    /// The log of one unit, or of one subject of it, oldest first.
+    /// The log of one unit of a portal, or of one subject of it, oldest first.
     pub async fn audit_log(
         &self,
+        portal: &str,
         unit: &str,
         subject: Option<&str>,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = match subject {
             Some(s) => {
                 sqlx::query(&format!(
-                    "{LOG_SELECT} WHERE unit = $1 AND subject = $2 ORDER BY id"
+                    "{LOG_SELECT} WHERE portal = $1 AND unit = $2 AND subject = $3 ORDER BY id"
                 ))
+                .bind(portal)
                 .bind(unit)
                 .bind(s)
                 .fetch_all(self.pool())
                 .await?
             }
             None => {
-                sqlx::query(&format!("{LOG_SELECT} WHERE unit = $1 ORDER BY id"))
-                    .bind(unit)
-                    .fetch_all(self.pool())
-                    .await?
+                sqlx::query(&format!(
+                    "{LOG_SELECT} WHERE portal = $1 AND unit = $2 ORDER BY id"
+                ))
+                .bind(portal)
+                .bind(unit)
+                .fetch_all(self.pool())
+                .await?
             }
         };
         rows.iter().map(log_from_row).collect()
@@ -306,7 +321,7 @@ pub(crate) async fn insert_log(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor, action, unit, subject, finding_id, before_state,
-             after_state, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             after_state, note, portal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(now_rfc3339())
     .bind(line.actor)
@@ -317,6 +332,7 @@ pub(crate) async fn insert_log(
     .bind(&line.before)
     .bind(&line.after)
     .bind(line.note)
+    .bind(line.portal)
     .execute(conn)
     .await?;
     Ok(())
@@ -336,6 +352,7 @@ fn user_from_row(r: &AnyRow) -> Result<User, StoreError> {
 
 fn decision_from_row(r: &AnyRow) -> Result<Decision, StoreError> {
     Ok(Decision {
+        portal: r.try_get("portal")?,
         unit: r.try_get("unit")?,
         section: r.try_get("section")?,
         item: r.try_get("item")?,
@@ -354,6 +371,7 @@ fn decision_from_row(r: &AnyRow) -> Result<Decision, StoreError> {
 fn entry_from_row(r: &AnyRow) -> Result<ManualEntry, StoreError> {
     Ok(ManualEntry {
         id: r.try_get("id")?,
+        portal: r.try_get("portal")?,
         unit: r.try_get("unit")?,
         kind: r.try_get("kind")?,
         item: r.try_get("item")?,

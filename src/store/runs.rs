@@ -183,9 +183,12 @@ impl Store {
     }
 
     /// The newest run of this portal left unfinished, for `crawl --resume`.
+    /// Distributed runs (those with queued jobs) belong to the workers and are left out.
     pub async fn unfinished_run(&self, portal: &str) -> Result<Option<Run>, StoreError> {
         let row = sqlx::query(&format!(
-            "{RUN_SELECT} WHERE portal = $1 AND status = 'running' ORDER BY id DESC LIMIT 1"
+            "{RUN_SELECT} WHERE portal = $1 AND status = 'running'
+               AND NOT EXISTS (SELECT 1 FROM crawl_jobs j WHERE j.run_id = runs.id)
+             ORDER BY id DESC LIMIT 1"
         ))
         .bind(portal)
         .fetch_optional(&self.pool)

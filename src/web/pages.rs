@@ -32,9 +32,21 @@ fn unit_url(unit: &str) -> String {
     format!("/units/{}", path_segment(unit))
 }
 
+/// The newest finished run of the served portal (of any portal when none is configured).
+async fn current_run(st: &AppState) -> Result<Option<Run>, AppError> {
+    let c = &st.config;
+    let portal = c.portal.as_ref().map(|p| p.portal.name.as_str());
+    Ok(c.store.latest_finished_run_of(portal).await?)
+}
+
+/// The portal whose decisions and entries the pages show.
+fn portal_name(st: &AppState, run: Option<&Run>) -> String {
+    review::portal_of(run, st.config.portal.as_ref())
+}
+
 async fn current(st: &AppState) -> Result<(Option<Run>, Vec<UnitReview>), AppError> {
     let c = &st.config;
-    let run = c.store.latest_finished_run().await?;
+    let run = current_run(st).await?;
     let reviews =
         review::review_units(&c.store, &c.rubric, run.as_ref(), c.portal.as_ref()).await?;
     Ok((run, reviews))
@@ -151,7 +163,11 @@ pub async fn unit(
             }
         })
         .collect();
-    let log = st.config.store.audit_log(&r.unit, None).await?;
+    let log = st
+        .config
+        .store
+        .audit_log(&portal_name(&st, run.as_ref()), &r.unit, None)
+        .await?;
     let items = item_heads(&st, r.category.table());
     st.render(
         "unit.html",
@@ -172,9 +188,13 @@ pub async fn finding(
 ) -> Result<Html<String>, AppError> {
     let store = &st.config.store;
     let f = store.finding(id).await?.ok_or(AppError::NotFound)?;
-    let ident = Identity::of(&f);
+    let own_run = match f.run_id {
+        Some(id) => Some(store.run(id).await?),
+        None => None,
+    };
+    let ident = Identity::of(&f, &portal_name(&st, own_run.as_ref()));
     let decision = store.decision(&ident).await?;
-    let run = store.latest_finished_run().await?;
+    let run = current_run(&st).await?;
     // The same finding in the current run, if this row is from an earlier one.
     let mut current_id = None;
     let mut maybe_fixed = false;
@@ -184,12 +204,14 @@ pub async fn finding(
                 .findings(run.id)
                 .await?
                 .into_iter()
-                .find(|g| Identity::of(g) == ident)
+                .find(|g| Identity::of(g, &ident.portal) == ident)
                 .and_then(|g| g.id);
             maybe_fixed = current_id.is_none();
         }
     }
-    let log = store.audit_log(&f.unit, Some(&ident.subject())).await?;
+    let log = store
+        .audit_log(&ident.portal, &f.unit, Some(&ident.subject()))
+        .await?;
     let max = review::item_max(&st.config.rubric, &f);
     st.render(
         "finding.html",
@@ -279,7 +301,8 @@ pub async fn add_entry(
 ) -> Result<Redirect, AppError> {
     csrf::check(&me.csrf, &form.csrf)?;
     me.require_decide()?;
-    let (_, reviews) = current(&st).await?;
+    let (run, reviews) = current(&st).await?;
+    let portal = portal_name(&st, run.as_ref());
     let r = reviews
         .iter()
         .find(|r| r.unit == name)
@@ -313,6 +336,7 @@ pub async fn add_entry(
         &st.config.store,
         &st.config.rubric,
         &me.user.name,
+        &portal,
         &r.unit,
         r.table,
         &input,

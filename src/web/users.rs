@@ -17,7 +17,7 @@ pub const ACCOUNTS: &str = "（账户）";
 pub async fn list(State(st): State<AppState>, me: CurrentUser) -> Result<Html<String>, AppError> {
     me.require_admin()?;
     let users = st.config.store.users().await?;
-    let log = st.config.store.audit_log(ACCOUNTS, None).await?;
+    let log = st.config.store.audit_log("", ACCOUNTS, None).await?;
     st.render(
         "users.html",
         context! { me => me.me(), csrf => me.csrf, users => users, log => log },
@@ -108,6 +108,7 @@ async fn log_account(
     st.config
         .store
         .append_log(&crate::review::LogLine {
+            portal: "",
             actor: &me.user.name,
             action,
             unit: ACCOUNTS,

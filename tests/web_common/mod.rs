@@ -10,6 +10,8 @@ use gongkai::web::{AppConfig, Application};
 
 pub const PASSWORD: &str = "correct horse 1";
 pub const UNIT: &str = "田园镇";
+/// The portal name the seeded runs carry.
+pub const PORTAL: &str = "changning";
 pub const XSS_TITLE: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
 
 pub struct TestApp {
@@ -98,7 +100,7 @@ pub fn findings(page_id: i64) -> (Vec<Finding>, Vec<Finding>) {
 pub async fn seed_run(store: &Store, with_pdf_finding: bool) -> (i64, i64) {
     let run = store
         .create_run(
-            "changning",
+            PORTAL,
             "selectors/changning.toml",
             "http://portal.example/",
             2020,
