@@ -114,8 +114,10 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         .and_then(|d| find_stamp(&d))
         .into_iter()
         .chain(first_text(doc, &shapes.update_time).and_then(|t| find_stamp(&t)))
+        .chain(labelled_dates(&right_text))
         .collect();
     page_dates.sort_by_key(|s| std::cmp::Reverse(s.datetime()));
+    page_dates.dedup();
     let has_list = doc
         .select(&selector(&shapes.list_container))
         .next()
@@ -128,6 +130,26 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         empty_notice,
         page_dates,
     }
+}
+
+/// Labels after which a page states its own date.
+const DATE_LABELS: [&str; 5] = ["更新日期", "更新时间", "发布时间", "发布日期", "发文日期"];
+
+/// Dates written right after a label such as 更新日期： or 发布时间： anywhere on the page.
+fn labelled_dates(text: &str) -> Vec<Stamp> {
+    let mut out = Vec::new();
+    for label in DATE_LABELS {
+        for (i, _) in text.match_indices(label) {
+            let after = &text[i + label.len()..];
+            // Only a date standing right after the label (a colon and spaces between).
+            let head: String = after.chars().take(24).collect();
+            let trimmed = head.trim_start_matches([':', '：', ' ', '\u{3000}', '\u{a0}']);
+            if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+                out.extend(find_stamp(trimmed));
+            }
+        }
+    }
+    out
 }
 
 /// A list title cut short by the CMS.
@@ -166,6 +188,15 @@ mod tests {
             page_url(t, &col, 11, 11).unwrap().path(),
             "/bmym/fgj/zfxxgkpt/fdzdgknr/zcwj/1.htm"
         );
+    }
+
+    #[test]
+    fn a_page_states_its_date_after_a_label() {
+        let dates =
+            labelled_dates("指南正文 自2019年1月起施行。发布时间：2020-02-21 16:40 来源：办公室");
+        assert_eq!(dates.len(), 1);
+        assert_eq!(dates[0].to_text(), "2020-02-21 16:40");
+        assert!(labelled_dates("本指南于2019年发布时间不详").is_empty());
     }
 
     #[test]
