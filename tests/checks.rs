@@ -149,6 +149,22 @@ fn finance_parts_count_only_documents_of_the_year() {
 }
 
 #[test]
+fn a_combined_budget_and_sangong_document_counts_for_both_but_sangong_alone_does_not() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    u.columns[1].documents = vec![
+        doc("昌宁县X2020年部门预算及“三公”经费预算公开", "2020-03-01"),
+        doc("昌宁县X2019年“三公”经费决算", "2020-08-01"),
+        doc("2019年度部门整体支出绩效自评报告", "2020-05-01"),
+    ];
+    let f = run(&c, &u);
+    let budget = f.iter().find(|f| f.reason == "budget_missing").unwrap();
+    assert!(budget.detail.contains("2019年决算"), "{}", budget.detail);
+    assert!(!budget.detail.contains("2020年预算"), "{}", budget.detail);
+    assert_eq!(points(&f, "sangong_missing"), None);
+}
+
+#[test]
 fn a_cut_title_or_an_unread_column_makes_finance_a_question() {
     let c = config();
     let mut u = clean(&c, "田园镇");

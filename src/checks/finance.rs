@@ -8,6 +8,16 @@ use crate::snapshot::{ColumnState, DocumentSnapshot, UnitSnapshot};
 
 pub struct FinanceCheck;
 
+/// The title without its 三公经费 phrase (三公经费预算, 三公决算, …).
+fn without_sangong(title: &str) -> String {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new("三公(经费)?(财政拨款)?(预算|决算)?").expect("static regex")
+    })
+    .replace_all(title, "")
+    .into_owned()
+}
+
 /// Title test of one kind of document.
 type TitleTest<'a> = &'a dyn Fn(&str) -> bool;
 
@@ -60,8 +70,10 @@ impl Check for FinanceCheck {
         let y = year.to_string();
         let prev = (year - 1).to_string();
         let is_sangong = |t: &str| t.contains("三公");
-        let budget = |t: &str| t.contains(&y) && t.contains("预算") && !is_sangong(t);
-        let accounts = |t: &str| t.contains(&prev) && t.contains("决算") && !is_sangong(t);
+        // A title that is only about 三公经费 is not the budget; one that names the unit's
+        // budget besides (部门预算及三公经费预算) is both.
+        let budget = |t: &str| t.contains(&y) && without_sangong(t).contains("预算");
+        let accounts = |t: &str| t.contains(&prev) && without_sangong(t).contains("决算");
         let performance = |t: &str| t.contains("绩效") && t.contains("自评");
         let parts = [
             Part {
