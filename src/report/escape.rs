@@ -3,18 +3,7 @@
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::util::html_escape(s)
 }
 
 /// The escaped value of an `href` when `url` is an absolute http(s) URL; `None` otherwise.

@@ -367,13 +367,5 @@ pub fn county_html(c: &CountyReport) -> String {
 
 /// Percent-encodes a file name for a relative link.
 fn url_path_segment(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::util::percent_encode_segment(s)
 }

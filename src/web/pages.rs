@@ -17,15 +17,7 @@ use crate::store::Run;
 
 /// Percent-encodes a path segment (unit names are Chinese).
 pub fn path_segment(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::util::percent_encode_segment(s)
 }
 
 fn unit_url(unit: &str) -> String {
