@@ -81,7 +81,22 @@ impl Recorder {
                 let Ok(home) = base.join(&config.pages.home) else {
                     return Ok(links);
                 };
-                if let Ok(got) = self.fetch(&home, PageKind::Home, None, None).await? {
+                // Jobs of one run share the home page: a copy this run stored already serves.
+                let stored = self
+                    .store
+                    .cached_page(self.run_id, home.as_str())
+                    .await?
+                    .map(|p| Got {
+                        url: home.clone(),
+                        body: Bytes::from(p.body.unwrap_or_default()),
+                        content_type: p.content_type,
+                        page_id: p.id,
+                    });
+                let got = match stored {
+                    Some(g) => Ok(g),
+                    None => self.fetch(&home, PageKind::Home, None, None).await?,
+                };
+                if let Ok(got) = got {
                     let doc = scraper::Html::parse_document(&got.text());
                     let sel = crate::extract::selector(&config.pages.home_unit_links);
                     for a in doc.select(&sel) {
