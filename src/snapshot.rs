@@ -25,6 +25,10 @@ pub struct UnitSnapshot {
     pub sample: Vec<SampledPdf>,
     /// Documents of the year in the policy columns (the population the sample was drawn from).
     pub policy_documents_in_year: usize,
+    /// Message-board pages or messages of this unit (or of the whole board) that could not be
+    /// read: the replies check is then incomplete.
+    #[serde(default)]
+    pub board_problems: Vec<String>,
 }
 
 /// State of a column as the checks judge it.
@@ -151,6 +155,9 @@ pub struct MessageSnapshot {
     pub replied: Option<Stamp>,
     pub status: String,
     pub page_id: Option<i64>,
+    /// The page has a reply block (even when its time could not be read).
+    #[serde(default)]
+    pub has_reply: bool,
 }
 
 /// Serde forms of the foreign types in a snapshot: URLs as text, stamps as date and time,

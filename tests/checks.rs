@@ -38,6 +38,7 @@ fn unit(config: &PortalConfig, name: &str) -> UnitSnapshot {
         messages: Vec::new(),
         sample: Vec::new(),
         policy_documents_in_year: 0,
+        board_problems: Vec::new(),
     }
 }
 
@@ -276,6 +277,7 @@ fn message(submitted: &str, replied: Option<&str>) -> MessageSnapshot {
         }
         .into(),
         page_id: None,
+        has_reply: replied.is_some(),
     }
 }
 
@@ -295,6 +297,52 @@ fn replies_take_the_worst_delay_not_the_sum() {
     assert_eq!((r.points, r.evidence.len(), r.item), (2.0, 2, 27));
     u.messages.push(message("2020-12-01", None)); // unanswered: 14 days to as-of
     assert_eq!(points(&run(&c, &u), "reply_late"), Some(3.0));
+}
+
+#[test]
+fn a_reply_whose_time_cannot_be_read_is_a_question_not_a_delay() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    let mut m = message("2020-11-01", None);
+    m.has_reply = true;
+    m.status = "已回复".into();
+    u.messages = vec![m];
+    let f = run(&c, &u);
+    assert!(f.iter().all(|f| f.reason != "reply_late"), "{f:#?}");
+    let q = f.iter().find(|f| f.reason == "reply_time_unknown").unwrap();
+    assert_eq!((q.kind, q.points), (FindingKind::Question, 0.0));
+}
+
+#[test]
+fn a_reply_after_as_of_counts_only_to_as_of() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    // Submitted 10 Dec, answered 20 Dec; as-of 15 Dec: 5 days then, 1 point, not 3.
+    u.messages = vec![message("2020-12-10", Some("2020-12-20"))];
+    assert_eq!(points(&run(&c, &u), "reply_late"), Some(1.0));
+}
+
+#[test]
+fn an_incomplete_board_is_a_question_for_the_auditor() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    u.board_problems = vec!["留言《路灯》无法读取：超时".into()];
+    let f = run(&c, &u);
+    let q = f
+        .iter()
+        .find(|f| f.reason == "reply_board_incomplete")
+        .unwrap();
+    assert_eq!((q.kind, q.item), (FindingKind::Question, 27));
+    assert!(q.evidence[0].excerpt.contains("路灯"));
+}
+
+#[test]
+fn board_names_match_without_county_prefix_and_never_guess() {
+    let c = config();
+    assert_eq!(c.unit_by_alias("昌宁县住建局").unwrap().name, "住建局");
+    assert_eq!(c.unit_by_alias(" 县住建局 ").unwrap().name, "住建局");
+    assert_eq!(c.unit_by_alias("田园镇人民政府").unwrap().name, "田园镇");
+    assert!(c.unit_by_alias("县人民医院").is_none());
 }
 
 #[test]

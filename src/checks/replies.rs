@@ -10,6 +10,13 @@ use crate::snapshot::UnitSnapshot;
 
 pub struct RepliesCheck;
 
+/// A status that says the message was answered (已回复, 已办结, 已答复, 办结).
+fn looks_answered(status: &str) -> bool {
+    ["已回复", "已办结", "已答复", "办结", "已处理"]
+        .iter()
+        .any(|s| status.contains(s))
+}
+
 impl Check for RepliesCheck {
     fn name(&self) -> &'static str {
         "replies"
@@ -21,12 +28,22 @@ impl Check for RepliesCheck {
         let threshold = rules.reply_delay_steps.first().map_or(i64::MAX, |s| s.0);
         let mut late = Vec::new();
         let mut uncountable = Vec::new();
+        let mut unknown_reply = Vec::new();
         for m in &unit.messages {
             let submitted = m.submitted.date;
             if submitted < year_start || submitted > ctx.as_of {
                 continue;
             }
-            let end = m.replied.map(|r| r.date).unwrap_or(ctx.as_of);
+            // A reply after as-of did not exist yet on that day: count to as-of.
+            let end = match m.replied {
+                Some(r) => r.date.min(ctx.as_of),
+                // Answered, but the reply time could not be read: the machine cannot say.
+                None if m.has_reply || looks_answered(&m.status) => {
+                    unknown_reply.push(m);
+                    continue;
+                }
+                None => ctx.as_of,
+            };
             let days = match rules.reply_day_count {
                 DayCount::Calendar => (end - submitted).num_days(),
                 DayCount::Working => match ctx.config.rules.working_days_between(submitted, end) {
@@ -42,6 +59,55 @@ impl Check for RepliesCheck {
             }
         }
         let mut out = Vec::new();
+        if !unit.board_problems.is_empty() {
+            out.push(draft(
+                unit,
+                RubricCheck::Replies,
+                FindingKind::Question,
+                0.0,
+                "reply_board_incomplete",
+                String::new(),
+                format!(
+                    "留言板有{}处未能读取，本单位的留言答复时限可能不完整，请人工核查。",
+                    unit.board_problems.len()
+                ),
+                unit.board_problems
+                    .iter()
+                    .map(|p| Evidence {
+                        url: unit.landing_url.to_string(),
+                        excerpt: p.clone(),
+                        page_id: None,
+                    })
+                    .collect(),
+            ));
+        }
+        if !unknown_reply.is_empty() {
+            out.push(draft(
+                unit,
+                RubricCheck::Replies,
+                FindingKind::Question,
+                0.0,
+                "reply_time_unknown",
+                String::new(),
+                format!(
+                    "{}条留言已回复，但未能读取回复时间，无法计算答复用时，请人工核查。",
+                    unknown_reply.len()
+                ),
+                unknown_reply
+                    .iter()
+                    .map(|m| Evidence {
+                        url: m.url.to_string(),
+                        excerpt: format!(
+                            "《{}》提交：{}；状态：{}",
+                            m.title,
+                            m.submitted.to_text(),
+                            m.status
+                        ),
+                        page_id: m.page_id,
+                    })
+                    .collect(),
+            ));
+        }
         if !uncountable.is_empty() {
             out.push(draft(
                 unit,

@@ -267,9 +267,43 @@ impl PortalConfig {
         self.units.iter().find(|u| u.name == name)
     }
 
-    /// The unit a message-board name (short or full) refers to.
+    /// The unit a message-board name (short or full) refers to: an exact name or alias first,
+    /// then the same name without the county prefix, 县 or 人民政府 (昌宁县住建局 → 住建局).
     pub fn unit_by_alias(&self, name: &str) -> Option<&UnitConfig> {
         let name = name.trim();
-        self.units.iter().find(|u| u.all_names().any(|n| n == name))
+        if let Some(u) = self.units.iter().find(|u| u.all_names().any(|n| n == name)) {
+            return Some(u);
+        }
+        let wanted = self.unit_name_core(name);
+        if wanted.is_empty() {
+            return None;
+        }
+        let mut hits = self
+            .units
+            .iter()
+            .filter(|u| u.all_names().any(|n| self.unit_name_core(n) == wanted));
+        match (hits.next(), hits.next()) {
+            (Some(u), None) => Some(u),
+            _ => None, // ambiguous or unknown: never guess
+        }
+    }
+
+    /// A unit name without spaces, the county's name, a leading 县 and a trailing 人民政府.
+    fn unit_name_core(&self, name: &str) -> String {
+        let mut n: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+        // The county is the portal's name up to its first 县 (昌宁县人民政府 → 昌宁县).
+        if let Some(i) = self.portal.name.find('县') {
+            let county = &self.portal.name[..i + '县'.len_utf8()];
+            if let Some(rest) = n.strip_prefix(county) {
+                n = rest.to_string();
+            }
+        }
+        if let Some(rest) = n.strip_prefix('县') {
+            n = rest.to_string();
+        }
+        if let Some(rest) = n.strip_suffix("人民政府") {
+            n = rest.to_string();
+        }
+        n
     }
 }

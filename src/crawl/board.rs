@@ -13,10 +13,11 @@ use crate::extract::messages::{parse_message, parse_message_list, MessageRowLink
 use crate::snapshot::MessageSnapshot;
 use crate::store::{MessageRow, PageKind};
 
-/// Messages read, each with the configured unit it maps to; and errors met on the way.
+/// Messages read, each with the configured unit it maps to; and the problems met on the way,
+/// each with the unit it concerns (`None`: the whole board, every unit).
 pub(super) struct Board {
     pub messages: Vec<(Option<String>, MessageSnapshot)>,
-    pub errors: Vec<String>,
+    pub errors: Vec<(Option<String>, String)>,
 }
 
 pub(super) async fn crawl_board(
@@ -40,7 +41,7 @@ pub(super) async fn crawl_board(
     {
         Ok(g) => g,
         Err(e) => {
-            errors.push(e);
+            errors.push((None, format!("留言板首页无法读取：{e}")));
             return Ok(Board {
                 messages: Vec::new(),
                 errors,
@@ -57,9 +58,10 @@ pub(super) async fn crawl_board(
     };
     let mut done = all_before(&first_rows, year_start);
     rows.extend(first_rows);
-    let total = total.min(config.crawl.max_pages_per_column);
+    let last = total.min(config.crawl.max_pages_per_column);
     let mut k = 2;
-    while !done && k <= total {
+    while !done && k <= last {
+        // Page numbers come from the real total (VSB counts down), not from the cap.
         let Some(url) = page_url(&config.pages.page_url, &first.url, k, total) else {
             break;
         };
@@ -72,9 +74,15 @@ pub(super) async fn crawl_board(
                 done = all_before(&doc_rows, year_start);
                 rows.extend(doc_rows);
             }
-            Err(e) => errors.push(e),
+            Err(e) => errors.push((None, format!("留言板第{k}页无法读取：{e}"))),
         }
         k += 1;
+    }
+    if !done && total > last {
+        errors.push((
+            None,
+            format!("留言板共{total}页，超过上限{last}页，后面的页未读取"),
+        ));
     }
     let wanted: Vec<MessageRowLink> = rows
         .into_iter()
@@ -82,10 +90,12 @@ pub(super) async fn crawl_board(
             r.date
                 .is_none_or(|d| d.date >= year_start && d.date <= as_of)
         })
-        .filter(|r| {
-            r.unit
-                .as_deref()
-                .is_none_or(|u| config.unit_by_alias(u).is_some())
+        .filter(|r| match r.unit.as_deref() {
+            Some(u) if config.unit_by_alias(u).is_none() => {
+                tracing::warn!(unit = %u, url = %r.url, "受理单位未对应到配置中的单位，留言未计入");
+                false
+            }
+            _ => true,
         })
         .collect();
     let results: Vec<_> = stream::iter(wanted)
@@ -100,10 +110,15 @@ pub(super) async fn crawl_board(
     let mut records = Vec::new();
     for r in results {
         let (row, got) = r?;
+        let listed_unit = row
+            .unit
+            .as_deref()
+            .and_then(|u| config.unit_by_alias(u))
+            .map(|u| u.name.clone());
         let got = match got {
             Ok(g) => g,
             Err(e) => {
-                errors.push(e);
+                errors.push((listed_unit, format!("留言《{}》无法读取：{e}", row.title)));
                 continue;
             }
         };
@@ -111,7 +126,10 @@ pub(super) async fn crawl_board(
         let unit_raw = page.unit.clone().or(row.unit.clone()).unwrap_or_default();
         let unit = config.unit_by_alias(&unit_raw).map(|u| u.name.clone());
         let Some(submitted) = page.submitted.or(row.date) else {
-            errors.push(format!("留言 {} 没有提交时间", row.url));
+            errors.push((
+                unit.clone().or(listed_unit),
+                format!("留言《{}》（{}）没有可读的提交时间", row.title, row.url),
+            ));
             continue;
         };
         let status = page.status.clone().unwrap_or_default();
@@ -134,6 +152,7 @@ pub(super) async fn crawl_board(
                 replied: page.replied,
                 status,
                 page_id: Some(got.page_id),
+                has_reply: page.has_reply,
             },
         ));
     }

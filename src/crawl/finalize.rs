@@ -49,10 +49,13 @@ pub(super) async fn finalize(
         add(&mut total, stats);
     }
     let messages = board.as_ref().map_or(&[][..], |b| &b.messages[..]);
-    for e in board.iter().flat_map(|b| &b.errors) {
-        tracing::warn!(error = %e, "message board incomplete");
+    let no_board = [(None, "留言板未能读取（任务未完成）".to_string())];
+    let problems = board.as_ref().map_or(&no_board[..], |b| &b.errors[..]);
+    for (unit, e) in problems {
+        tracing::warn!(error = %e, unit = ?unit, "message board incomplete");
     }
-    let summaries = check_and_store(store, run.id, config, as_of, snapshots, messages).await?;
+    let summaries =
+        check_and_store(store, run.id, config, as_of, snapshots, messages, problems).await?;
     let status = if !given_up.is_empty() {
         for g in &given_up {
             tracing::warn!(run = run.id, job = %g, "job given up");

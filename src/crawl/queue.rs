@@ -62,6 +62,6 @@ pub(super) struct UnitResult {
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct BoardResult {
     pub messages: Vec<(Option<String>, MessageSnapshot)>,
-    pub errors: Vec<String>,
+    pub errors: Vec<(Option<String>, String)>,
     pub stats: JobStats,
 }

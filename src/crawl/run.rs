@@ -157,8 +157,8 @@ async fn crawl_all(
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<(Vec<UnitSummary>, Vec<String>), CrawlError> {
     let board = crawl_board(rec, config, base, as_of).await?;
-    for e in &board.errors {
-        tracing::warn!(error = %e, "message board incomplete");
+    for (unit, e) in &board.errors {
+        tracing::warn!(error = %e, unit = ?unit, "message board incomplete");
     }
     progress(Progress::BoardDone {
         messages: board.messages.len(),
@@ -186,9 +186,13 @@ async fn crawl_all(
         as_of,
         snapshots,
         &board.messages,
+        &board.errors,
     )
     .await?;
-    Ok((summaries, board.errors))
+    Ok((
+        summaries,
+        board.errors.into_iter().map(|(_, e)| e).collect(),
+    ))
 }
 
 /// Runs the checks over every unit's snapshot (with its messages from the board) and stores
@@ -200,14 +204,21 @@ pub(super) async fn check_and_store(
     as_of: NaiveDate,
     snapshots: Vec<UnitSnapshot>,
     messages: &[(Option<String>, MessageSnapshot)],
+    board_problems: &[(Option<String>, String)],
 ) -> Result<Vec<UnitSummary>, CrawlError> {
     let ctx = CheckContext { config, as_of };
     let mut summaries = Vec::new();
     for mut snap in snapshots {
+        let mine = |u: &Option<String>| u.as_deref() == Some(snap.unit.name.as_str());
         snap.messages = messages
             .iter()
-            .filter(|(u, _)| u.as_deref() == Some(snap.unit.name.as_str()))
+            .filter(|(u, _)| mine(u))
             .map(|(_, m)| m.clone())
+            .collect();
+        snap.board_problems = board_problems
+            .iter()
+            .filter(|(u, _)| u.is_none() || mine(u))
+            .map(|(_, e)| e.clone())
             .collect();
         let findings = run_all(&ctx, &snap);
         store

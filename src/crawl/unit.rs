@@ -44,6 +44,7 @@ pub(super) async fn crawl_unit(
         messages: Vec::new(),
         sample: Vec::new(),
         policy_documents_in_year: 0,
+        board_problems: Vec::new(),
     };
     let name = unit.name.as_str();
     let got = match rec
