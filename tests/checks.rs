@@ -87,6 +87,11 @@ fn clean(config: &PortalConfig, name: &str) -> UnitSnapshot {
         doc("2019年度部门整体支出绩效自评报告", "2020-05-01"),
     ];
     u.columns = vec![guide, finance];
+    u.sample = vec![sampled(
+        0,
+        verdict(Verdict::Marked, Some(Attribute::PublicRelease)),
+    )];
+    u.policy_documents_in_year = 1;
     u
 }
 
@@ -297,6 +302,17 @@ fn replies_take_the_worst_delay_not_the_sum() {
     assert_eq!((r.points, r.evidence.len(), r.item), (2.0, 2, 27));
     u.messages.push(message("2020-12-01", None)); // unanswered: 14 days to as-of
     assert_eq!(points(&run(&c, &u), "reply_late"), Some(3.0));
+}
+
+#[test]
+fn an_empty_sample_is_a_question_not_a_pass() {
+    let c = config();
+    let mut u = clean(&c, "田园镇");
+    u.policy_documents_in_year = 3;
+    u.sample.clear();
+    let f = run(&c, &u);
+    let q = f.iter().find(|f| f.reason == "pdf_sample_empty").unwrap();
+    assert_eq!((q.kind, q.points, q.item), (FindingKind::Question, 0.0, 17));
 }
 
 #[test]

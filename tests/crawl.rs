@@ -313,3 +313,50 @@ async fn a_wrong_unit_code_is_corrected_from_the_platform_home() {
         .iter()
         .any(|f| f.reason == "guide_missing" && f.points == 5.0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_policy_document_keeps_its_place_in_the_sample_as_a_question() {
+    let (server, mut config, store, _dir) = setup().await;
+    config.units.retain(|u| u.name == "发改局");
+    config.crawl.retries = 0;
+    // The newest policy document's page is gone: it must not silently leave the sample.
+    server.remove_file("/info/1227/9230176.htm");
+    let summary = run(&store, &config, false).await;
+    let findings = store.findings(summary.run_id).await.unwrap();
+    let q = findings
+        .iter()
+        .find(|f| f.reason == "pdf_download_failed" && f.key == "/info/1227/9230176.htm")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!((q.kind, q.points, q.item), (FindingKind::Question, 0.0, 15));
+    let sampled = store
+        .sampled_attachments(summary.run_id, "发改局")
+        .await
+        .unwrap();
+    assert!(sampled.len() <= 10);
+}
+
+const NESTED_POLICY_LANDING: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>县发展和改革局</title></head><body>
+<div class="zfxxgk-left"><ul class="zfxxgk-tree">
+<li><a href="/bmym/fgj/zfxxgkpt/gkzn.htm">政府信息公开指南</a></li>
+<li class="has-sub"><span><a href="/bmym/fgj/zfxxgkpt/wjzl.htm">政策文件</a></span>
+  <ul><li><a href="/bmym/fgj/zfxxgkpt/fdzdgknr/zcwj.htm">本部门文件</a></li></ul>
+</li>
+</ul></div></body></html>"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn policy_documents_are_found_under_a_parent_named_like_the_role() {
+    let (server, mut config, store, _dir) = setup().await;
+    server.set_file(
+        "/bmym/fgj/zfxxgkpt.htm",
+        NESTED_POLICY_LANDING.as_bytes().to_vec(),
+    );
+    config.units.retain(|u| u.name == "发改局");
+    let summary = run(&store, &config, false).await;
+    let sampled = store
+        .sampled_attachments(summary.run_id, "发改局")
+        .await
+        .unwrap();
+    assert_eq!(sampled.len(), 10, "the child column was sampled");
+    let findings = store.findings(summary.run_id).await.unwrap();
+    assert!(findings.iter().all(|f| f.reason != "pdf_sample_empty"));
+}

@@ -18,6 +18,31 @@ impl Check for PdfMarkingCheck {
         let mut budget = rules.pdf_cap;
         let mut out = Vec::new();
         let n = unit.sample.len();
+        if n == 0 {
+            // Nothing to check is not a pass: the auditor must know the item was not checked.
+            out.push(draft(
+                unit,
+                RubricCheck::PdfMarking,
+                FindingKind::Question,
+                0.0,
+                "pdf_sample_empty",
+                String::new(),
+                format!(
+                    "政策文件栏目中未找到{}年发布且带PDF附件的文件（本年度文件{}份），公开属性标识无法抽查，请人工核查。",
+                    ctx.year(),
+                    unit.policy_documents_in_year
+                ),
+                vec![Evidence {
+                    url: unit.landing_url.to_string(),
+                    excerpt: format!(
+                        "政策文件栏目（{}）中本年度文件{}份，其中带PDF附件的0份",
+                        ctx.config.columns.policy.names.join("、"),
+                        unit.policy_documents_in_year
+                    ),
+                    page_id: None,
+                }],
+            ));
+        }
         for (i, s) in unit.sample.iter().enumerate() {
             let key = url_key(&s.document_url);
             let head = format!(

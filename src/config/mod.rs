@@ -187,6 +187,15 @@ impl ColumnMatch {
     pub fn matches(&self, name: &str, code: &str) -> bool {
         self.names.iter().any(|n| name.contains(n.as_str())) || self.codes.iter().any(|c| c == code)
     }
+
+    /// Like [`matches`](Self::matches), or when a parent column in `path` matches by name
+    /// (政策文件 > 本部门文件).
+    pub fn matches_in_tree(&self, name: &str, code: &str, path: &[String]) -> bool {
+        self.matches(name, code)
+            || path
+                .iter()
+                .any(|p| self.names.iter().any(|n| p.contains(n.as_str())))
+    }
 }
 
 /// Class of a county department (annex 1).

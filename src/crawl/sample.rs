@@ -5,6 +5,7 @@ use std::cmp::Reverse;
 
 use super::recorder::{CrawlError, Recorder};
 use crate::config::PortalConfig;
+use crate::extract::detail::AttachmentLink;
 use crate::pdf::{check_pdf, PdfLimits};
 use crate::snapshot::{DocumentSnapshot, PdfOutcome, SampledPdf};
 use crate::store::PageKind;
@@ -19,10 +20,12 @@ pub(super) fn pick<'a>(
         .iter()
         .enumerate()
         .filter(|(_, d)| d.published.is_some_and(|p| p.year() == year))
+        // A page that could not be read (attachments unknown) keeps its place in the order:
+        // it may hold a PDF, and the sample must stay "the newest ones".
         .filter(|(_, d)| {
             d.attachments
                 .as_ref()
-                .is_some_and(|a| a.iter().any(|l| l.looks_like_pdf()))
+                .is_none_or(|a| a.iter().any(|l| l.looks_like_pdf()))
         })
         .map(|(i, d)| (i, *d))
         .collect();
@@ -43,11 +46,21 @@ pub(super) async fn check_sample(
     };
     let mut out = Vec::new();
     for doc in sample {
-        let Some(link) = doc
-            .attachments
-            .as_ref()
-            .and_then(|a| a.iter().find(|l| l.looks_like_pdf()))
-        else {
+        let Some(attachments) = &doc.attachments else {
+            out.push(SampledPdf {
+                document_url: doc.url.clone(),
+                document_title: doc.title.clone(),
+                published: doc.published,
+                attachment: AttachmentLink {
+                    url: doc.url.clone(),
+                    name: "（文件页面无法读取，附件未知）".into(),
+                },
+                page_id: None,
+                outcome: PdfOutcome::DownloadFailed("文件页面无法读取，不知是否有PDF附件".into()),
+            });
+            continue;
+        };
+        let Some(link) = attachments.iter().find(|l| l.looks_like_pdf()) else {
             continue;
         };
         let got = rec

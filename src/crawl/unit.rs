@@ -75,7 +75,7 @@ pub(super) async fn crawl_unit(
     let policy = &config.columns.policy;
     let mut wanted = Vec::new();
     for (ci, col) in snap.columns.iter().enumerate() {
-        let is_policy = policy.matches(&col.name, &col.code);
+        let is_policy = policy.matches_in_tree(&col.name, &col.code, &col.path);
         for (di, d) in col.documents.iter().enumerate() {
             // Undated list entries are dated by their page; cut titles completed by it.
             let undated = d.published.is_none();
@@ -118,7 +118,8 @@ pub(super) async fn crawl_unit(
     let policy_docs: Vec<_> = snap
         .columns
         .iter()
-        .filter(|c| policy.matches(&c.name, &c.code))
+        .filter(|c| c.state != ColumnState::Parent)
+        .filter(|c| policy.matches_in_tree(&c.name, &c.code, &c.path))
         .flat_map(|c| c.documents.iter())
         .collect();
     snap.policy_documents_in_year = policy_docs

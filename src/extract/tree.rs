@@ -49,7 +49,8 @@ fn read_list(ul: ElementRef<'_>, base: &Url, parents: &[String], depth: usize) -
     }
     let mut out = Vec::new();
     for li in child_elements(ul, "li") {
-        let Some(a) = child_elements(li, "a").next() else {
+        // The item's own link may be wrapped (<li><span><a>…); links of sub-lists are not it.
+        let Some(a) = nearest(li, "a").into_iter().next() else {
             continue;
         };
         let Some(url) = link_url(a, base) else {
@@ -58,7 +59,8 @@ fn read_list(ul: ElementRef<'_>, base: &Url, parents: &[String], depth: usize) -
         let name = element_text(a);
         let mut path = parents.to_vec();
         path.push(name.clone());
-        let children = child_elements(li, "ul")
+        let children = nearest(li, "ul")
+            .into_iter()
             .flat_map(|sub| read_list(sub, base, &path, depth + 1))
             .collect();
         out.push(TreeColumn {
@@ -67,6 +69,25 @@ fn read_list(ul: ElementRef<'_>, base: &Url, parents: &[String], depth: usize) -
             path,
             children,
         });
+    }
+    out
+}
+
+/// Descendants named `name` that are not inside a nested `ul`/`ol` (nor inside one another),
+/// in document order.
+fn nearest<'a>(el: ElementRef<'a>, name: &str) -> Vec<ElementRef<'a>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<ElementRef<'a>> = el.children().filter_map(ElementRef::wrap).rev().collect();
+    while let Some(e) = stack.pop() {
+        let tag = e.value().name();
+        if tag.eq_ignore_ascii_case(name) {
+            out.push(e);
+            continue;
+        }
+        if tag.eq_ignore_ascii_case("ul") || tag.eq_ignore_ascii_case("ol") {
+            continue;
+        }
+        stack.extend(e.children().filter_map(ElementRef::wrap).rev());
     }
     out
 }
@@ -103,4 +124,26 @@ pub fn parents(columns: &[TreeColumn]) -> Vec<&TreeColumn> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_links_and_wrapped_sub_lists_are_read() {
+        let html = r#"<ul class="t">
+          <li><a href="/a.htm">指南</a></li>
+          <li class="has-sub"><span><a href="/p.htm">政策文件</a></span>
+            <div><ul><li><a href="/p/c.htm">本部门文件</a></li></ul></div></li>
+          <li>no link</li></ul>"#;
+        let doc = Html::parse_document(html);
+        let base = Url::parse("http://x/").unwrap();
+        let tree = parse_tree(&doc, "ul.t", &base);
+        assert_eq!(tree.len(), 2);
+        assert_eq!(tree[1].name, "政策文件");
+        assert_eq!(tree[1].children.len(), 1);
+        assert_eq!(tree[1].children[0].path, vec!["政策文件", "本部门文件"]);
+        assert_eq!(leaves(&tree).len(), 2);
+    }
 }
