@@ -82,6 +82,9 @@ pub struct ColumnSnapshot {
     pub page_id: Option<i64>,
     /// Why the column (or one of its list pages) could not be read.
     pub error: Option<String>,
+    /// Attachment links on the column's own page (a single-article column may be a file).
+    #[serde(default, with = "as_text::links")]
+    pub attachments: Vec<AttachmentLink>,
 }
 
 impl ColumnSnapshot {
@@ -100,6 +103,7 @@ impl ColumnSnapshot {
             pages: 0,
             page_id: None,
             error: None,
+            attachments: Vec::new(),
         }
     }
 }
@@ -279,6 +283,26 @@ mod as_text {
 
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<AttachmentLink, D::Error> {
             LinkForm::deserialize(d).map(AttachmentLink::from)
+        }
+    }
+
+    pub mod links {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(v: &[AttachmentLink], s: S) -> Result<S::Ok, S::Error> {
+            v.iter()
+                .map(LinkForm::from)
+                .collect::<Vec<_>>()
+                .serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Vec<AttachmentLink>, D::Error> {
+            Ok(Vec::<LinkForm>::deserialize(d)?
+                .into_iter()
+                .map(AttachmentLink::from)
+                .collect())
         }
     }
 

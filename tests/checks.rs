@@ -56,6 +56,7 @@ fn column(name: &str, code: &str, state: ColumnState) -> ColumnSnapshot {
         pages: 1,
         page_id: None,
         error: None,
+        attachments: Vec::new(),
     }
 }
 
@@ -391,4 +392,39 @@ fn an_unreadable_unit_is_one_question_and_no_deduction() {
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].reason, "unit_unreachable");
     assert_eq!(f[0].kind, FindingKind::Question);
+}
+
+#[test]
+fn a_finance_column_published_as_one_article_counts() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    u.columns[1].documents.retain(|d| !d.title.contains("部门"));
+    let mut art = column("部门预决算", "czyjs", ColumnState::Article);
+    art.article_text = Some("本局2020年部门预算、2019年部门决算已于2020年公开，详见附件。".into());
+    art.page_dates = vec![stamp("2020-09-06")];
+    u.columns.push(art);
+    let f = run(&c, &u);
+    assert_eq!(points(&f, "budget_missing"), None, "{f:#?}");
+}
+
+#[test]
+fn a_budget_execution_report_is_not_the_budget() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    u.columns[1].documents[0].title = "2020年上半年预算执行情况".into();
+    assert_eq!(points(&run(&c, &u), "budget_missing"), Some(1.0));
+}
+
+#[test]
+fn a_guide_that_points_to_an_attachment_is_a_question() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    u.columns[0].article_text = Some("详见附件。".into());
+    u.columns[0].attachments = vec![AttachmentLink {
+        url: url("/download.jsp?wbfileid=1"),
+        name: "政府信息公开指南（2020年修订）.pdf".into(),
+    }];
+    let f = run(&c, &u);
+    assert!(f.iter().all(|f| f.kind == FindingKind::Question), "{f:#?}");
+    assert!(f.iter().any(|f| f.reason == "guide_unreadable"));
 }

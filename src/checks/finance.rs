@@ -4,7 +4,7 @@
 use super::text::squash;
 use super::{draft, url_key, Check, CheckContext};
 use crate::model::{Evidence, Finding, FindingKind, RubricCheck};
-use crate::snapshot::{ColumnState, DocumentSnapshot, UnitSnapshot};
+use crate::snapshot::{ColumnState, UnitSnapshot};
 
 pub struct FinanceCheck;
 
@@ -35,8 +35,13 @@ struct Doc<'a> {
     title: String,
     year: Option<i32>,
     cut: bool,
-    src: &'a DocumentSnapshot,
+    url: &'a url::Url,
+    /// The title as shown to the auditor.
+    shown: String,
 }
+
+/// Names of columns that may hold the finance documents as one article.
+const FINANCE_WORDS: [&str; 5] = ["预算", "决算", "三公", "绩效", "财政"];
 
 impl Check for FinanceCheck {
     fn name(&self) -> &'static str {
@@ -45,7 +50,7 @@ impl Check for FinanceCheck {
 
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
         let year = ctx.year();
-        let docs: Vec<Doc<'_>> = unit
+        let mut docs: Vec<Doc<'_>> = unit
             .columns
             .iter()
             .flat_map(|c| c.documents.iter())
@@ -53,9 +58,32 @@ impl Check for FinanceCheck {
                 title: squash(&d.title),
                 year: d.published.map(|p| p.year()),
                 cut: d.title_cut,
-                src: d,
+                url: &d.url,
+                shown: d.title.clone(),
             })
             .collect();
+        // A finance column published as one article (text and attached files) is read as one
+        // document dated by the page.
+        for c in &unit.columns {
+            if c.state != ColumnState::Article || !FINANCE_WORDS.iter().any(|w| c.name.contains(w))
+            {
+                continue;
+            }
+            let names: Vec<&str> = c.attachments.iter().map(|a| a.name.as_str()).collect();
+            let text = format!(
+                "{} {} {}",
+                c.name,
+                c.article_text.as_deref().unwrap_or(""),
+                names.join(" ")
+            );
+            docs.push(Doc {
+                title: squash(&text),
+                year: c.page_dates.first().map(|p| p.year()),
+                cut: false,
+                url: &c.url,
+                shown: format!("栏目“{}”正文", c.name),
+            });
+        }
         let unread: Vec<String> = unit
             .columns
             .iter()
@@ -72,7 +100,11 @@ impl Check for FinanceCheck {
         let is_sangong = |t: &str| t.contains("三公");
         // A title that is only about 三公经费 is not the budget; one that names the unit's
         // budget besides (部门预算及三公经费预算) is both.
-        let budget = |t: &str| t.contains(&y) && without_sangong(t).contains("预算");
+        // 预算执行 (budget execution) reports are not the budget.
+        let budget = |t: &str| {
+            let t = without_sangong(t).replace("预算执行", "");
+            t.contains(&y) && t.contains("预算")
+        };
         let accounts = |t: &str| t.contains(&prev) && without_sangong(t).contains("决算");
         let performance = |t: &str| t.contains("绩效") && t.contains("自评");
         let parts = [
@@ -158,8 +190,8 @@ impl Check for FinanceCheck {
                 for (label, doubtful) in &unsure {
                     why.push(format!("可能的{label}文件日期不明或标题被截断"));
                     ev.extend(doubtful.iter().map(|d| Evidence {
-                        url: d.src.url.to_string(),
-                        excerpt: format!("{}（{}）", d.src.title, url_key(&d.src.url)),
+                        url: d.url.to_string(),
+                        excerpt: format!("{}（{}）", d.shown, url_key(d.url)),
                         page_id: None,
                     }));
                 }

@@ -77,6 +77,20 @@ impl Check for GuideCheck {
                 vec![ev],
             )];
         };
+        // A short text that points to an attached file (详见附件): the guide is in the file.
+        if !col.attachments.is_empty() && text.chars().count() < 80 {
+            let mut ev = vec![col_evidence(col)];
+            ev.extend(col.attachments.iter().map(|a| Evidence {
+                url: a.url.to_string(),
+                excerpt: format!("附件：{}", a.name),
+                page_id: None,
+            }));
+            return vec![q(
+                "guide_unreadable",
+                "公开指南正文很短，内容可能在附件中，请人工核查指南要素和更新时间。".into(),
+                ev,
+            )];
+        }
         let squashed = squash(text);
         let missing: Vec<&str> = rules
             .guide_elements

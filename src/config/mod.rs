@@ -125,6 +125,10 @@ pub struct PageShapes {
     pub list_date: String,
     /// Text of a single-article column or of a document.
     pub article_body: String,
+    /// The content pane, where empty-column notices and a page's own dates are read (side
+    /// widgets elsewhere on the page have their own); the whole page when absent.
+    #[serde(default)]
+    pub content: Option<String>,
     /// "Last updated" element of a single-article column.
     pub update_time: String,
     /// Notices that mean "this column is empty".

@@ -47,6 +47,10 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
         ("pages.list_item", &pages.list_item),
         ("pages.list_date", &pages.list_date),
         ("pages.article_body", &pages.article_body),
+        (
+            "pages.content",
+            pages.content.as_ref().unwrap_or(&pages.article_body),
+        ),
         ("pages.update_time", &pages.update_time),
         ("pages.pager", &pages.pager),
         ("pages.detail_title", &pages.detail_title),

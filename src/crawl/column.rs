@@ -41,6 +41,7 @@ pub(super) async fn crawl_column(
         ColumnState::Empty
     };
     snap.article_text = first.article_text.clone().filter(|t| !t.is_empty());
+    snap.attachments = first.attachments.clone();
     push_items(&mut snap.documents, first.items, 1);
     let total = first.total_pages.min(config.crawl.max_pages_per_column);
     if first.total_pages > total {

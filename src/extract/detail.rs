@@ -57,13 +57,23 @@ pub fn parse_document(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Docume
         .and_then(|d| find_stamp(&d))
         .or_else(|| from_meta(&PUBLISHED_LABELS).and_then(|d| find_stamp(&d)))
         .or_else(|| {
-            let text = doc.root_element().text().collect::<String>();
-            PUBLISHED_LABELS
-                .iter()
-                .find_map(|l| text.find(l).and_then(|i| find_stamp(&text[i..])))
+            crate::extract::list::labelled_dates(&crate::extract::list::content_text(doc, shapes))
+                .into_iter()
+                .next()
         })
         .or_else(|| stamp_in_url(page_url.as_str()));
     let disclosure = from_meta(&["公开方式", "公开属性"]).filter(|v| !v.is_empty());
+    let attachments = attachment_links(doc, shapes, page_url);
+    DocumentPage {
+        title,
+        published,
+        disclosure,
+        attachments,
+    }
+}
+
+/// The attachment links of a page, without repeats.
+pub fn attachment_links(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Vec<AttachmentLink> {
     let mut attachments: Vec<AttachmentLink> = Vec::new();
     for a in doc.select(&selector(&shapes.attachments)) {
         let Some(url) = link_url(a, page_url) else {
@@ -77,12 +87,7 @@ pub fn parse_document(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Docume
             name: element_text(a),
         });
     }
-    DocumentPage {
-        title,
-        published,
-        disclosure,
-        attachments,
-    }
+    attachments
 }
 
 /// Label/value pairs of a `th`/`td` metadata table.

@@ -3,7 +3,7 @@
 use scraper::Html;
 use url::Url;
 
-use super::dates::{find_stamp, stamp_in_url, Stamp};
+use super::dates::{all_stamps, find_stamp, stamp_in_url, Stamp};
 use super::{collapse_ws, element_text, first_text, link_url, meta_content, selector};
 use crate::config::PageShapes;
 
@@ -28,6 +28,10 @@ pub struct ColumnPage {
     pub article_text: Option<String>,
     /// The page has the list element (possibly empty).
     pub has_list: bool,
+    /// The article body holds an image, frame, embedded object or link (content without text).
+    pub body_media: bool,
+    /// Attachment links on the page (a guide or finance column may be a linked file).
+    pub attachments: Vec<crate::extract::detail::AttachmentLink>,
     /// The empty-column notice the page shows, if any.
     pub empty_notice: Option<String>,
     /// Dates the page shows for itself (PubDate meta, 更新日期), newest first.
@@ -43,10 +47,11 @@ impl ColumnPage {
     /// The page has none of the shapes we know (no list, no article body, no notice): the
     /// machine cannot say whether the column is empty.
     pub fn is_unrecognised(&self) -> bool {
-        self.items.is_empty()
-            && !self.has_list
-            && self.article_text.is_none()
-            && self.empty_notice.is_none()
+        let no_shape = !self.has_list && self.article_text.is_none() && self.empty_notice.is_none();
+        // An article of images or linked files only: the machine cannot read it, a person can.
+        let media_only = self.article_text.as_deref().is_some_and(str::is_empty)
+            && (self.body_media || !self.attachments.is_empty());
+        self.items.is_empty() && (no_shape || media_only)
     }
 }
 
@@ -69,12 +74,19 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
             .map(collapse_ws)
             .filter(|t| !t.is_empty());
         let title = attr.clone().unwrap_or_else(|| text.clone());
-        let title_cut = attr.is_none() && is_cut(&title);
+        let title_cut = is_cut(&title);
+        // The item's date element; else the last date outside the link's text (a title may
+        // name a date of its own); else one in the URL.
+        let outside: String = li
+            .text()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(&a.text().collect::<Vec<_>>().join(" "), " ");
         let date = li
             .select(&date_sel)
             .next()
             .and_then(|d| find_stamp(&element_text(d)))
-            .or_else(|| find_stamp(&element_text(li)))
+            .or_else(|| all_stamps(&outside).last())
             .or_else(|| stamp_in_url(url.as_str()));
         items.push(ListItem {
             url,
@@ -94,10 +106,15 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         .unwrap_or(1)
         .max(1);
     let notices = &shapes.empty_notices;
-    let body_text = doc
-        .select(&selector(&shapes.article_body))
-        .next()
-        .map(element_text);
+    let body = doc.select(&selector(&shapes.article_body)).next();
+    let body_text = body.map(element_text);
+    // Content without text (an image, a frame, a linked file) is not emptiness.
+    let body_media = body.is_some_and(|b| {
+        b.select(&selector("img, iframe, embed, object, video, a[href]"))
+            .next()
+            .is_some()
+    });
+    let attachments = crate::extract::detail::attachment_links(doc, shapes, page_url);
     let article_text = body_text.map(|t| {
         let mut t = t;
         for n in notices {
@@ -105,7 +122,8 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         }
         t.trim().to_string()
     });
-    let right_text = doc.root_element().text().collect::<String>();
+    // Notices and dates are read in the content pane only: side widgets have their own.
+    let right_text = content_text(doc, shapes);
     let empty_notice = notices
         .iter()
         .find(|n| right_text.contains(n.as_str()))
@@ -127,16 +145,30 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         total_pages,
         has_list,
         article_text,
+        body_media,
+        attachments,
         empty_notice,
         page_dates,
     }
+}
+
+/// The text of the page's content pane (`pages.content`), or of the whole page.
+pub fn content_text(doc: &Html, shapes: &PageShapes) -> String {
+    shapes
+        .content
+        .as_deref()
+        .and_then(|css| doc.select(&selector(css)).next())
+        .map_or_else(
+            || doc.root_element().text().collect::<String>(),
+            |el| el.text().collect::<String>(),
+        )
 }
 
 /// Labels after which a page states its own date.
 const DATE_LABELS: [&str; 5] = ["更新日期", "更新时间", "发布时间", "发布日期", "发文日期"];
 
 /// Dates written right after a label such as 更新日期： or 发布时间： anywhere on the page.
-fn labelled_dates(text: &str) -> Vec<Stamp> {
+pub fn labelled_dates(text: &str) -> Vec<Stamp> {
     let mut out = Vec::new();
     for label in DATE_LABELS {
         for (i, _) in text.match_indices(label) {
@@ -188,6 +220,50 @@ mod tests {
             page_url(t, &col, 11, 11).unwrap().path(),
             "/bmym/fgj/zfxxgkpt/fdzdgknr/zcwj/1.htm"
         );
+    }
+
+    fn shapes() -> PageShapes {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("selectors/fixture.toml");
+        crate::config::PortalConfig::load(&path)
+            .expect("fixture config")
+            .pages
+    }
+
+    fn page(body: &str) -> ColumnPage {
+        let html = format!(
+            "<html><head><meta charset=utf-8></head><body>\
+             <div class=side>最新动态 暂无数据 发布时间：2020-12-01</div>\
+             <div class=zfxxgk-right>{body}</div></body></html>"
+        );
+        let url = Url::parse("http://x/bmym/a/zfxxgkpt/ldxx.htm").unwrap();
+        parse_column_page(&Html::parse_document(&html), &shapes(), &url)
+    }
+
+    #[test]
+    fn an_article_of_images_only_is_unrecognised_not_empty() {
+        let p = page(r#"<div id="vsb_content"><p><img src="/ld.jpg"></p></div>"#);
+        assert!(p.is_empty());
+        assert!(p.is_unrecognised());
+        let p = page(r#"<div id="vsb_content"></div><div class=no-data>暂无内容</div>"#);
+        assert!(p.is_empty() && !p.is_unrecognised());
+    }
+
+    #[test]
+    fn side_widgets_lend_neither_notices_nor_dates() {
+        let p = page(r#"<div id="vsb_content"><p>机构职能正文</p></div>"#);
+        assert_eq!(p.empty_notice, None);
+        assert!(p.page_dates.is_empty(), "{:?}", p.page_dates);
+        // A page of an unknown shape stays unrecognised despite the sidebar's notice.
+        let p = page("<table><tr><td>?</td></tr></table>");
+        assert!(p.is_unrecognised());
+    }
+
+    #[test]
+    fn a_list_date_is_not_taken_from_the_title() {
+        let p = page(
+            r#"<ul class="news-list"><li><a href="/info/1/2.htm">关于2019年12月31日前完成清理的通知</a> <em>2020-03-02</em></li></ul>"#,
+        );
+        assert_eq!(p.items[0].date.unwrap().to_text(), "2020-03-02");
     }
 
     #[test]
