@@ -16,6 +16,7 @@ pub mod error;
 pub mod fonts;
 pub mod marking;
 pub mod text;
+pub mod truetype;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
