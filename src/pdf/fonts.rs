@@ -367,7 +367,7 @@ fn apply_base(table: &mut [Option<String>], name: &[u8]) {
     }
 }
 
-/// Maps a glyph name to text: uniXXXX, uXXXX[XX], and the basic Adobe Glyph List names.
+/// Maps a glyph name to text: `uniXXXX`, `uXXXX[XX]`, and the basic Adobe Glyph List names.
 pub fn glyph_name_to_text(name: &[u8]) -> Option<String> {
     let name = std::str::from_utf8(name).ok()?;
     let name = name.split('.').next().unwrap_or(name);
