@@ -39,13 +39,24 @@ static GLOBAL: Counting = Counting;
 /// Peak live heap allowed over the whole fuzz run (several checks may run in parallel).
 const MAX_PEAK: usize = 400 * 1024 * 1024;
 
+/// Kit files used as seeds, plus file 25 with its streams stored uncompressed (so that
+/// mutations hit the embedded TrueType font and its cmap, not just the deflate data).
+const SEED_FILES: [&str; 7] = ["01", "14", "16", "19", "25", "26", "29"];
+const SEED_COUNT: usize = SEED_FILES.len() + 1;
+
 fn seeds() -> &'static Vec<Vec<u8>> {
     static SEEDS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     SEEDS.get_or_init(|| {
-        ["01", "14", "16", "19", "26", "29"]
-            .iter()
-            .map(|p| common::kit_file(p).1)
-            .collect()
+        let mut seeds: Vec<Vec<u8>> = SEED_FILES.iter().map(|p| common::kit_file(p).1).collect();
+        let mut doc = lopdf::Document::load_mem(&common::kit_file("25").1).unwrap();
+        doc.decompress();
+        let mut plain = Vec::new();
+        doc.save_to(&mut plain).unwrap();
+        let check = check_pdf_sync(&plain, &limits());
+        assert_eq!(check.verdict, Verdict::Marked, "uncompressed 25: {check:?}");
+        seeds.push(plain);
+        assert_eq!(seeds.len(), SEED_COUNT);
+        seeds
     })
 }
 
@@ -107,7 +118,7 @@ proptest! {
 
     #[test]
     fn mutated_pdfs_never_panic_and_stay_bounded(
-        which in 0usize..6,
+        which in 0usize..SEED_COUNT,
         muts in prop::collection::vec(mutation(), 1..4),
     ) {
         let data = apply(&seeds()[which], &muts);

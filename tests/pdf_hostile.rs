@@ -1,6 +1,9 @@
 //! Handmade PDFs: line reconstruction and marking rules, and hostile structures (recursive
 //! forms, floods of text, unbalanced state) that must end quickly with a verdict.
 
+#[path = "pdf_common.rs"]
+mod common;
+
 use std::time::{Duration, Instant};
 
 use gongkai::pdf::{check_pdf_sync, PdfLimits, Verdict};
@@ -158,4 +161,109 @@ fn unbalanced_state_and_syntax_errors_still_read() {
     ));
     let check = check_pdf_sync(&build(&content, vec![]), &PdfLimits::default());
     assert_eq!(check.verdict, Verdict::Marked, "{check:?}");
+}
+
+/// Kit file 25 (Type0 Identity-H, embedded TrueType, no /ToUnicode), uncompressed, with its
+/// FontFile2 and CIDToGIDMap streams handed to `edit` (font bytes, CIDToGIDMap bytes).
+fn file25_with(edit: impl FnOnce(&mut Vec<u8>, &mut Vec<u8>)) -> Vec<u8> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let kit = [
+        dir.join("../shared"),
+        std::path::PathBuf::from("/work/shared"),
+    ]
+    .into_iter()
+    .map(|d| d.join("portal-kit/pdfs/25_fpdf2_type0_identityh_no_tounicode.pdf"))
+    .find(|p| p.is_file())
+    .expect("kit file 25");
+    let mut doc = Document::load(kit).unwrap();
+    doc.decompress();
+    let find = |doc: &Document, key: &[u8]| {
+        doc.objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .find_map(|d| d.get(key).ok().and_then(|r| r.as_reference().ok()))
+            .unwrap()
+    };
+    let font_id = find(&doc, b"FontFile2");
+    let map_id = find(&doc, b"CIDToGIDMap");
+    let mut font = doc
+        .get_object(font_id)
+        .unwrap()
+        .as_stream()
+        .unwrap()
+        .content
+        .clone();
+    let mut map = doc
+        .get_object(map_id)
+        .unwrap()
+        .as_stream()
+        .unwrap()
+        .content
+        .clone();
+    edit(&mut font, &mut map);
+    for (id, data) in [(font_id, font), (map_id, map)] {
+        doc.objects
+            .insert(id, Object::Stream(Stream::new(dictionary! {}, data)));
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// The offset of table `tag` in a TrueType font's directory record list.
+fn table_record(font: &[u8], tag: &[u8; 4]) -> usize {
+    let n = u16::from_be_bytes([font[4], font[5]]) as usize;
+    (0..n)
+        .map(|i| 12 + 16 * i)
+        .find(|&r| &font[r..r + 4] == tag)
+        .unwrap()
+}
+
+#[test]
+fn truetype_cmap_fallback_never_gives_a_wrong_unmarked() {
+    let limits = PdfLimits::default();
+    let unchanged = check_pdf_sync(&file25_with(|_, _| {}), &limits);
+    assert_eq!(unchanged.verdict, Verdict::Marked, "{unchanged:?}");
+
+    // No cmap table at all: the codes cannot be read.
+    let no_cmap = file25_with(|font, _| {
+        let r = table_record(font, b"cmap");
+        font[r..r + 4].copy_from_slice(b"xxxx");
+    });
+    let check = check_pdf_sync(&no_cmap, &limits);
+    assert_eq!(check.reason.as_deref(), Some("garbled"), "{check:?}");
+
+    // An empty CIDToGIDMap: no CID reaches a glyph.
+    let check = check_pdf_sync(&file25_with(|_, map| map.clear()), &limits);
+    assert_eq!(check.reason.as_deref(), Some("garbled"), "{check:?}");
+
+    // A cmap whose only subtable is 2000 overlapping full-range segments mapping glyph g to
+    // U+g (control and Latin characters): bounded work, and read as garbage.
+    let hostile = file25_with(|font, _| {
+        let segs = 2000usize;
+        let mut sub = Vec::new();
+        for v in [4u16, 0, 0, (segs * 2) as u16, 0, 0, 0] {
+            sub.extend_from_slice(&v.to_be_bytes());
+        }
+        let fields: [u16; 4] = [0xFFFE, 0, 0, 0]; // end, start, delta, range offset
+        for (k, v) in fields.iter().enumerate() {
+            for _ in 0..segs {
+                sub.extend_from_slice(&v.to_be_bytes());
+            }
+            if k == 0 {
+                sub.extend_from_slice(&[0, 0]);
+            }
+        }
+        let mut cmap = vec![0, 0, 0, 1, 0, 3, 0, 1, 0, 0, 0, 12];
+        cmap.extend_from_slice(&sub);
+        let r = table_record(font, b"cmap");
+        let off = font.len() as u32;
+        font[r + 8..r + 12].copy_from_slice(&off.to_be_bytes());
+        font[r + 12..r + 16].copy_from_slice(&(cmap.len() as u32).to_be_bytes());
+        font.extend_from_slice(&cmap);
+    });
+    let start = Instant::now();
+    let check = check_pdf_sync(&hostile, &limits);
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert_eq!(check.verdict, Verdict::Question, "{check:?}");
 }

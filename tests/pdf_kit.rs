@@ -3,7 +3,7 @@
 #[path = "pdf_common.rs"]
 mod common;
 
-use gongkai::pdf::{check_pdf, check_pdf_sync, Attribute, PdfLimits, Verdict};
+use gongkai::pdf::{check_pdf, check_pdf_sync, extract_lines, Attribute, PdfLimits, Verdict};
 
 /// (file prefix, expected verdict, marking page, attribute; None = question allowed).
 const EXPECTED: &[(&str, Verdict, Option<u32>, Option<Attribute>)] = &[
@@ -80,6 +80,13 @@ const EXPECTED: &[(&str, Verdict, Option<u32>, Option<Attribute>)] = &[
         Some(Attribute::PublicRelease),
     ),
     ("24", Verdict::Marked, None, Some(Attribute::PublicRelease)),
+    // No /ToUnicode: read through the embedded TrueType font's cmap.
+    (
+        "25",
+        Verdict::Marked,
+        Some(3),
+        Some(Attribute::PublicRelease),
+    ),
     ("26", Verdict::Marked, None, Some(Attribute::Active)),
     (
         "27",
@@ -125,6 +132,19 @@ fn every_kit_file_gets_its_verdict() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// File 25 is file 24 without /ToUnicode: reading the embedded font's cmap must give the
+/// same text, page for page.
+#[test]
+fn truetype_cmap_reads_like_tounicode() {
+    let limits = PdfLimits::default();
+    let with = extract_lines(&common::kit_file("24").1, &limits);
+    let without = extract_lines(&common::kit_file("25").1, &limits);
+    assert!(with.len() > 10, "{with:?}");
+    assert_eq!(with, without);
+    let got = check_pdf_sync(&common::kit_file("25").1, &limits);
+    assert_eq!(got.marking.as_deref(), Some("（此件公开发布）"), "{got:?}");
 }
 
 #[test]

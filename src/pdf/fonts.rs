@@ -2,14 +2,45 @@
 //!
 //! Order of preference: the font's /ToUnicode CMap; for simple fonts then /Encoding
 //! (base encoding and /Differences glyph names); for Type0 fonts then a predefined CMap
-//! (UCS-2, UTF-16, GBK, Big5). Codes that cannot be read become U+FFFD, which the
-//! garbled-text check counts.
+//! (UCS-2, UTF-16, GBK, Big5), and for Type0 fonts with an Identity encoding and an embedded
+//! TrueType font the font's own `cmap` read backwards through the CIDToGIDMap. Codes that
+//! cannot be read become U+FFFD, which the garbled-text check counts.
 
-use lopdf::{Dictionary, Document, Object};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::cmap::{Predefined, ToUnicodeCMap};
 use super::decode::{decode_stream, Budget};
 use super::error::PdfError;
+use super::truetype::{glyph_to_unicode, GlyphMap};
+
+/// Glyph maps of embedded TrueType fonts (FontFile2 streams) already read in this document,
+/// by stream object id; `None` when the font had no usable `cmap`.
+pub type GlyphCache = HashMap<ObjectId, Option<Rc<GlyphMap>>>;
+
+/// CIDs covered by a CIDToGIDMap stream at most (CIDs are 16-bit under Identity-H).
+const MAX_CIDS: usize = 0x1_0000;
+
+/// An Identity-encoded composite font read through its embedded TrueType font.
+#[derive(Debug)]
+struct CidGlyphs {
+    /// CID → glyph id from a CIDToGIDMap stream; `None` for /Identity (CID = GID).
+    cid_to_gid: Option<Vec<u16>>,
+    /// Glyph id → character, from the font's `cmap`.
+    gid_map: Rc<GlyphMap>,
+}
+
+impl CidGlyphs {
+    fn lookup(&self, cid: u16) -> Option<char> {
+        let gid = match &self.cid_to_gid {
+            None => cid,
+            Some(map) => *map.get(usize::from(cid))?,
+        };
+        self.gid_map.get(&gid).copied()
+    }
+}
 
 /// A font, ready to decode strings.
 #[derive(Debug)]
@@ -23,6 +54,8 @@ enum FontKind {
     Composite {
         to_unicode: Option<ToUnicodeCMap>,
         predefined: Option<Predefined>,
+        /// Used only without a /ToUnicode, for Identity encodings.
+        glyphs: Option<CidGlyphs>,
     },
     /// Simple (single byte) font: Type1, TrueType, Type3, MMType1.
     Simple {
@@ -54,7 +87,12 @@ impl Font {
     }
 
     /// Reads a font dictionary.
-    pub fn load(doc: &Document, dict: &Dictionary, budget: &mut Budget) -> Result<Self, PdfError> {
+    pub fn load(
+        doc: &Document,
+        dict: &Dictionary,
+        budget: &mut Budget,
+        cache: &mut GlyphCache,
+    ) -> Result<Self, PdfError> {
         let to_unicode = match dict.get(b"ToUnicode").ok().and_then(|o| resolve(doc, o)) {
             Some(Object::Stream(s)) => {
                 let data = decode_stream(s, budget)?;
@@ -73,10 +111,16 @@ impl Font {
                 },
                 _ => None,
             };
+            let glyphs = if to_unicode.is_none() && predefined == Some(Predefined::Identity) {
+                cid_glyphs(doc, dict, budget, cache)?
+            } else {
+                None
+            };
             return Ok(Font {
                 kind: FontKind::Composite {
                     to_unicode,
                     predefined,
+                    glyphs,
                 },
             });
         }
@@ -144,9 +188,22 @@ impl Font {
             FontKind::Composite {
                 to_unicode,
                 predefined,
+                glyphs,
             } => {
                 if let Some(cmap) = to_unicode {
                     return decode_with_cmap(cmap, *predefined, bytes);
+                }
+                if let Some(glyphs) = glyphs {
+                    let out: String = bytes
+                        .chunks(2)
+                        .map(|c| match c {
+                            [hi, lo] => glyphs
+                                .lookup(u16::from_be_bytes([*hi, *lo]))
+                                .unwrap_or('\u{FFFD}'),
+                            _ => '\u{FFFD}',
+                        })
+                        .collect();
+                    return (out, bytes.len().div_ceil(2));
                 }
                 match predefined.and_then(|p| p.decode(bytes)) {
                     Some(text) => {
@@ -161,6 +218,84 @@ impl Font {
             }
         }
     }
+}
+
+/// For a Type0 font's only descendant, a CIDFontType2 with an embedded TrueType font: its
+/// CIDToGIDMap and its `cmap` read backwards. `None` when any part is missing or unusable.
+fn cid_glyphs(
+    doc: &Document,
+    dict: &Dictionary,
+    budget: &mut Budget,
+    cache: &mut GlyphCache,
+) -> Result<Option<CidGlyphs>, PdfError> {
+    let descendant = match dict
+        .get(b"DescendantFonts")
+        .ok()
+        .and_then(|o| resolve(doc, o))
+    {
+        Some(Object::Array(a)) => a.first().and_then(|o| resolve(doc, o)),
+        _ => None,
+    };
+    let Some(Object::Dictionary(cid_font)) = descendant else {
+        return Ok(None);
+    };
+    if name_of(doc, cid_font, b"Subtype") != Some(b"CIDFontType2") {
+        return Ok(None);
+    }
+    let Some(Object::Dictionary(descriptor)) = cid_font
+        .get(b"FontDescriptor")
+        .ok()
+        .and_then(|o| resolve(doc, o))
+    else {
+        return Ok(None);
+    };
+    let Ok(file_ref) = descriptor.get(b"FontFile2") else {
+        return Ok(None);
+    };
+    let file_id = file_ref.as_reference().ok();
+    let cached = file_id.and_then(|id| cache.get(&id).cloned());
+    let gid_map = match cached {
+        Some(m) => m,
+        None => {
+            let map = match resolve(doc, file_ref) {
+                Some(Object::Stream(s)) => match decode_stream(s, budget) {
+                    Ok(data) => glyph_to_unicode(&data, &mut budget.cmap_entries_left).map(Rc::new),
+                    Err(PdfError::Broken(_)) => None,
+                    Err(e) => return Err(e),
+                },
+                _ => None,
+            };
+            if let Some(id) = file_id {
+                cache.insert(id, map.clone());
+            }
+            map
+        }
+    };
+    let Some(gid_map) = gid_map else {
+        return Ok(None);
+    };
+    let cid_to_gid = match cid_font
+        .get(b"CIDToGIDMap")
+        .ok()
+        .and_then(|o| resolve(doc, o))
+    {
+        None | Some(Object::Name(_)) => None,
+        Some(Object::Stream(s)) => match decode_stream(s, budget) {
+            Ok(data) => Some(
+                data.chunks_exact(2)
+                    .take(MAX_CIDS)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect(),
+            ),
+            Err(PdfError::Broken(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        },
+        Some(_) => return Ok(None),
+    };
+    Ok(Some(CidGlyphs {
+        cid_to_gid,
+        gid_map,
+    }))
 }
 
 /// Decodes with a ToUnicode CMap; codes it lacks fall back to the predefined CMap.
@@ -232,7 +367,7 @@ fn apply_base(table: &mut [Option<String>], name: &[u8]) {
     }
 }
 
-/// Maps a glyph name to text: uniXXXX, uXXXX[XX], and the basic Adobe Glyph List names.
+/// Maps a glyph name to text: `uniXXXX`, `uXXXX[XX]`, and the basic Adobe Glyph List names.
 pub fn glyph_name_to_text(name: &[u8]) -> Option<String> {
     let name = std::str::from_utf8(name).ok()?;
     let name = name.split('.').next().unwrap_or(name);

@@ -1,7 +1,8 @@
 //! PDF reading and the 公开属性 marking check (issue 3).
 //!
 //! [`check_pdf_sync`] reads a PDF with lopdf, extracts the text of every page with our own
-//! content walker (fonts, CMaps, Form XObjects, OCR layers: see [`text`], [`fonts`], [`cmap`]),
+//! content walker (fonts, CMaps, Form XObjects, OCR layers: see [`text`], [`fonts`], [`cmap`];
+//! Identity-encoded fonts without /ToUnicode through their embedded TrueType `cmap`, [`truetype`]),
 //! and looks for the document's own 公开属性 marking ([`marking`]). Files whose text cannot be
 //! read are a `question` for the auditor, never `unmarked`.
 //!
@@ -16,6 +17,7 @@ pub mod error;
 pub mod fonts;
 pub mod marking;
 pub mod text;
+pub mod truetype;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};

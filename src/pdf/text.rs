@@ -10,7 +10,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::decode::{decode_stream, Budget};
 use super::error::PdfError;
-use super::fonts::Font;
+use super::fonts::{Font, GlyphCache};
 
 /// Form XObjects nested deeper than this are not entered.
 const MAX_FORM_DEPTH: usize = 12;
@@ -122,6 +122,7 @@ fn nums<const N: usize>(operands: &[Object]) -> Option<[f32; N]> {
 pub struct Extractor<'a> {
     doc: &'a Document,
     fonts: HashMap<ObjectId, Rc<Font>>,
+    glyph_cache: GlyphCache,
     forms: HashMap<ObjectId, Rc<Vec<u8>>>,
     form_calls: usize,
     ops: usize,
@@ -141,6 +142,7 @@ impl<'a> Extractor<'a> {
         Extractor {
             doc,
             fonts: HashMap::new(),
+            glyph_cache: GlyphCache::new(),
             forms: HashMap::new(),
             form_calls: 0,
             ops: 0,
@@ -285,7 +287,7 @@ impl<'a> Extractor<'a> {
         let Some(Object::Dictionary(dict)) = self.resolve(entry) else {
             return Ok(None);
         };
-        let font = match Font::load(self.doc, dict, budget) {
+        let font = match Font::load(self.doc, dict, budget, &mut self.glyph_cache) {
             Ok(f) => Rc::new(f),
             Err(PdfError::Broken(_)) => self.fallback.clone(),
             Err(e) => return Err(e),
