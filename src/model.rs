@@ -148,6 +148,13 @@ pub struct Finding {
     pub decision: Option<FindingDecision>,
 }
 
+impl Finding {
+    /// The deduction that counts now: the auditor's when decided, else the suggestion.
+    pub fn counted_points(&self) -> f64 {
+        self.decision.as_ref().map_or(self.points, |d| d.points)
+    }
+}
+
 /// What an auditor decided on a finding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FindingDecision {

@@ -44,11 +44,15 @@ async fn run_with(store: &Store, portal: &str, status: RunStatus, findings: &[Fi
         )
         .await
         .unwrap();
-    for f in findings {
-        store
-            .replace_findings(id, &f.unit, std::slice::from_ref(f))
-            .await
-            .unwrap();
+    let mut units: Vec<&str> = findings.iter().map(|f| f.unit.as_str()).collect();
+    units.dedup();
+    for unit in units {
+        let mine: Vec<Finding> = findings
+            .iter()
+            .filter(|f| f.unit == unit)
+            .cloned()
+            .collect();
+        store.replace_findings(id, unit, &mine).await.unwrap();
     }
     store
         .finish_run(id, status, RunStats::default())
@@ -173,4 +177,75 @@ async fn unit_and_county_reports() {
     write_county_xlsx(&county, &xlsx).unwrap();
     let bytes = std::fs::read(&xlsx).unwrap();
     assert!(bytes.starts_with(b"PK"));
+}
+
+/// A rejected finding does not reach the unit's report; an adjusted one counts its new points.
+#[tokio::test]
+async fn reports_follow_the_auditors_decisions() {
+    use gongkai::review::{decide, Action, DecisionInput};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("d.db").display()))
+        .await
+        .unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let config = PortalConfig::load(&root.join("selectors/fixture.toml")).unwrap();
+    let rubric = Rubric::bundled_2020();
+    let guide = finding(
+        "工信局",
+        Table::Department,
+        7,
+        5.0,
+        "guide_missing",
+        "http://127.0.0.1/a.htm",
+    );
+    let empty = finding(
+        "工信局",
+        Table::Department,
+        12,
+        1.0,
+        "empty_columns",
+        "http://127.0.0.1/b.htm",
+    );
+    let run_id = run_with(
+        &store,
+        &config.portal.name,
+        RunStatus::Complete,
+        &[guide, empty],
+    )
+    .await;
+    let run = store.run(run_id).await.unwrap();
+    let before = report::unit(&store, &config, &rubric, &run, "工信局", None)
+        .await
+        .unwrap();
+    assert_eq!(before.at_stake, 6.0);
+    let stored = store.findings(run_id).await.unwrap();
+    let input = |action, points| DecisionInput {
+        action,
+        points,
+        note: "核实".into(),
+        version: 0,
+    };
+    decide(
+        &store,
+        &rubric,
+        "审核员",
+        &stored[0],
+        &input(Action::Adjust, Some(2.0)),
+    )
+    .await
+    .unwrap();
+    decide(
+        &store,
+        &rubric,
+        "审核员",
+        &stored[1],
+        &input(Action::Reject, None),
+    )
+    .await
+    .unwrap();
+    let after = report::unit(&store, &config, &rubric, &run, "工信局", None)
+        .await
+        .unwrap();
+    assert_eq!(after.at_stake, 2.0, "{after:#?}");
+    assert_eq!(after.deductions, 1);
 }

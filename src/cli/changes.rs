@@ -94,22 +94,22 @@ fn print_table(before: &Run, after: &Run, c: &Changes) {
     println!("新发现的问题：{} 项", c.new_findings.len());
     for f in &c.new_findings {
         println!(
-            "  + {} 第{}项 {}（{}）{}",
-            f.unit, f.item, f.reason, f.points, f.detail
+            "  + {} 第{}项（扣{}分）{}",
+            f.unit, f.item, f.points, f.detail
         );
     }
     println!("未再发现的问题（可能已整改）：{} 项", c.gone_findings.len());
     for f in &c.gone_findings {
         println!(
-            "  - {} 第{}项 {}（{}）{}",
-            f.unit, f.item, f.reason, f.points, f.detail
+            "  - {} 第{}项（扣{}分）{}",
+            f.unit, f.item, f.points, f.detail
         );
     }
     println!("扣分有变化：{} 项", c.changed_points.len());
     for p in &c.changed_points {
         println!(
             "  ~ {} 第{}项 {}：{} → {}",
-            p.finding.unit, p.finding.item, p.finding.reason, p.before, p.after
+            p.finding.unit, p.finding.item, p.finding.detail, p.before, p.after
         );
     }
     println!("已无法访问的页面：{} 个", c.pages_disappeared.len());

@@ -3,10 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use std::collections::HashMap;
-
-use gongkai::model::{Finding, FindingDecision, FindingKind, FindingStatus};
-use gongkai::review::{Decision, Identity};
+use gongkai::model::{Finding, FindingKind};
 use gongkai::store::{Store, DEFAULT_DB_URL};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -45,25 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             },
         };
         let run = store.run(run_id).await?;
-        let mut findings = store.findings(run_id).await?;
-        // The review's decisions (keyed by identity across runs) give the status.
-        let decisions: HashMap<Identity, Decision> = store
-            .decisions(&run.portal)
-            .await?
-            .into_iter()
-            .map(|d| (d.identity(), d))
-            .collect();
-        for f in &mut findings {
-            if let Some(d) = decisions.get(&Identity::of(f, &run.portal)) {
-                f.status = FindingStatus::parse(&d.status).unwrap_or(f.status);
-                f.decision = Some(FindingDecision {
-                    points: d.points,
-                    note: d.note.clone(),
-                    by: d.decided_by.clone(),
-                    at: d.decided_at.clone(),
-                });
-            }
-        }
+        let findings = gongkai::review::findings_with_decisions(&store, &run).await?;
         Ok(findings)
     })?;
     let findings: Vec<Finding> = findings
@@ -80,7 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn print_table(findings: &[Finding]) {
     println!(
         "{:<14} {:>4} {:>6} {:<6} {:<24} 说明",
-        "单位", "项目", "扣分", "类型", "原因"
+        "单位", "项目", "扣分", "类型", "规则代码"
     );
     for f in findings {
         let kind = match f.kind {

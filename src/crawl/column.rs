@@ -45,10 +45,13 @@ pub(super) async fn crawl_column(
     push_items(&mut snap.documents, first.items, 1);
     let total = first.total_pages.min(config.crawl.max_pages_per_column);
     if first.total_pages > total {
-        snap.error = Some(format!(
-            "栏目共{}页，超过上限{}页，只读取了前{}页",
-            first.total_pages, total, total
-        ));
+        add_error(
+            &mut snap.error,
+            format!(
+                "栏目共{}页，超过上限{}页，只读取了前{}页",
+                first.total_pages, total, total
+            ),
+        );
     }
     for k in 2..=total {
         let Some(url) = page_url(&config.pages.page_url, &got.url, k, first.total_pages) else {
@@ -68,7 +71,7 @@ pub(super) async fn crawl_column(
                 snap.pages += 1;
             }
             Err(e) => {
-                snap.error = Some(format!("第{k}页无法读取：{e}"));
+                add_error(&mut snap.error, format!("第{k}页无法读取：{e}"));
             }
         }
     }
@@ -93,5 +96,16 @@ fn push_items(
             list_position: i + 1,
             attachments: None,
         });
+    }
+}
+
+/// Keeps every problem of a column, not only the last one.
+fn add_error(slot: &mut Option<String>, message: String) {
+    match slot {
+        Some(e) => {
+            e.push('；');
+            e.push_str(&message);
+        }
+        None => *slot = Some(message),
     }
 }

@@ -103,6 +103,8 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
             let text = element_text(p);
             re.captures(&text)?.get(1)?.as_str().parse::<usize>().ok()
         })
+        // A pager claiming more pages than any portal has is not believed (and cannot overflow).
+        .map(|n| n.min(MAX_PAGES))
         .unwrap_or(1)
         .max(1);
     let notices = &shapes.empty_notices;
@@ -164,6 +166,9 @@ pub fn content_text(doc: &Html, shapes: &PageShapes) -> String {
         )
 }
 
+/// More pages than this in one pager is nonsense from the page, not a column.
+const MAX_PAGES: usize = 100_000;
+
 /// Labels after which a page states its own date.
 const DATE_LABELS: [&str; 5] = ["更新日期", "更新时间", "发布时间", "发布日期", "发文日期"];
 
@@ -200,7 +205,10 @@ pub fn page_url(template: &str, column: &Url, k: usize, total: usize) -> Option<
         .replace("{dir}", dir)
         .replace("{k}", &k.to_string())
         .replace("{k0}", &(k - 1).to_string())
-        .replace("{rev}", &(total + 1 - k).to_string());
+        .replace(
+            "{rev}",
+            &total.saturating_add(1).saturating_sub(k).to_string(),
+        );
     column.join(&rel).ok()
 }
 

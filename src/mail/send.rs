@@ -117,7 +117,18 @@ pub async fn send_reports(
             continue;
         }
         let from = opts.mail.as_ref().map_or(DRY_RUN_FROM, |m| m.from.as_str());
-        let message = build_message(from, &recipients, &subject, &unit_text(&r), &html)?;
+        // A bad address of one unit fails that unit, not the whole mailing.
+        let message = match build_message(from, &recipients, &subject, &unit_text(&r), &html) {
+            Ok(m) => m,
+            Err(e) => {
+                line.outcome = Outcome::Failed {
+                    error: e.to_string(),
+                    attempts: 0,
+                };
+                out.push(line);
+                continue;
+            }
+        };
         let Some(transport) = &transport else {
             let eml = opts.outbox.join(format!("{stem}.eml"));
             write(&eml, &message.formatted())?;

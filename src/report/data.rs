@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::ReportError;
-use crate::config::{PortalConfig, UnitClass, UnitConfig};
+use crate::config::{PortalConfig, UnitConfig};
 use crate::model::{Finding, FindingKind, FindingStatus, Section, Table};
 use crate::monitor::changes::{diff, Changes};
 use crate::rubric::{Rubric, TableKind};
@@ -68,19 +68,13 @@ pub struct CountyReport {
     pub units: Vec<Ranked>,
 }
 
-fn category(u: &UnitConfig) -> Category {
-    match (u.table, u.class) {
-        (Table::Township, _) => Category::Township,
-        (Table::Department, Some(UnitClass::A)) => Category::DeptA,
-        (Table::Department, _) => Category::DeptB,
-    }
+/// The ranking group of a unit, as the review UI decides it.
+fn category(rubric: &Rubric, u: &UnitConfig) -> Category {
+    crate::review::category_of(rubric, &u.name, u.table, u.class)
 }
 
 fn table_kind(t: Table) -> TableKind {
-    match t {
-        Table::Township => TableKind::Township,
-        Table::Department => TableKind::Department,
-    }
+    crate::review::table_kind(t)
 }
 
 fn counts(f: &Finding) -> bool {
@@ -107,12 +101,12 @@ pub fn assemble(
         .filter(|f| f.section == Section::Item && f.kind == FindingKind::Deduction)
         .map(|f| Deduction {
             item: f.item,
-            points: f.points,
+            points: f.counted_points(),
         })
         .collect();
     let input = UnitInput {
         unit: unit.name.clone(),
-        category: category(unit),
+        category: category(rubric, unit),
         deductions,
         bonuses: Vec::new(),
         penalties: Vec::new(),
@@ -122,7 +116,7 @@ pub fn assemble(
     let penalty_at_stake: f64 = mine
         .iter()
         .filter(|f| f.section == Section::Penalty && f.kind == FindingKind::Deduction)
-        .map(|f| f.points)
+        .map(|f| f.counted_points())
         .sum();
 
     let mut items: Vec<ItemLine> = Vec::new();
@@ -176,7 +170,7 @@ pub fn assemble(
                 .findings
                 .iter()
                 .filter(|f| f.kind == FindingKind::Deduction)
-                .map(|f| f.points)
+                .map(|f| f.counted_points())
                 .sum(),
             Section::Bonus => 0.0,
         };
@@ -229,7 +223,7 @@ pub async fn unit(
     let unit_cfg = config
         .unit(unit)
         .ok_or_else(|| ReportError::NoSuchUnit(unit.to_string()))?;
-    let findings = store.findings(run.id).await?;
+    let findings = crate::review::findings_with_decisions(store, run).await?;
     let changes = match since {
         Some(s) => Some(diff(store, s.id, run.id).await?.for_unit(unit)),
         None => None,
@@ -253,7 +247,7 @@ pub async fn county(
     run: &Run,
     since: Option<&Run>,
 ) -> Result<CountyReport, ReportError> {
-    let findings = store.findings(run.id).await?;
+    let findings = crate::review::findings_with_decisions(store, run).await?;
     let changes = match since {
         Some(s) => Some(diff(store, s.id, run.id).await?),
         None => None,

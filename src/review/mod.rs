@@ -14,7 +14,8 @@ pub use decisions::{
     DecisionError, DecisionInput, EntryInput, EntryKind,
 };
 pub use score::{
-    category_of, portal_of, review_units, ItemCell, ReviewedFinding, UnitReview, UnitSummary,
+    category_of, findings_with_decisions, portal_of, review_units, ItemCell, ReviewedFinding,
+    UnitReview, UnitSummary,
 };
 pub use store::{AuditEntry, Decision, LogLine, ManualEntry, Session};
 pub use users::{hash_password, random_token, verify_password, Role, User};

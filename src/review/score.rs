@@ -92,6 +92,30 @@ impl UnitReview {
     }
 }
 
+/// The findings of a run with the auditors' decisions applied: `status` and `decision` set
+/// for every decided finding (decisions are kept by identity across runs, per portal).
+pub async fn findings_with_decisions(store: &Store, run: &Run) -> Result<Vec<Finding>, StoreError> {
+    let mut findings = store.findings(run.id).await?;
+    let decisions: HashMap<Identity, Decision> = store
+        .decisions(&run.portal)
+        .await?
+        .into_iter()
+        .map(|d| (d.identity(), d))
+        .collect();
+    for f in &mut findings {
+        if let Some(d) = decisions.get(&Identity::of(f, &run.portal)) {
+            f.status = crate::model::FindingStatus::parse(&d.status).unwrap_or(f.status);
+            f.decision = Some(crate::model::FindingDecision {
+                points: d.points,
+                note: d.note.clone(),
+                by: d.decided_by.clone(),
+                at: d.decided_at.clone(),
+            });
+        }
+    }
+    Ok(findings)
+}
+
 /// The portal a review is about: the run's, else the configuration's.
 pub fn portal_of(run: Option<&Run>, config: Option<&PortalConfig>) -> String {
     run.map(|r| r.portal.clone())

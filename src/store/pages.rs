@@ -177,14 +177,19 @@ impl Store {
 
     /// Every page record of a run, without bodies.
     pub async fn pages(&self, run_id: i64) -> Result<Vec<StoredPage>, StoreError> {
-        let rows = sqlx::query(&format!("{PAGE_SELECT} WHERE p.run_id = $1 ORDER BY p.id"))
-            .bind(run_id)
-            .fetch_all(&self.pool)
-            .await?;
+        // No join on the blobs: bodies stay in the database.
+        let rows = sqlx::query(&format!(
+            "{PAGE_COLUMNS} FROM pages p WHERE p.run_id = $1 ORDER BY p.id"
+        ))
+        .bind(run_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(|r| page_from_row(r, false)).collect()
     }
 }
 
+const PAGE_COLUMNS: &str = "SELECT p.id, p.run_id, p.url, p.kind, p.unit, p.status, p.error,
+    p.fetched_at, p.content_type, p.encoding, p.etag, p.last_modified, p.sha256, p.size";
 const PAGE_SELECT: &str = "SELECT p.id, p.run_id, p.url, p.kind, p.unit, p.status, p.error,
     p.fetched_at, p.content_type, p.encoding, p.etag, p.last_modified, p.sha256, p.size, b.body
     FROM pages p LEFT JOIN blobs b ON b.sha256 = p.sha256";
