@@ -8,7 +8,7 @@ use url::Url;
 
 use super::recorder::{CrawlError, Recorder};
 use crate::config::PortalConfig;
-use crate::extract::list::{page_url, parse_column_page};
+use crate::extract::list::{page_url, pager_total};
 use crate::extract::messages::{parse_message, parse_message_list, MessageRowLink};
 use crate::snapshot::MessageSnapshot;
 use crate::store::{MessageRow, PageKind};
@@ -50,7 +50,7 @@ pub(super) async fn crawl_board(
     };
     let (first_rows, total) = {
         let doc = Html::parse_document(&first.text());
-        let total = parse_column_page(&doc, &config.pages, &first.url).total_pages;
+        let total = pager_total(&doc, &config.pages);
         (
             parse_message_list(&doc, &config.messages, &first.url),
             total,

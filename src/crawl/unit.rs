@@ -179,8 +179,9 @@ async fn read_guide_document(
         .await?
     {
         Ok(g) => {
-            let parsed = parse_column_page(&Html::parse_document(&g.text()), &config.pages, &g.url);
-            let doc = parse_document(&Html::parse_document(&g.text()), &config.pages, &g.url);
+            let html = Html::parse_document(&g.text());
+            let parsed = parse_column_page(&html, &config.pages, &g.url);
+            let doc = parse_document(&html, &config.pages, &g.url);
             col.article_text = parsed.article_text.filter(|t| !t.is_empty());
             col.page_dates = parsed.page_dates;
             if let Some(p) = doc.published {

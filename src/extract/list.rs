@@ -95,18 +95,7 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
             date,
         });
     }
-    let total_pages = doc
-        .select(&selector(&shapes.pager))
-        .next()
-        .and_then(|p| {
-            let re = regex::Regex::new(&shapes.pager_total_regex).ok()?;
-            let text = element_text(p);
-            re.captures(&text)?.get(1)?.as_str().parse::<usize>().ok()
-        })
-        // A pager claiming more pages than any portal has is not believed (and cannot overflow).
-        .map(|n| n.min(MAX_PAGES))
-        .unwrap_or(1)
-        .max(1);
+    let total_pages = pager_total(doc, shapes);
     let notices = &shapes.empty_notices;
     let body = doc.select(&selector(&shapes.article_body)).next();
     let body_text = body.map(element_text);
@@ -152,6 +141,21 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         empty_notice,
         page_dates,
     }
+}
+
+/// The page count the pager announces (1 without a pager).
+pub fn pager_total(doc: &Html, shapes: &PageShapes) -> usize {
+    doc.select(&selector(&shapes.pager))
+        .next()
+        .and_then(|p| {
+            let re = regex::Regex::new(&shapes.pager_total_regex).ok()?;
+            let text = element_text(p);
+            re.captures(&text)?.get(1)?.as_str().parse::<usize>().ok()
+        })
+        // A pager claiming more pages than any portal has is not believed (and cannot overflow).
+        .map(|n| n.min(MAX_PAGES))
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// The text of the page's content pane (`pages.content`), or of the whole page.

@@ -87,6 +87,10 @@ pub async fn send_reports(
         _ => None,
     };
     let previous = previous_finished_run(store, run).await?;
+    // Read once for every unit: the run's findings (with decisions) and each comparison.
+    let findings = crate::review::findings_with_decisions(store, run).await?;
+    let mut diffs: std::collections::HashMap<i64, crate::monitor::changes::Changes> =
+        std::collections::HashMap::new();
     let mut out = Vec::new();
     for unit in units {
         // Compare with the last report this unit was sent, else with the run before.
@@ -94,7 +98,31 @@ pub async fn send_reports(
             Some(id) => Some(store.run(id).await?),
             None => previous.clone(),
         };
-        let r = report::unit(store, config, rubric, run, unit, since.as_ref()).await?;
+        let unit_cfg = config
+            .unit(unit)
+            .ok_or_else(|| report::ReportError::NoSuchUnit(unit.clone()))?;
+        let changes = match &since {
+            Some(s) => {
+                if let std::collections::hash_map::Entry::Vacant(e) = diffs.entry(s.id) {
+                    e.insert(
+                        crate::monitor::changes::diff(store, s.id, run.id)
+                            .await
+                            .map_err(report::ReportError::from)?,
+                    );
+                }
+                diffs.get(&s.id).map(|d| d.for_unit(unit))
+            }
+            None => None,
+        };
+        let r = report::assemble(
+            config,
+            rubric,
+            run,
+            unit_cfg,
+            &findings,
+            since.as_ref(),
+            changes.as_ref(),
+        )?;
         let html = unit_html(&r);
         let hash = report_hash(&html);
         let stem = format!("{}-第{}次-{}", file_stem(unit), run.id, &hash[..8]);
