@@ -68,6 +68,17 @@ pub enum Section {
     Penalty,
 }
 
+impl Section {
+    /// The stored and JSON form: `item`, `bonus`, `penalty`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Item => "item",
+            Section::Bonus => "bonus",
+            Section::Penalty => "penalty",
+        }
+    }
+}
+
 /// A deduction to confirm, or a question the machine could not decide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -44,3 +44,36 @@ pub fn percent_encode_segment(s: &str) -> String {
     }
     out
 }
+
+/// How far into a body the `%PDF-` signature and HTML tags are looked for.
+const SNIFF_BYTES: usize = 1024;
+
+fn sniff_head(body: &[u8]) -> &[u8] {
+    &body[..body.len().min(SNIFF_BYTES)]
+}
+
+/// The bytes are a PDF: `%PDF-` within the first 1024 bytes, whatever a server or a file name
+/// says (portals serve PDFs as application/octet-stream or worse).
+pub fn is_pdf(body: &[u8]) -> bool {
+    sniff_head(body).windows(5).any(|w| w == b"%PDF-")
+}
+
+/// Starts (after a BOM and whitespace) with a tag, and has an html/head/body tag near the start.
+pub fn sniff_html(body: &[u8]) -> bool {
+    let head = sniff_head(body);
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace());
+    if start.is_none_or(|i| head[i] != b'<') {
+        return false;
+    }
+    let lower = head.to_ascii_lowercase();
+    [
+        &b"<!doctype html"[..],
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<title",
+    ]
+    .iter()
+    .any(|tag| lower.windows(tag.len()).any(|w| w == *tag))
+}

@@ -68,11 +68,11 @@ pub(super) async fn check_sample(
             .await?;
         let (outcome, page_id) = match got {
             Err(e) => (PdfOutcome::DownloadFailed(e), None),
-            Ok(g) if !is_pdf(&g.body) => (
+            Ok(g) if !crate::util::is_pdf(&g.body) => (
                 PdfOutcome::DownloadFailed(format!(
                     "下载得到的不是PDF文件（{}字节，{}）",
                     g.body.len(),
-                    if looks_like_html(&g.body) {
+                    if crate::util::sniff_html(&g.body) {
                         "为HTML页面，可能是下载脚本的错误页"
                     } else {
                         "文件头不是%PDF"
@@ -95,13 +95,4 @@ pub(super) async fn check_sample(
         });
     }
     Ok(out)
-}
-
-fn is_pdf(body: &[u8]) -> bool {
-    body.windows(5).take(1024).any(|w| w == b"%PDF-")
-}
-
-fn looks_like_html(body: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(&body[..body.len().min(512)]).to_lowercase();
-    head.contains("<html") || head.contains("<!doctype") || head.contains("<body")
 }

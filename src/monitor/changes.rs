@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Finding, Section};
+use crate::model::Finding;
 use crate::store::{Run, RunStatus, Store, StoreError, StoredPage};
 
 /// A finding present in both runs whose suggested points differ.
@@ -90,14 +90,9 @@ fn only(findings: &[Finding], unit: &str) -> Vec<Finding> {
 type FindingId = (String, &'static str, u32, String, String);
 
 fn identity(f: &Finding) -> FindingId {
-    let section = match f.section {
-        Section::Item => "item",
-        Section::Bonus => "bonus",
-        Section::Penalty => "penalty",
-    };
     (
         f.unit.clone(),
-        section,
+        f.section.as_str(),
         f.item,
         f.reason.clone(),
         f.key.clone(),

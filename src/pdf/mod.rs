@@ -198,11 +198,6 @@ pub fn extract_lines(bytes: &[u8], limits: &PdfLimits) -> Vec<(u32, String)> {
     .unwrap_or_default()
 }
 
-fn has_pdf_header(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(1024)];
-    head.windows(5).any(|w| w == b"%PDF-")
-}
-
 /// What walking the pages found, apart from the lines handed to the visitor.
 struct Walked {
     pages: u32,
@@ -220,7 +215,7 @@ where
     if bytes.len() > limits.max_file_bytes {
         return Err(PdfError::TooBig("file".into()));
     }
-    if !has_pdf_header(bytes) {
+    if !crate::util::is_pdf(bytes) {
         return Err(PdfError::NotPdf);
     }
     let start = Instant::now();

@@ -260,7 +260,11 @@ pub fn unit_html(r: &UnitReport) -> String {
         .map(|l| {
             let max = l.max.unwrap_or(0.0);
             (
-                format!("第{}项 {}", l.item, short(&l.title, 8)),
+                format!(
+                    "第{}项 {}",
+                    l.item,
+                    crate::util::truncate_chars(&l.title, 8)
+                ),
                 max - l.at_stake,
             )
         })
@@ -278,14 +282,6 @@ pub fn unit_html(r: &UnitReport) -> String {
         text(&r.portal)
     ));
     page(&title, &b)
-}
-
-fn short(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n).chain(std::iter::once('…')).collect()
-    }
 }
 
 /// The county summary as a complete HTML page; unit names link to `{stem}.html` beside it.

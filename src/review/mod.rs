@@ -20,7 +20,7 @@ pub use score::{
 pub use store::{AuditEntry, Decision, LogLine, ManualEntry, Session};
 pub use users::{hash_password, random_token, verify_password, Role, User};
 
-use crate::model::{Finding, Section};
+use crate::model::Finding;
 
 /// What makes two findings of different runs "the same finding".
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,7 +40,7 @@ impl Identity {
         Identity {
             portal: portal.to_string(),
             unit: f.unit.clone(),
-            section: section_str(f.section).to_string(),
+            section: f.section.as_str().to_string(),
             item: i64::from(f.item),
             reason: f.reason.clone(),
             fkey: f.key.clone(),
@@ -53,14 +53,6 @@ impl Identity {
             "{}|{}|{}|{}",
             self.section, self.item, self.reason, self.fkey
         )
-    }
-}
-
-pub(crate) fn section_str(s: Section) -> &'static str {
-    match s {
-        Section::Item => "item",
-        Section::Bonus => "bonus",
-        Section::Penalty => "penalty",
     }
 }
 

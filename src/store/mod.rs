@@ -123,7 +123,7 @@ impl Store {
             .bind(run_id)
             .bind(&f.unit)
             .bind(f.table.as_str())
-            .bind(section_str(f.section))
+            .bind(f.section.as_str())
             .bind(i64::from(f.item))
             .bind(f.points)
             .bind(kind_str(f.kind))
@@ -169,14 +169,6 @@ fn normalise_url(url: &str) -> Result<(Backend, String), StoreError> {
         return Ok((Backend::Sqlite, url));
     }
     Err(StoreError::UnsupportedUrl(url.to_string()))
-}
-
-fn section_str(s: Section) -> &'static str {
-    match s {
-        Section::Item => "item",
-        Section::Bonus => "bonus",
-        Section::Penalty => "penalty",
-    }
 }
 
 fn kind_str(k: FindingKind) -> &'static str {

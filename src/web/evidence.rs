@@ -31,8 +31,9 @@ fn is_html(p: &StoredPage) -> bool {
 }
 
 fn is_pdf(p: &StoredPage) -> bool {
-    p.content_type.as_deref().is_some_and(|c| c.contains("pdf"))
-        || p.url.to_ascii_lowercase().ends_with(".pdf")
+    // By its bytes: portals serve PDFs as application/octet-stream through download.jsp.
+    p.body.as_deref().is_some_and(crate::util::is_pdf)
+        || p.content_type.as_deref().is_some_and(|c| c.contains("pdf"))
 }
 
 /// The body as text, decoded as the crawler decoded it.

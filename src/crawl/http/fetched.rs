@@ -3,11 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use sha2::{Digest, Sha256};
 use url::Url;
-
-/// How far into a body the `%PDF-` signature and HTML tags are looked for.
-const SNIFF_BYTES: usize = 1024;
 
 /// Options of one request.
 #[derive(Debug, Default, Clone)]
@@ -47,7 +43,7 @@ impl Fetched {
     /// The body is a PDF: `%PDF-` within its first 1024 bytes (whatever the Content-Type says;
     /// portals serve PDFs as application/octet-stream or worse).
     pub fn is_pdf(&self) -> bool {
-        head(&self.body).windows(5).any(|w| w == b"%PDF-")
+        crate::util::is_pdf(&self.body)
     }
 
     /// The body is an HTML page: not a PDF, and either declared as HTML or starting like one.
@@ -60,37 +56,13 @@ impl Fetched {
             .content_type
             .as_deref()
             .is_some_and(|ct| ct.to_ascii_lowercase().contains("html"));
-        declared || sniff_html(&self.body)
+        declared || crate::util::sniff_html(&self.body)
     }
 
     /// SHA-256 of the body, lowercase hex.
     pub fn sha256_hex(&self) -> String {
-        hex::encode(Sha256::digest(&self.body))
+        crate::util::sha256_hex(&self.body)
     }
-}
-
-fn head(body: &[u8]) -> &[u8] {
-    &body[..body.len().min(SNIFF_BYTES)]
-}
-
-/// Starts (after a BOM and whitespace) with a tag, and has an html/head/body tag near the start.
-fn sniff_html(body: &[u8]) -> bool {
-    let head = head(body);
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let start = head.iter().position(|b| !b.is_ascii_whitespace());
-    if start.is_none_or(|i| head[i] != b'<') {
-        return false;
-    }
-    let lower = head.to_ascii_lowercase();
-    [
-        &b"<!doctype html"[..],
-        b"<html",
-        b"<head",
-        b"<body",
-        b"<title",
-    ]
-    .iter()
-    .any(|tag| lower.windows(tag.len()).any(|w| w == *tag))
 }
 
 #[cfg(test)]
