@@ -3,7 +3,11 @@
 //! `Finding`'s JSON form is a public interface (`gongkai findings --format json`); fields may be
 //! added, never renamed or removed.
 
+mod reason;
+
 use serde::{Deserialize, Serialize};
+
+pub use reason::{Reason, UnknownReason};
 
 /// Which scoring table a unit is assessed by: annex 2 (乡镇) or annex 3 (县直部门).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -141,7 +145,7 @@ pub struct Finding {
     pub points: f64,
     pub kind: FindingKind,
     /// Stable code (see `docs/findings.md`).
-    pub reason: String,
+    pub reason: Reason,
     /// Chinese explanation.
     pub detail: String,
     pub evidence: Vec<Evidence>,

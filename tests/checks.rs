@@ -8,7 +8,7 @@ use gongkai::checks::{run_all, CheckContext};
 use gongkai::config::{DayCount, PortalConfig};
 use gongkai::extract::dates::{find_stamp, Stamp};
 use gongkai::extract::detail::AttachmentLink;
-use gongkai::model::{Finding, FindingKind, Section};
+use gongkai::model::{Finding, FindingKind, Reason, Section};
 use gongkai::pdf::{Attribute, PdfCheck, Verdict};
 use gongkai::snapshot::*;
 use url::Url;
@@ -104,7 +104,7 @@ fn run(config: &PortalConfig, u: &UnitSnapshot) -> Vec<Finding> {
     run_all(&ctx, u)
 }
 
-fn points(findings: &[Finding], reason: &str) -> Option<f64> {
+fn points(findings: &[Finding], reason: Reason) -> Option<f64> {
     findings
         .iter()
         .find(|f| f.reason == reason)
@@ -135,8 +135,8 @@ fn guide_with_synonyms_only_is_complete_and_a_missing_date_is_a_question() {
     u.columns[0].article_text = Some("主动公开的政府信息包括政策文件。公开方式：网站。自形成之日起20个工作日内公开。依申请公开的受理。可通过网站查询。受理机构：办公室。地址：某路。邮编：678100。电话：123。传真：456。监督方式：投诉举报。".into());
     u.columns[0].page_dates.clear();
     let f = run(&c, &u);
-    assert_eq!(points(&f, "guide_elements_missing"), None, "{f:#?}");
-    let q = f.iter().find(|f| f.reason == "guide_date_unknown").unwrap();
+    assert_eq!(points(&f, Reason::GuideElementsMissing), None, "{f:#?}");
+    let q = f.iter().find(|f| f.reason == Reason::GuideDateUnknown).unwrap();
     assert_eq!((q.kind, q.points), (FindingKind::Question, 0.0));
 }
 
@@ -149,9 +149,9 @@ fn finance_parts_count_only_documents_of_the_year() {
     // The final accounts of 2018 are not those of 2019.
     u.columns[1].documents[1].title = "2018年部门决算公开".into();
     let f = run(&c, &u);
-    assert_eq!(points(&f, "performance_missing"), Some(1.0));
-    assert_eq!(points(&f, "budget_missing"), Some(1.0));
-    assert_eq!(points(&f, "sangong_missing"), None);
+    assert_eq!(points(&f, Reason::PerformanceMissing), Some(1.0));
+    assert_eq!(points(&f, Reason::BudgetMissing), Some(1.0));
+    assert_eq!(points(&f, Reason::SangongMissing), None);
     assert_eq!(f[0].item, 9, "departments: item 9");
 }
 
@@ -165,10 +165,10 @@ fn a_combined_budget_and_sangong_document_counts_for_both_but_sangong_alone_does
         doc("2019年度部门整体支出绩效自评报告", "2020-05-01"),
     ];
     let f = run(&c, &u);
-    let budget = f.iter().find(|f| f.reason == "budget_missing").unwrap();
+    let budget = f.iter().find(|f| f.reason == Reason::BudgetMissing).unwrap();
     assert!(budget.detail.contains("2019年决算"), "{}", budget.detail);
     assert!(!budget.detail.contains("2020年预算"), "{}", budget.detail);
-    assert_eq!(points(&f, "sangong_missing"), None);
+    assert_eq!(points(&f, Reason::SangongMissing), None);
 }
 
 #[test]
@@ -180,9 +180,9 @@ fn a_cut_title_or_an_unread_column_makes_finance_a_question() {
     cut.title_cut = true;
     u.columns[1].documents.push(cut);
     let f = run(&c, &u);
-    let q = f.iter().find(|f| f.reason == "sangong_unsure").unwrap();
+    let q = f.iter().find(|f| f.reason == Reason::SangongUnsure).unwrap();
     assert_eq!((q.kind, q.item), (FindingKind::Question, 10));
-    assert_eq!(points(&f, "sangong_missing"), None);
+    assert_eq!(points(&f, Reason::SangongMissing), None);
 }
 
 #[test]
@@ -198,11 +198,11 @@ fn empty_columns_list_every_column_and_note_the_veto_at_five() {
     u.columns
         .push(column("打不开的栏目", "dead", ColumnState::Unreachable));
     let f = run(&c, &u);
-    let e = f.iter().find(|f| f.reason == "empty_columns").unwrap();
+    let e = f.iter().find(|f| f.reason == Reason::EmptyColumns).unwrap();
     assert_eq!(e.points, 1.0);
     assert_eq!(e.evidence.len(), 5);
     assert!(e.detail.contains("单项否决"));
-    let q = f.iter().find(|f| f.reason == "column_unreachable").unwrap();
+    let q = f.iter().find(|f| f.reason == Reason::ColumnUnreachable).unwrap();
     assert_eq!(q.kind, FindingKind::Question);
     assert_eq!(q.key, "/bmym/x/zfxxgkpt/dead.htm");
 }
@@ -254,14 +254,14 @@ fn pdf_marking_deducts_unmarked_asks_for_unreadable_and_flags_nondisclosable() {
     let f = run(&c, &u);
     let unmarked: f64 = f
         .iter()
-        .filter(|f| f.reason == "pdf_unmarked")
+        .filter(|f| f.reason == Reason::PdfUnmarked)
         .map(|f| f.points)
         .sum();
     assert_eq!(unmarked, 5.0, "capped at 5");
-    assert!(f.iter().all(|f| f.reason != "pdf_unmarked" || f.item == 15));
-    let q = f.iter().find(|f| f.reason == "pdf_unreadable").unwrap();
+    assert!(f.iter().all(|f| f.reason != Reason::PdfUnmarked || f.item == 15));
+    let q = f.iter().find(|f| f.reason == Reason::PdfUnreadable).unwrap();
     assert_eq!((q.kind, q.points), (FindingKind::Question, 0.0));
-    let p = f.iter().find(|f| f.reason == "pdf_nondisclosable").unwrap();
+    let p = f.iter().find(|f| f.reason == Reason::PdfNondisclosable).unwrap();
     assert_eq!(
         (p.section, p.item, p.kind, p.points),
         (Section::Penalty, 2, FindingKind::Question, 5.0)
@@ -299,10 +299,10 @@ fn replies_take_the_worst_delay_not_the_sum() {
         message("2020-12-16", None),               // after as-of: ignored
     ];
     let f = run(&c, &u);
-    let r = f.iter().find(|f| f.reason == "reply_late").unwrap();
+    let r = f.iter().find(|f| f.reason == Reason::ReplyLate).unwrap();
     assert_eq!((r.points, r.evidence.len(), r.item), (2.0, 2, 27));
     u.messages.push(message("2020-12-01", None)); // unanswered: 14 days to as-of
-    assert_eq!(points(&run(&c, &u), "reply_late"), Some(3.0));
+    assert_eq!(points(&run(&c, &u), Reason::ReplyLate), Some(3.0));
 }
 
 #[test]
@@ -312,7 +312,7 @@ fn an_empty_sample_is_a_question_not_a_pass() {
     u.policy_documents_in_year = 3;
     u.sample.clear();
     let f = run(&c, &u);
-    let q = f.iter().find(|f| f.reason == "pdf_sample_empty").unwrap();
+    let q = f.iter().find(|f| f.reason == Reason::PdfSampleEmpty).unwrap();
     assert_eq!((q.kind, q.points, q.item), (FindingKind::Question, 0.0, 17));
 }
 
@@ -325,8 +325,8 @@ fn a_reply_whose_time_cannot_be_read_is_a_question_not_a_delay() {
     m.status = "已回复".into();
     u.messages = vec![m];
     let f = run(&c, &u);
-    assert!(f.iter().all(|f| f.reason != "reply_late"), "{f:#?}");
-    let q = f.iter().find(|f| f.reason == "reply_time_unknown").unwrap();
+    assert!(f.iter().all(|f| f.reason != Reason::ReplyLate), "{f:#?}");
+    let q = f.iter().find(|f| f.reason == Reason::ReplyTimeUnknown).unwrap();
     assert_eq!((q.kind, q.points), (FindingKind::Question, 0.0));
 }
 
@@ -336,7 +336,7 @@ fn a_reply_after_as_of_counts_only_to_as_of() {
     let mut u = clean(&c, "发改局");
     // Submitted 10 Dec, answered 20 Dec; as-of 15 Dec: 5 days then, 1 point, not 3.
     u.messages = vec![message("2020-12-10", Some("2020-12-20"))];
-    assert_eq!(points(&run(&c, &u), "reply_late"), Some(1.0));
+    assert_eq!(points(&run(&c, &u), Reason::ReplyLate), Some(1.0));
 }
 
 #[test]
@@ -347,7 +347,7 @@ fn an_incomplete_board_is_a_question_for_the_auditor() {
     let f = run(&c, &u);
     let q = f
         .iter()
-        .find(|f| f.reason == "reply_board_incomplete")
+        .find(|f| f.reason == Reason::ReplyBoardIncomplete)
         .unwrap();
     assert_eq!((q.kind, q.item), (FindingKind::Question, 27));
     assert!(q.evidence[0].excerpt.contains("路灯"));
@@ -372,15 +372,15 @@ fn working_days_skip_the_national_day_holiday_and_need_a_calendar() {
     assert_eq!(run(&c, &u), vec![]);
     // 27 Sep (Sunday) was worked: 26 Sep (Sat) → 30 Sep (Wed) is 4 working days: −1.
     u.messages = vec![message("2020-09-26", Some("2020-09-30"))];
-    assert_eq!(points(&run(&c, &u), "reply_late"), Some(1.0));
+    assert_eq!(points(&run(&c, &u), Reason::ReplyLate), Some(1.0));
     c.rules.calendars.clear();
     let f = run(&c, &u);
     let q = f
         .iter()
-        .find(|f| f.reason == "reply_calendar_missing")
+        .find(|f| f.reason == Reason::ReplyCalendarMissing)
         .unwrap();
     assert_eq!(q.kind, FindingKind::Question);
-    assert!(f.iter().all(|f| f.reason != "reply_late"));
+    assert!(f.iter().all(|f| f.reason != Reason::ReplyLate));
 }
 
 #[test]
@@ -390,7 +390,7 @@ fn an_unreadable_unit_is_one_question_and_no_deduction() {
     u.landing_error = Some("抓取失败：服务器返回 503".into());
     let f = run(&c, &u);
     assert_eq!(f.len(), 1);
-    assert_eq!(f[0].reason, "unit_unreachable");
+    assert_eq!(f[0].reason, Reason::UnitUnreachable);
     assert_eq!(f[0].kind, FindingKind::Question);
 }
 
@@ -404,7 +404,7 @@ fn a_finance_column_published_as_one_article_counts() {
     art.page_dates = vec![stamp("2020-09-06")];
     u.columns.push(art);
     let f = run(&c, &u);
-    assert_eq!(points(&f, "budget_missing"), None, "{f:#?}");
+    assert_eq!(points(&f, Reason::BudgetMissing), None, "{f:#?}");
 }
 
 #[test]
@@ -412,7 +412,7 @@ fn a_budget_execution_report_is_not_the_budget() {
     let c = config();
     let mut u = clean(&c, "发改局");
     u.columns[1].documents[0].title = "2020年上半年预算执行情况".into();
-    assert_eq!(points(&run(&c, &u), "budget_missing"), Some(1.0));
+    assert_eq!(points(&run(&c, &u), Reason::BudgetMissing), Some(1.0));
 }
 
 #[test]
@@ -426,5 +426,5 @@ fn a_guide_that_points_to_an_attachment_is_a_question() {
     }];
     let f = run(&c, &u);
     assert!(f.iter().all(|f| f.kind == FindingKind::Question), "{f:#?}");
-    assert!(f.iter().any(|f| f.reason == "guide_unreadable"));
+    assert!(f.iter().any(|f| f.reason == Reason::GuideUnreadable));
 }

@@ -139,7 +139,7 @@ fn crawl_then_findings_json_has_the_documented_fields() {
             .await
             .unwrap()
             .into_iter()
-            .find(|f| f.unit == "大田坝镇" && f.reason == "guide_missing")
+            .find(|f| f.unit == "大田坝镇" && f.reason == gongkai::model::Reason::GuideMissing)
             .unwrap();
         let input = gongkai::review::DecisionInput {
             action: gongkai::review::Action::Adjust,

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use gongkai::config::PortalConfig;
 use gongkai::crawl::{crawl, CrawlOptions, CrawlSummary};
 use gongkai::fixture::FixtureServer;
-use gongkai::model::{Finding, FindingKind};
+use gongkai::model::{Finding, FindingKind, Reason};
 use gongkai::store::{RunStatus, Store};
 use serde::Deserialize;
 
@@ -67,7 +67,7 @@ fn key_of(f: &Finding) -> Key {
         f.unit.clone(),
         section.as_str().unwrap().to_string(),
         f.item,
-        f.reason.clone(),
+        f.reason.to_string(),
         f.key.clone(),
     )
 }
@@ -228,7 +228,7 @@ async fn hostile_pages_become_questions_and_the_run_goes_on() {
     let findings = store.findings(summary.run_id).await.unwrap();
     let unreachable: Vec<&str> = findings
         .iter()
-        .filter(|f| f.unit == "田园镇" && f.reason == "column_unreachable")
+        .filter(|f| f.unit == "田园镇" && f.reason == Reason::ColumnUnreachable)
         .map(|f| f.key.as_str())
         .collect();
     for path in [
@@ -248,7 +248,7 @@ async fn hostile_pages_become_questions_and_the_run_goes_on() {
     // Questions only: nothing unreadable became a deduction for 田园镇's columns.
     assert!(findings
         .iter()
-        .filter(|f| f.unit == "田园镇" && f.reason.starts_with("column_"))
+        .filter(|f| f.unit == "田园镇" && f.reason.as_str().starts_with("column_"))
         .all(|f| f.kind == FindingKind::Question && f.points == 0.0));
     // The messages explain themselves in Chinese and name the URL.
     let endless = findings
@@ -265,10 +265,10 @@ async fn hostile_pages_become_questions_and_the_run_goes_on() {
     // The rest of the run went on: the other units' planted findings are there.
     assert!(findings
         .iter()
-        .any(|f| f.unit == "大田坝镇" && f.reason == "guide_missing" && f.points == 5.0));
+        .any(|f| f.unit == "大田坝镇" && f.reason == Reason::GuideMissing && f.points == 5.0));
     assert!(findings
         .iter()
-        .any(|f| f.unit == "工信局" && f.reason == "guide_missing"));
+        .any(|f| f.unit == "工信局" && f.reason == Reason::GuideMissing));
     // Nothing was requested off the portal's host, nothing waited past its timeouts.
     assert!(started.elapsed() < Duration::from_secs(60));
     let pages = store.pages(summary.run_id).await.unwrap();
@@ -306,12 +306,12 @@ async fn a_wrong_unit_code_is_corrected_from_the_platform_home() {
     let summary = run(&store, &config, false).await;
     let findings = store.findings(summary.run_id).await.unwrap();
     assert!(
-        findings.iter().all(|f| f.reason != "unit_unreachable"),
+        findings.iter().all(|f| f.reason != Reason::UnitUnreachable),
         "{findings:?}"
     );
     assert!(findings
         .iter()
-        .any(|f| f.reason == "guide_missing" && f.points == 5.0));
+        .any(|f| f.reason == Reason::GuideMissing && f.points == 5.0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -325,7 +325,7 @@ async fn an_unreadable_policy_document_keeps_its_place_in_the_sample_as_a_questi
     let findings = store.findings(summary.run_id).await.unwrap();
     let q = findings
         .iter()
-        .find(|f| f.reason == "pdf_download_failed" && f.key == "/info/1227/9230176.htm")
+        .find(|f| f.reason == Reason::PdfDownloadFailed && f.key == "/info/1227/9230176.htm")
         .unwrap_or_else(|| panic!("{findings:#?}"));
     assert_eq!((q.kind, q.points, q.item), (FindingKind::Question, 0.0, 15));
     let sampled = store
@@ -358,5 +358,5 @@ async fn policy_documents_are_found_under_a_parent_named_like_the_role() {
         .unwrap();
     assert_eq!(sampled.len(), 10, "the child column was sampled");
     let findings = store.findings(summary.run_id).await.unwrap();
-    assert!(findings.iter().all(|f| f.reason != "pdf_sample_empty"));
+    assert!(findings.iter().all(|f| f.reason != Reason::PdfSampleEmpty));
 }

@@ -221,7 +221,7 @@ fn finding(unit: &str, table: Table, item: u32, points: f64, reason: &str, url: 
         item,
         points,
         kind: FindingKind::Deduction,
-        reason: reason.into(),
+        reason: reason.parse().unwrap(),
         detail: "栏目“政策解读”为空 <script>alert(1)</script>".into(),
         evidence: vec![Evidence {
             url: url.into(),

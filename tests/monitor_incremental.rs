@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use gongkai::config::PortalConfig;
 use gongkai::crawl::{crawl, CrawlOptions, CrawlSummary};
 use gongkai::fixture::FixtureServer;
-use gongkai::model::FindingKind;
+use gongkai::model::{FindingKind, Reason};
 use gongkai::monitor::{diff, previous_finished_run};
 use gongkai::store::{RunStatus, Store};
 
@@ -45,7 +45,7 @@ async fn second_run_is_conditional_and_lists_changes() {
     let findings1 = store.findings(first.run_id).await.unwrap();
     assert!(findings1
         .iter()
-        .any(|f| f.unit == "文化和旅游局" && f.reason == "empty_columns"));
+        .any(|f| f.unit == "文化和旅游局" && f.reason == Reason::EmptyColumns));
 
     // Fill the empty 政策解读 column of 文化和旅游局 with a document it already has.
     let page = std::fs::read_to_string(root().join("fixtures/portal").join(&ZCJD[1..])).unwrap();
@@ -103,11 +103,11 @@ async fn second_run_is_conditional_and_lists_changes() {
     let gone_or_changed = changes
         .gone_findings
         .iter()
-        .any(|f| f.unit == "文化和旅游局" && f.reason == "empty_columns")
+        .any(|f| f.unit == "文化和旅游局" && f.reason == Reason::EmptyColumns)
         || changes
             .changed_points
             .iter()
-            .any(|c| c.finding.unit == "文化和旅游局" && c.finding.reason == "empty_columns");
+            .any(|c| c.finding.unit == "文化和旅游局" && c.finding.reason == Reason::EmptyColumns);
     assert!(gone_or_changed, "{changes:#?}");
     assert!(
         changes

@@ -101,7 +101,7 @@ async fn two_portals(store: &Store, url: &str) {
         .await
         .unwrap()
         .iter()
-        .any(|f| f.unit == "大田坝镇" && f.reason == "guide_missing"));
+        .any(|f| f.unit == "大田坝镇" && f.reason == gongkai::model::Reason::GuideMissing));
     assert_ne!(yi.id, jia.id);
 }
 

@@ -6,7 +6,7 @@ mod pg_common;
 
 use std::time::{Duration, Instant};
 
-use gongkai::model::{Evidence, Finding, FindingKind, FindingStatus, Section, Table};
+use gongkai::model::{Evidence, Finding, FindingKind, FindingStatus, Reason, Section, Table};
 use gongkai::store::{
     AttachmentRow, ColumnRow, DocumentRow, JobKind, MessageRow, PageKind, PageRecord, RunStats,
     RunStatus, Store,
@@ -67,7 +67,7 @@ fn finding(unit: &str, item: u32, points: f64, page_id: i64) -> Finding {
         item,
         points,
         kind: FindingKind::Deduction,
-        reason: "column_empty".into(),
+        reason: Reason::EmptyColumns,
         detail: "栏目“财政预决算”无内容".into(),
         evidence: vec![Evidence {
             url: "http://x/a.htm".into(),
@@ -301,7 +301,6 @@ async fn decisions_belong_to_their_portal(store: &Store) {
             .unwrap();
         let mut f = finding("工信局", 12, 1.0, 1);
         f.table = Table::Department;
-        f.reason = "empty_columns".into();
         store.replace_findings(run, "工信局", &[f]).await.unwrap();
         store
             .finish_run(run, RunStatus::Complete, RunStats::default())

@@ -2,7 +2,7 @@
 //! national single-veto indicator. Columns that could not be read are questions, not deductions.
 
 use super::{draft, url_key, Check, CheckContext};
-use crate::model::{Evidence, Finding, FindingKind, RubricCheck};
+use crate::model::{Evidence, Finding, FindingKind, Reason, RubricCheck};
 use crate::snapshot::{ColumnState, UnitSnapshot};
 
 pub struct EmptyColumnsCheck;
@@ -34,7 +34,7 @@ impl Check for EmptyColumnsCheck {
                 RubricCheck::EmptyColumns,
                 FindingKind::Deduction,
                 rules.empty_column_points,
-                "empty_columns",
+                Reason::EmptyColumns,
                 String::new(),
                 detail,
                 empty
@@ -55,8 +55,8 @@ impl Check for EmptyColumnsCheck {
         }
         for c in &unit.columns {
             let (reason, what) = match c.state {
-                ColumnState::Unreachable => ("column_unreachable", "无法访问"),
-                ColumnState::Unrecognised => ("column_unrecognised", "页面结构无法识别"),
+                ColumnState::Unreachable => (Reason::ColumnUnreachable, "无法访问"),
+                ColumnState::Unrecognised => (Reason::ColumnUnrecognised, "页面结构无法识别"),
                 _ => continue,
             };
             out.push(draft(

@@ -3,7 +3,7 @@
 
 use super::text::squash;
 use super::{draft, url_key, Check, CheckContext};
-use crate::model::{Evidence, Finding, FindingKind, RubricCheck};
+use crate::model::{Evidence, Finding, FindingKind, Reason, RubricCheck};
 use crate::snapshot::{ColumnState, UnitSnapshot};
 
 pub struct FinanceCheck;
@@ -21,10 +21,11 @@ fn without_sangong(title: &str) -> String {
 /// Title test of one kind of document.
 type TitleTest<'a> = &'a dyn Fn(&str) -> bool;
 
-/// One of the item's three parts: its reason code, short name, what is wanted, and the
-/// documents it needs (all of them).
+/// One of the item's three parts: its reason codes (missing, and undecided), short name, what
+/// is wanted, and the documents it needs (all of them).
 struct Part<'a> {
-    reason: &'static str,
+    reason: Reason,
+    unsure: Reason,
     short: &'static str,
     wanted: String,
     needs: Vec<TitleTest<'a>>,
@@ -109,19 +110,22 @@ impl Check for FinanceCheck {
         let performance = |t: &str| t.contains("绩效") && t.contains("自评");
         let parts = [
             Part {
-                reason: "budget_missing",
+                reason: Reason::BudgetMissing,
+                unsure: Reason::BudgetUnsure,
                 short: "预决算",
                 wanted: format!("{year}年预算和{}年决算", year - 1),
                 needs: vec![&budget, &accounts],
             },
             Part {
-                reason: "sangong_missing",
+                reason: Reason::SangongMissing,
+                unsure: Reason::SangongUnsure,
                 short: "三公经费",
                 wanted: "三公经费".into(),
                 needs: vec![&is_sangong],
             },
             Part {
-                reason: "performance_missing",
+                reason: Reason::PerformanceMissing,
+                unsure: Reason::PerformanceUnsure,
                 short: "绩效自评",
                 wanted: "绩效自评报告".into(),
                 needs: vec![&performance],
@@ -130,6 +134,7 @@ impl Check for FinanceCheck {
         let mut out = Vec::new();
         for Part {
             reason,
+            unsure: unsure_reason,
             short,
             wanted,
             needs,
@@ -143,8 +148,8 @@ impl Check for FinanceCheck {
                     continue;
                 }
                 let label = match (reason, i) {
-                    ("budget_missing", 0) => format!("{year}年预算"),
-                    ("budget_missing", _) => format!("{}年决算", year - 1),
+                    (Reason::BudgetMissing, 0) => format!("{year}年预算"),
+                    (Reason::BudgetMissing, _) => format!("{}年决算", year - 1),
                     _ => wanted.clone(),
                 };
                 // Undated matches and cut titles could hide the document: ask, don't deduct.
@@ -200,7 +205,7 @@ impl Check for FinanceCheck {
                     RubricCheck::Finance,
                     FindingKind::Question,
                     0.0,
-                    &reason.replace("_missing", "_unsure"),
+                    unsure_reason,
                     String::new(),
                     format!(
                         "未能确认是否公开{}：{}，请人工核查。",

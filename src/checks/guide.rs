@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::text::squash;
 use super::{draft, round_points, url_key, Check, CheckContext};
-use crate::model::{Evidence, Finding, FindingKind, RubricCheck};
+use crate::model::{Evidence, Finding, FindingKind, Reason, RubricCheck};
 use crate::snapshot::{ColumnSnapshot, ColumnState, UnitSnapshot};
 use crate::util::truncate_chars;
 
@@ -22,7 +22,7 @@ impl Check for GuideCheck {
             .columns
             .iter()
             .find(|c| c.state != ColumnState::Parent && role.matches(&c.name, &c.code));
-        let q = |reason: &str, detail: String, ev: Vec<Evidence>| {
+        let q = |reason: Reason, detail: String, ev: Vec<Evidence>| {
             draft(
                 unit,
                 RubricCheck::Guide,
@@ -40,7 +40,7 @@ impl Check for GuideCheck {
                 RubricCheck::Guide,
                 FindingKind::Deduction,
                 rules.guide_missing_points.min(rules.guide_cap),
-                "guide_missing",
+                Reason::GuideMissing,
                 String::new(),
                 detail.to_string(),
                 vec![ev],
@@ -63,7 +63,7 @@ impl Check for GuideCheck {
             }
             ColumnState::Unreachable | ColumnState::Unrecognised => {
                 return vec![q(
-                    "guide_unreadable",
+                    Reason::GuideUnreadable,
                     "公开指南栏目无法读取，请人工核查指南要素和更新时间。".into(),
                     vec![ev],
                 )]
@@ -72,7 +72,7 @@ impl Check for GuideCheck {
         }
         let Some(text) = col.article_text.as_deref().filter(|t| !t.is_empty()) else {
             return vec![q(
-                "guide_unreadable",
+                Reason::GuideUnreadable,
                 "公开指南栏目有内容，但未能读取指南正文，请人工核查。".into(),
                 vec![ev],
             )];
@@ -86,7 +86,7 @@ impl Check for GuideCheck {
                 page_id: None,
             }));
             return vec![q(
-                "guide_unreadable",
+                Reason::GuideUnreadable,
                 "公开指南正文很短，内容可能在附件中，请人工核查指南要素和更新时间。".into(),
                 ev,
             )];
@@ -117,7 +117,7 @@ impl Check for GuideCheck {
                 RubricCheck::Guide,
                 FindingKind::Deduction,
                 points,
-                "guide_elements_missing",
+                Reason::GuideElementsMissing,
                 String::new(),
                 format!(
                     "公开指南缺少{}项要素：{}（每项扣{}分）。",
@@ -138,7 +138,7 @@ impl Check for GuideCheck {
         let year_start = NaiveDate::from_ymd_opt(ctx.year(), 1, 1).unwrap_or(NaiveDate::MIN);
         match col.page_dates.first() {
             None => out.push(q(
-                "guide_date_unknown",
+                Reason::GuideDateUnknown,
                 "公开指南页面未显示发布或更新日期，无法判断本年度是否更新，请人工核查。".into(),
                 vec![col_evidence(col)],
             )),
@@ -147,7 +147,7 @@ impl Check for GuideCheck {
                 RubricCheck::Guide,
                 FindingKind::Deduction,
                 round_points(rules.guide_outdated_points.min(budget)),
-                "guide_outdated",
+                Reason::GuideOutdated,
                 String::new(),
                 format!(
                     "公开指南最近更新日期为{}，{}年内未更新。",

@@ -11,7 +11,7 @@ mod text;
 use chrono::NaiveDate;
 
 use crate::config::PortalConfig;
-use crate::model::{Evidence, Finding, FindingKind, FindingStatus, RubricCheck, Section};
+use crate::model::{Evidence, Finding, FindingKind, FindingStatus, Reason, RubricCheck, Section};
 use crate::snapshot::UnitSnapshot;
 
 /// What every check may read besides the unit.
@@ -54,7 +54,7 @@ pub fn run_all(ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
             RubricCheck::EmptyColumns,
             FindingKind::Question,
             0.0,
-            "unit_unreachable",
+            Reason::UnitUnreachable,
             String::new(),
             format!("单位页面无法读取（{err}），本单位的栏目检查未能进行，请人工核查。"),
             vec![Evidence {
@@ -81,7 +81,7 @@ pub(crate) fn draft(
     check: RubricCheck,
     kind: FindingKind,
     points: f64,
-    reason: &str,
+    reason: Reason,
     key: String,
     detail: String,
     evidence: Vec<Evidence>,
@@ -93,7 +93,7 @@ pub(crate) fn draft(
         item: unit.unit.table.item(check),
         points,
         kind,
-        reason: reason.to_string(),
+        reason,
         detail,
         evidence,
         status: FindingStatus::Draft,

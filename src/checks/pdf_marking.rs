@@ -2,7 +2,7 @@
 //! and penalty item 2's question for published 依申请公开 / 不予公开 documents.
 
 use super::{draft, round_points, url_key, Check, CheckContext};
-use crate::model::{Evidence, Finding, FindingKind, RubricCheck, Section};
+use crate::model::{Evidence, Finding, FindingKind, Reason, RubricCheck, Section};
 use crate::pdf::{Attribute, Verdict};
 use crate::snapshot::{PdfOutcome, SampledPdf, UnitSnapshot};
 
@@ -25,7 +25,7 @@ impl Check for PdfMarkingCheck {
                 RubricCheck::PdfMarking,
                 FindingKind::Question,
                 0.0,
-                "pdf_sample_empty",
+                Reason::PdfSampleEmpty,
                 String::new(),
                 format!(
                     "政策文件栏目中未找到{}年发布且带PDF附件的文件（本年度文件{}份），公开属性标识无法抽查，请人工核查。",
@@ -62,7 +62,7 @@ impl Check for PdfMarkingCheck {
                         RubricCheck::PdfMarking,
                         FindingKind::Question,
                         0.0,
-                        "pdf_download_failed",
+                        Reason::PdfDownloadFailed,
                         key,
                         format!("{head}未能下载为PDF（{why}），请人工查看。"),
                         evidence(s, why.clone()),
@@ -80,7 +80,7 @@ impl Check for PdfMarkingCheck {
                         RubricCheck::PdfMarking,
                         FindingKind::Deduction,
                         points,
-                        "pdf_unmarked",
+                        Reason::PdfUnmarked,
                         key,
                         format!("{head}全文未见公开属性标识。"),
                         evidence(
@@ -95,7 +95,7 @@ impl Check for PdfMarkingCheck {
                     RubricCheck::PdfMarking,
                     FindingKind::Question,
                     0.0,
-                    "pdf_unreadable",
+                    Reason::PdfUnreadable,
                     key,
                     format!("{head}：{}。", check.detail),
                     evidence(s, check.reason.clone().unwrap_or_default()),
@@ -109,7 +109,7 @@ impl Check for PdfMarkingCheck {
                             RubricCheck::PdfMarking,
                             FindingKind::Question,
                             rules.nondisclosable_penalty_points,
-                            "pdf_nondisclosable",
+                            Reason::PdfNondisclosable,
                             key,
                             format!(
                                 "{head}自身标注为“{}”，属非主动公开的政府信息却在网站公开，可能适用扣分项目第2项（每起扣{}分），请审核人员核实公开属性是否已变更。",

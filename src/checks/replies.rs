@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::{draft, Check, CheckContext};
 use crate::config::DayCount;
-use crate::model::{Evidence, Finding, FindingKind, RubricCheck};
+use crate::model::{Evidence, Finding, FindingKind, Reason, RubricCheck};
 use crate::snapshot::UnitSnapshot;
 
 pub struct RepliesCheck;
@@ -65,7 +65,7 @@ impl Check for RepliesCheck {
                 RubricCheck::Replies,
                 FindingKind::Question,
                 0.0,
-                "reply_board_incomplete",
+                Reason::ReplyBoardIncomplete,
                 String::new(),
                 format!(
                     "留言板有{}处未能读取，本单位的留言答复时限可能不完整，请人工核查。",
@@ -87,7 +87,7 @@ impl Check for RepliesCheck {
                 RubricCheck::Replies,
                 FindingKind::Question,
                 0.0,
-                "reply_time_unknown",
+                Reason::ReplyTimeUnknown,
                 String::new(),
                 format!(
                     "{}条留言已回复，但未能读取回复时间，无法计算答复用时，请人工核查。",
@@ -114,7 +114,7 @@ impl Check for RepliesCheck {
                 RubricCheck::Replies,
                 FindingKind::Question,
                 0.0,
-                "reply_calendar_missing",
+                Reason::ReplyCalendarMissing,
                 String::new(),
                 format!(
                     "按工作日计算答复时限，但配置中缺少相应年度的节假日安排，{}条留言无法计算，请补充配置或人工核查。",
@@ -178,7 +178,7 @@ impl Check for RepliesCheck {
             RubricCheck::Replies,
             FindingKind::Deduction,
             points,
-            "reply_late",
+            Reason::ReplyLate,
             String::new(),
             format!(
                 "{}条网民留言超过{}{}未答复，最长{}{}，按最长一条扣{}分。",

@@ -87,14 +87,14 @@ fn only(findings: &[Finding], unit: &str) -> Vec<Finding> {
 }
 
 /// Identity of a finding across runs.
-type FindingId = (String, &'static str, u32, String, String);
+type FindingId = (String, &'static str, u32, &'static str, String);
 
 fn identity(f: &Finding) -> FindingId {
     (
         f.unit.clone(),
         f.section.as_str(),
         f.item,
-        f.reason.clone(),
+        f.reason.as_str(),
         f.key.clone(),
     )
 }

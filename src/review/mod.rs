@@ -42,7 +42,7 @@ impl Identity {
             unit: f.unit.clone(),
             section: f.section.as_str().to_string(),
             item: i64::from(f.item),
-            reason: f.reason.clone(),
+            reason: f.reason.as_str().to_string(),
             fkey: f.key.clone(),
         }
     }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::store::{Decision, ManualEntry};
 use super::Identity;
 use crate::config::{PortalConfig, UnitClass};
-use crate::model::{Finding, Section, Table};
+use crate::model::{Finding, Reason, Section, Table};
 use crate::rubric::Rubric;
 use crate::score::{self, Category, Deduction, Entry, GradeRow, History, UnitInput, UnitScore};
 use crate::store::{Run, Store, StoreError};
@@ -285,7 +285,7 @@ pub fn category_of(
 
 /// The rubric rule a bonus or penalty finding stands for.
 fn rule_for(rubric: &Rubric, f: &Finding) -> Option<String> {
-    if f.section == Section::Penalty && f.reason == "pdf_nondisclosable" {
+    if f.section == Section::Penalty && f.reason == Reason::PdfNondisclosable {
         return Some("non-active-published".to_string());
     }
     let rules = match f.section {

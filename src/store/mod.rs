@@ -127,7 +127,7 @@ impl Store {
             .bind(i64::from(f.item))
             .bind(f.points)
             .bind(kind_str(f.kind))
-            .bind(&f.reason)
+            .bind(f.reason.as_str())
             .bind(&f.detail)
             .bind(evidence)
             .bind(f.status.as_str())
@@ -184,6 +184,7 @@ fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
     let section: String = row.try_get("section")?;
     let kind: String = row.try_get("kind")?;
     let status: String = row.try_get("status")?;
+    let reason: String = row.try_get("reason")?;
     let evidence: String = row.try_get("evidence")?;
     let evidence: Vec<Evidence> = serde_json::from_str(&evidence)?;
     Ok(Finding {
@@ -209,7 +210,7 @@ fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
             "question" => FindingKind::Question,
             _ => return Err(bad("kind", kind)),
         },
-        reason: row.try_get("reason")?,
+        reason: reason.parse().map_err(|_| bad("reason", reason.clone()))?,
         detail: row.try_get("detail")?,
         evidence,
         status: FindingStatus::parse(&status).ok_or_else(|| bad("status", status.clone()))?,

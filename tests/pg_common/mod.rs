@@ -103,7 +103,7 @@ fn key_of(f: &Finding) -> Key {
         f.unit.clone(),
         section.as_str().unwrap().to_string(),
         f.item,
-        f.reason.clone(),
+        f.reason.to_string(),
         f.key.clone(),
     )
 }

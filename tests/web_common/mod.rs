@@ -38,7 +38,7 @@ pub fn finding(
         item,
         points,
         kind: FindingKind::Deduction,
-        reason: reason.to_string(),
+        reason: reason.parse().unwrap(),
         detail: detail.to_string(),
         evidence: vec![Evidence {
             url: format!("http://portal.example/{key}.html?t={XSS_TITLE}"),
@@ -89,7 +89,7 @@ pub fn findings(page_id: i64) -> (Vec<Finding>, Vec<Finding>) {
             "大田坝镇",
             7,
             5.0,
-            "guide_absent",
+            "guide_missing",
             "guide",
             "没有公开指南",
             None,
