@@ -9,7 +9,7 @@ use gongkai::config::{DayCount, PortalConfig};
 use gongkai::extract::dates::{find_stamp, Stamp};
 use gongkai::extract::detail::AttachmentLink;
 use gongkai::model::{Finding, FindingKind, Reason, Section};
-use gongkai::pdf::{Attribute, PdfCheck, Verdict};
+use gongkai::pdf::{Attribute, PdfCheck, PdfQuestion, Verdict};
 use gongkai::snapshot::*;
 use url::Url;
 
@@ -242,7 +242,7 @@ fn pdf_marking_deducts_unmarked_asks_for_unreadable_and_flags_nondisclosable() {
         .map(|i| sampled(i, verdict(Verdict::Unmarked, None)))
         .collect();
     u.sample
-        .push(sampled(11, PdfCheck::question("image_only", 2)));
+        .push(sampled(11, PdfCheck::question(PdfQuestion::ImageOnly, 2)));
     u.sample.push(sampled(
         12,
         verdict(Verdict::Marked, Some(Attribute::OnRequest)),

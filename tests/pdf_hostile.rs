@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use gongkai::pdf::{check_pdf_sync, PdfLimits, Verdict};
+use gongkai::pdf::{check_pdf_sync, PdfLimits, PdfQuestion, Verdict};
 use lopdf::{dictionary, Document, Object, Stream};
 
 /// UCS-2 hex string for text shown with a /UniGB-UCS2-H font.
@@ -147,7 +147,7 @@ fn flood_of_text_is_too_big_not_a_crash() {
     content.push_str("ET\n");
     let check = check_pdf_sync(&build(&content, vec![]), &PdfLimits::default());
     assert_eq!(check.verdict, Verdict::Question, "{check:?}");
-    assert_eq!(check.reason.as_deref(), Some("too_big"));
+    assert_eq!(check.reason, Some(PdfQuestion::TooBig));
 }
 
 #[test]
@@ -231,11 +231,11 @@ fn truetype_cmap_fallback_never_gives_a_wrong_unmarked() {
         font[r..r + 4].copy_from_slice(b"xxxx");
     });
     let check = check_pdf_sync(&no_cmap, &limits);
-    assert_eq!(check.reason.as_deref(), Some("garbled"), "{check:?}");
+    assert_eq!(check.reason, Some(PdfQuestion::Garbled), "{check:?}");
 
     // An empty CIDToGIDMap: no CID reaches a glyph.
     let check = check_pdf_sync(&file25_with(|_, map| map.clear()), &limits);
-    assert_eq!(check.reason.as_deref(), Some("garbled"), "{check:?}");
+    assert_eq!(check.reason, Some(PdfQuestion::Garbled), "{check:?}");
 
     // A cmap whose only subtable is 2000 overlapping full-range segments mapping glyph g to
     // U+g (control and Latin characters): bounded work, and read as garbage.

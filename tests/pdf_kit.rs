@@ -3,7 +3,9 @@
 #[path = "pdf_common.rs"]
 mod common;
 
-use gongkai::pdf::{check_pdf, check_pdf_sync, extract_lines, Attribute, PdfLimits, Verdict};
+use gongkai::pdf::{
+    check_pdf, check_pdf_sync, extract_lines, Attribute, PdfLimits, PdfQuestion, Verdict,
+};
 
 /// (file prefix, expected verdict, marking page, attribute; None = question allowed).
 const EXPECTED: &[(&str, Verdict, Option<u32>, Option<Attribute>)] = &[
@@ -151,14 +153,14 @@ fn truetype_cmap_reads_like_tounicode() {
 fn question_reasons_are_specific() {
     let limits = PdfLimits::default();
     for (prefix, reason) in [
-        ("09", "image_only"),
-        ("12", "broken"),
-        ("17", "garbled"),
-        ("29", "too_big"),
+        ("09", PdfQuestion::ImageOnly),
+        ("12", PdfQuestion::Broken),
+        ("17", PdfQuestion::Garbled),
+        ("29", PdfQuestion::TooBig),
     ] {
         let (name, bytes) = common::kit_file(prefix);
         let got = check_pdf_sync(&bytes, &limits);
-        assert_eq!(got.reason.as_deref(), Some(reason), "{name}: {got:?}");
+        assert_eq!(got.reason, Some(reason), "{name}: {got:?}");
         assert!(!got.detail.is_empty());
     }
 }
@@ -166,15 +168,15 @@ fn question_reasons_are_specific() {
 #[test]
 fn not_pdf_and_too_big() {
     let got = check_pdf_sync(b"<html>not a pdf</html>", &PdfLimits::default());
-    assert_eq!(got.reason.as_deref(), Some("not_pdf"));
+    assert_eq!(got.reason, Some(PdfQuestion::NotPdf));
     let limits = PdfLimits {
         max_file_bytes: 1000,
         ..PdfLimits::default()
     };
     let (_, bytes) = common::kit_file("01");
     assert_eq!(
-        check_pdf_sync(&bytes, &limits).reason.as_deref(),
-        Some("too_big")
+        check_pdf_sync(&bytes, &limits).reason,
+        Some(PdfQuestion::TooBig)
     );
 }
 
@@ -187,7 +189,7 @@ fn zero_time_limit_gives_timeout_not_unmarked() {
     let (_, bytes) = common::kit_file("23");
     let got = check_pdf_sync(&bytes, &limits);
     assert_eq!(got.verdict, Verdict::Question, "{got:?}");
-    assert_eq!(got.reason.as_deref(), Some("timeout"));
+    assert_eq!(got.reason, Some(PdfQuestion::Timeout));
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ mod common;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use gongkai::pdf::{check_pdf_sync, PdfLimits, Verdict};
+use gongkai::pdf::{check_pdf_sync, PdfLimits, PdfQuestion, Verdict};
 
 struct Counting;
 
@@ -44,6 +44,6 @@ fn bomb_is_a_question_in_bounded_memory() {
         peak as f64 / 1048576.0
     );
     assert_eq!(check.verdict, Verdict::Question);
-    assert_eq!(check.reason.as_deref(), Some("too_big"));
+    assert_eq!(check.reason, Some(PdfQuestion::TooBig));
     assert!(peak < 100 * 1024 * 1024, "peak {peak} bytes");
 }

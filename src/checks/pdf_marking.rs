@@ -98,7 +98,7 @@ impl Check for PdfMarkingCheck {
                     Reason::PdfUnreadable,
                     key,
                     format!("{head}：{}。", check.detail),
-                    evidence(s, check.reason.clone().unwrap_or_default()),
+                    evidence(s, check.reason.map(|q| q.to_string()).unwrap_or_default()),
                 )),
                 Verdict::Marked => {
                     if let Some(attr @ (Attribute::OnRequest | Attribute::NotDisclosed)) =

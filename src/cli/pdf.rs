@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use gongkai::pdf::{check_pdf_sync, extract_lines, Attribute, PdfCheck, PdfLimits, Verdict};
+use gongkai::pdf::{
+    check_pdf_sync, extract_lines, Attribute, PdfCheck, PdfLimits, PdfQuestion, Verdict,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -45,7 +47,7 @@ struct Row {
     verdict: Verdict,
     marking: Option<String>,
     page: Option<u32>,
-    reason: Option<String>,
+    reason: Option<PdfQuestion>,
     attribute: Option<Attribute>,
     pages: u32,
     detail: String,

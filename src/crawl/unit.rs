@@ -247,7 +247,7 @@ async fn save_records(rec: &Recorder, snap: &UnitSnapshot) -> Result<(), CrawlEr
                     marking: check.and_then(|c| c.marking.clone()),
                     marking_page: check.and_then(|c| c.page).map(i64::from),
                     reason: sampled.and_then(|s| match &s.outcome {
-                        crate::snapshot::PdfOutcome::Checked(c) => c.reason.clone(),
+                        crate::snapshot::PdfOutcome::Checked(c) => c.reason.map(|q| q.to_string()),
                         crate::snapshot::PdfOutcome::DownloadFailed(e) => Some(e.clone()),
                     }),
                 });

@@ -1,6 +1,8 @@
-//! Internal error type of the PDF reader; mapped to a stable `reason` code at the boundary.
+//! Internal error type of the PDF reader; mapped to a [`PdfQuestion`] at the boundary.
 
 use thiserror::Error;
+
+use super::PdfQuestion;
 
 /// Why a PDF (or a part of it) could not be read.
 #[derive(Debug, Error)]
@@ -23,14 +25,14 @@ pub enum PdfError {
 }
 
 impl PdfError {
-    /// The stable reason code reported for this error.
-    pub fn reason(&self) -> &'static str {
+    /// The question reported for this error.
+    pub fn reason(&self) -> PdfQuestion {
         match self {
-            PdfError::NotPdf => "not_pdf",
-            PdfError::TooBig(_) => "too_big",
-            PdfError::Timeout => "timeout",
-            PdfError::Encrypted => "encrypted",
-            PdfError::Broken(_) => "broken",
+            PdfError::NotPdf => PdfQuestion::NotPdf,
+            PdfError::TooBig(_) => PdfQuestion::TooBig,
+            PdfError::Timeout => PdfQuestion::Timeout,
+            PdfError::Encrypted => PdfQuestion::Encrypted,
+            PdfError::Broken(_) => PdfQuestion::Broken,
         }
     }
 }

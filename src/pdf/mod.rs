@@ -16,6 +16,7 @@ pub mod decode;
 pub mod error;
 pub mod fonts;
 pub mod marking;
+mod question;
 pub mod text;
 pub mod truetype;
 
@@ -27,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use classify::{classify_page, PageKind, TextQuality};
 use decode::Budget;
 use error::PdfError;
+pub use question::PdfQuestion;
 
 /// Limits for reading one PDF.
 #[derive(Debug, Clone)]
@@ -99,9 +101,8 @@ pub struct PdfCheck {
     pub attribute: Option<Attribute>,
     /// 1-based page of the marking.
     pub page: Option<u32>,
-    /// Stable code for questions: "image_only", "garbled", "encrypted", "broken", "too_big",
-    /// "timeout", "not_pdf", "no_text", "internal_error".
-    pub reason: Option<String>,
+    /// Why the text could not be judged, for questions (serialised as its stable code).
+    pub reason: Option<PdfQuestion>,
     /// One sentence in Simplified Chinese for the auditor.
     pub detail: String,
     /// Page count when known, else 0.
@@ -109,26 +110,15 @@ pub struct PdfCheck {
 }
 
 impl PdfCheck {
-    /// A question with its reason code.
-    pub fn question(reason: &str, pages: u32) -> Self {
-        let detail = match reason {
-            "image_only" => "PDF为扫描图片，没有可读文字，需人工查看",
-            "garbled" => "PDF文字无法正确解码（乱码），需人工查看",
-            "encrypted" => "PDF已加密，需要密码才能打开，需人工查看",
-            "broken" => "PDF文件已损坏，无法完整读取，需人工查看",
-            "too_big" => "PDF文件或其数据超过大小限制，需人工查看",
-            "timeout" => "读取PDF超时，需人工查看",
-            "not_pdf" => "文件不是PDF格式，需人工查看",
-            "no_text" => "PDF没有可读文字，需人工查看",
-            _ => "读取PDF时发生内部错误，需人工查看",
-        };
+    /// A question with its reason.
+    pub fn question(reason: PdfQuestion, pages: u32) -> Self {
         PdfCheck {
             verdict: Verdict::Question,
             marking: None,
             attribute: None,
             page: None,
-            reason: Some(reason.to_string()),
-            detail: detail.to_string(),
+            reason: Some(reason),
+            detail: reason.detail().to_string(),
             pages,
         }
     }
@@ -169,7 +159,7 @@ impl PdfCheck {
 pub fn check_pdf_sync(bytes: &[u8], limits: &PdfLimits) -> PdfCheck {
     match catch_unwind(AssertUnwindSafe(|| check_inner(bytes, limits))) {
         Ok(check) => check,
-        Err(_) => PdfCheck::question("internal_error", 0),
+        Err(_) => PdfCheck::question(PdfQuestion::InternalError, 0),
     }
 }
 
@@ -180,8 +170,8 @@ pub async fn check_pdf(bytes: bytes::Bytes, limits: PdfLimits) -> PdfCheck {
     let task = tokio::task::spawn_blocking(move || check_pdf_sync(&bytes, &limits));
     match tokio::time::timeout(wait, task).await {
         Ok(Ok(check)) => check,
-        Ok(Err(_)) => PdfCheck::question("internal_error", 0),
-        Err(_) => PdfCheck::question("timeout", 0),
+        Ok(Err(_)) => PdfCheck::question(PdfQuestion::InternalError, 0),
+        Err(_) => PdfCheck::question(PdfQuestion::Timeout, 0),
     }
 }
 
@@ -303,16 +293,16 @@ fn check_inner(bytes: &[u8], limits: &PdfLimits) -> PdfCheck {
         return PdfCheck::question(fatal.reason(), pages);
     }
     if walked.errors > 0 {
-        return PdfCheck::question("broken", pages);
+        return PdfCheck::question(PdfQuestion::Broken, pages);
     }
     if walked.quality.is_garbled() {
-        return PdfCheck::question("garbled", pages);
+        return PdfCheck::question(PdfQuestion::Garbled, pages);
     }
     if walked.kinds.contains(&PageKind::ImageOnly) {
-        return PdfCheck::question("image_only", pages);
+        return PdfCheck::question(PdfQuestion::ImageOnly, pages);
     }
     if walked.quality.chars < 10 {
-        return PdfCheck::question("no_text", pages);
+        return PdfCheck::question(PdfQuestion::NoText, pages);
     }
     PdfCheck::unmarked(pages)
 }
