@@ -3,10 +3,12 @@
 //! `Finding`'s JSON form is a public interface (`gongkai findings --format json`); fields may be
 //! added, never renamed or removed.
 
+mod failure;
 mod reason;
 
 use serde::{Deserialize, Serialize};
 
+pub use failure::{FetchFailure, PageFailure};
 pub use reason::{Reason, UnknownReason};
 
 /// Which scoring table a unit is assessed by: annex 2 (乡镇) or annex 3 (县直部门).

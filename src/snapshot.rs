@@ -8,6 +8,7 @@ use url::Url;
 use crate::config::UnitConfig;
 use crate::extract::dates::Stamp;
 use crate::extract::detail::AttachmentLink;
+use crate::model::PageFailure;
 use crate::pdf::PdfCheck;
 
 /// A unit as seen in one run.
@@ -17,7 +18,7 @@ pub struct UnitSnapshot {
     #[serde(with = "as_text::url")]
     pub landing_url: Url,
     /// Why the landing page could not be read, when it could not.
-    pub landing_error: Option<String>,
+    pub landing_error: Option<PageFailure>,
     pub columns: Vec<ColumnSnapshot>,
     /// Messages of the board whose 受理单位 is this unit.
     pub messages: Vec<MessageSnapshot>,
@@ -28,7 +29,7 @@ pub struct UnitSnapshot {
     /// Message-board pages or messages of this unit (or of the whole board) that could not be
     /// read: the replies check is then incomplete.
     #[serde(default)]
-    pub board_problems: Vec<String>,
+    pub board_problems: Vec<PageFailure>,
 }
 
 /// State of a column as the checks judge it.
@@ -80,8 +81,9 @@ pub struct ColumnSnapshot {
     /// List pages read.
     pub pages: usize,
     pub page_id: Option<i64>,
-    /// Why the column (or one of its list pages) could not be read.
-    pub error: Option<String>,
+    /// Why the column (or some of its list pages) could not be read, in the order met.
+    #[serde(default)]
+    pub problems: Vec<PageFailure>,
     /// Attachment links on the column's own page (a single-article column may be a file).
     #[serde(default, with = "as_text::links")]
     pub attachments: Vec<AttachmentLink>,
@@ -102,9 +104,14 @@ impl ColumnSnapshot {
             empty_notice: None,
             pages: 0,
             page_id: None,
-            error: None,
+            problems: Vec::new(),
             attachments: Vec::new(),
         }
+    }
+
+    /// The column's problems as one sentence (`None` when it was read completely).
+    pub fn problems_text(&self) -> Option<String> {
+        PageFailure::join(&self.problems)
     }
 }
 
@@ -143,8 +150,8 @@ pub struct SampledPdf {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum PdfOutcome {
     Checked(PdfCheck),
-    /// The download failed or did not give a PDF (Chinese reason).
-    DownloadFailed(String),
+    /// The download failed or did not give a PDF.
+    DownloadFailed(PageFailure),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

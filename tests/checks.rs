@@ -8,7 +8,7 @@ use gongkai::checks::{run_all, CheckContext};
 use gongkai::config::{DayCount, PortalConfig};
 use gongkai::extract::dates::{find_stamp, Stamp};
 use gongkai::extract::detail::AttachmentLink;
-use gongkai::model::{Finding, FindingKind, Reason, Section};
+use gongkai::model::{FetchFailure, Finding, FindingKind, PageFailure, Reason, Section};
 use gongkai::pdf::{Attribute, PdfCheck, PdfQuestion, Verdict};
 use gongkai::snapshot::*;
 use url::Url;
@@ -55,7 +55,7 @@ fn column(name: &str, code: &str, state: ColumnState) -> ColumnSnapshot {
         empty_notice: None,
         pages: 1,
         page_id: None,
-        error: None,
+        problems: Vec::new(),
         attachments: Vec::new(),
     }
 }
@@ -136,7 +136,10 @@ fn guide_with_synonyms_only_is_complete_and_a_missing_date_is_a_question() {
     u.columns[0].page_dates.clear();
     let f = run(&c, &u);
     assert_eq!(points(&f, Reason::GuideElementsMissing), None, "{f:#?}");
-    let q = f.iter().find(|f| f.reason == Reason::GuideDateUnknown).unwrap();
+    let q = f
+        .iter()
+        .find(|f| f.reason == Reason::GuideDateUnknown)
+        .unwrap();
     assert_eq!((q.kind, q.points), (FindingKind::Question, 0.0));
 }
 
@@ -165,7 +168,10 @@ fn a_combined_budget_and_sangong_document_counts_for_both_but_sangong_alone_does
         doc("2019年度部门整体支出绩效自评报告", "2020-05-01"),
     ];
     let f = run(&c, &u);
-    let budget = f.iter().find(|f| f.reason == Reason::BudgetMissing).unwrap();
+    let budget = f
+        .iter()
+        .find(|f| f.reason == Reason::BudgetMissing)
+        .unwrap();
     assert!(budget.detail.contains("2019年决算"), "{}", budget.detail);
     assert!(!budget.detail.contains("2020年预算"), "{}", budget.detail);
     assert_eq!(points(&f, Reason::SangongMissing), None);
@@ -180,7 +186,10 @@ fn a_cut_title_or_an_unread_column_makes_finance_a_question() {
     cut.title_cut = true;
     u.columns[1].documents.push(cut);
     let f = run(&c, &u);
-    let q = f.iter().find(|f| f.reason == Reason::SangongUnsure).unwrap();
+    let q = f
+        .iter()
+        .find(|f| f.reason == Reason::SangongUnsure)
+        .unwrap();
     assert_eq!((q.kind, q.item), (FindingKind::Question, 10));
     assert_eq!(points(&f, Reason::SangongMissing), None);
 }
@@ -202,7 +211,10 @@ fn empty_columns_list_every_column_and_note_the_veto_at_five() {
     assert_eq!(e.points, 1.0);
     assert_eq!(e.evidence.len(), 5);
     assert!(e.detail.contains("单项否决"));
-    let q = f.iter().find(|f| f.reason == Reason::ColumnUnreachable).unwrap();
+    let q = f
+        .iter()
+        .find(|f| f.reason == Reason::ColumnUnreachable)
+        .unwrap();
     assert_eq!(q.kind, FindingKind::Question);
     assert_eq!(q.key, "/bmym/x/zfxxgkpt/dead.htm");
 }
@@ -258,10 +270,18 @@ fn pdf_marking_deducts_unmarked_asks_for_unreadable_and_flags_nondisclosable() {
         .map(|f| f.points)
         .sum();
     assert_eq!(unmarked, 5.0, "capped at 5");
-    assert!(f.iter().all(|f| f.reason != Reason::PdfUnmarked || f.item == 15));
-    let q = f.iter().find(|f| f.reason == Reason::PdfUnreadable).unwrap();
+    assert!(f
+        .iter()
+        .all(|f| f.reason != Reason::PdfUnmarked || f.item == 15));
+    let q = f
+        .iter()
+        .find(|f| f.reason == Reason::PdfUnreadable)
+        .unwrap();
     assert_eq!((q.kind, q.points), (FindingKind::Question, 0.0));
-    let p = f.iter().find(|f| f.reason == Reason::PdfNondisclosable).unwrap();
+    let p = f
+        .iter()
+        .find(|f| f.reason == Reason::PdfNondisclosable)
+        .unwrap();
     assert_eq!(
         (p.section, p.item, p.kind, p.points),
         (Section::Penalty, 2, FindingKind::Question, 5.0)
@@ -312,7 +332,10 @@ fn an_empty_sample_is_a_question_not_a_pass() {
     u.policy_documents_in_year = 3;
     u.sample.clear();
     let f = run(&c, &u);
-    let q = f.iter().find(|f| f.reason == Reason::PdfSampleEmpty).unwrap();
+    let q = f
+        .iter()
+        .find(|f| f.reason == Reason::PdfSampleEmpty)
+        .unwrap();
     assert_eq!((q.kind, q.points, q.item), (FindingKind::Question, 0.0, 17));
 }
 
@@ -326,7 +349,10 @@ fn a_reply_whose_time_cannot_be_read_is_a_question_not_a_delay() {
     u.messages = vec![m];
     let f = run(&c, &u);
     assert!(f.iter().all(|f| f.reason != Reason::ReplyLate), "{f:#?}");
-    let q = f.iter().find(|f| f.reason == Reason::ReplyTimeUnknown).unwrap();
+    let q = f
+        .iter()
+        .find(|f| f.reason == Reason::ReplyTimeUnknown)
+        .unwrap();
     assert_eq!((q.kind, q.points), (FindingKind::Question, 0.0));
 }
 
@@ -343,14 +369,22 @@ fn a_reply_after_as_of_counts_only_to_as_of() {
 fn an_incomplete_board_is_a_question_for_the_auditor() {
     let c = config();
     let mut u = clean(&c, "发改局");
-    u.board_problems = vec!["留言《路灯》无法读取：超时".into()];
+    u.board_problems = vec![PageFailure::Message {
+        title: "路灯".into(),
+        failure: FetchFailure::Timeout {
+            url: "http://x.gov.cn/lyb/1.htm".into(),
+        },
+    }];
     let f = run(&c, &u);
     let q = f
         .iter()
         .find(|f| f.reason == Reason::ReplyBoardIncomplete)
         .unwrap();
     assert_eq!((q.kind, q.item), (FindingKind::Question, 27));
-    assert!(q.evidence[0].excerpt.contains("路灯"));
+    assert_eq!(
+        q.evidence[0].excerpt,
+        "留言《路灯》无法读取：抓取 http://x.gov.cn/lyb/1.htm 失败：请求超时"
+    );
 }
 
 #[test]
@@ -387,11 +421,20 @@ fn working_days_skip_the_national_day_holiday_and_need_a_calendar() {
 fn an_unreadable_unit_is_one_question_and_no_deduction() {
     let c = config();
     let mut u = unit(&c, "田园镇");
-    u.landing_error = Some("抓取失败：服务器返回 503".into());
+    u.landing_error = Some(PageFailure::Fetch(FetchFailure::Status {
+        url: u.landing_url.to_string(),
+        status: 503,
+    }));
     let f = run(&c, &u);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].reason, Reason::UnitUnreachable);
     assert_eq!(f[0].kind, FindingKind::Question);
+    let sentence = format!("抓取 {} 失败：服务器返回 503", u.landing_url);
+    assert_eq!(
+        f[0].detail,
+        format!("单位页面无法读取（{sentence}），本单位的栏目检查未能进行，请人工核查。")
+    );
+    assert_eq!(f[0].evidence[0].excerpt, sentence);
 }
 
 #[test]

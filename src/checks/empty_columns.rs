@@ -73,7 +73,7 @@ impl Check for EmptyColumnsCheck {
                 ),
                 vec![Evidence {
                     url: c.url.to_string(),
-                    excerpt: c.error.clone().unwrap_or_else(|| what.to_string()),
+                    excerpt: c.problems_text().unwrap_or_else(|| what.to_string()),
                     page_id: c.page_id,
                 }],
             ));

@@ -92,7 +92,7 @@ impl Check for FinanceCheck {
                 matches!(
                     c.state,
                     ColumnState::Unreachable | ColumnState::Unrecognised
-                ) || c.error.is_some()
+                ) || !c.problems.is_empty()
             })
             .map(|c| c.name.clone())
             .collect();

@@ -173,7 +173,7 @@ fn col_evidence(col: &ColumnSnapshot) -> Evidence {
             .as_deref()
             .map(|t| truncate_chars(t, 120))
             .or_else(|| col.empty_notice.clone())
-            .or_else(|| col.error.clone())
+            .or_else(|| col.problems_text())
             .unwrap_or_else(|| format!("栏目：{}", url_key(&col.url))),
         page_id: col.page_id,
     }

@@ -59,7 +59,7 @@ pub fn run_all(ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
             format!("单位页面无法读取（{err}），本单位的栏目检查未能进行，请人工核查。"),
             vec![Evidence {
                 url: unit.landing_url.to_string(),
-                excerpt: err.clone(),
+                excerpt: err.to_string(),
                 page_id: None,
             }],
         ));

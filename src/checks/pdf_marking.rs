@@ -65,7 +65,7 @@ impl Check for PdfMarkingCheck {
                         Reason::PdfDownloadFailed,
                         key,
                         format!("{head}未能下载为PDF（{why}），请人工查看。"),
-                        evidence(s, why.clone()),
+                        evidence(s, why.to_string()),
                     ));
                     continue;
                 }

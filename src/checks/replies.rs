@@ -75,7 +75,7 @@ impl Check for RepliesCheck {
                     .iter()
                     .map(|p| Evidence {
                         url: unit.landing_url.to_string(),
-                        excerpt: p.clone(),
+                        excerpt: p.to_string(),
                         page_id: None,
                     })
                     .collect(),

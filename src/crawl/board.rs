@@ -10,6 +10,7 @@ use super::recorder::{CrawlError, Recorder};
 use crate::config::PortalConfig;
 use crate::extract::list::{page_url, pager_total};
 use crate::extract::messages::{parse_message, parse_message_list, MessageRowLink};
+use crate::model::PageFailure;
 use crate::snapshot::MessageSnapshot;
 use crate::store::{MessageRow, PageKind};
 
@@ -17,7 +18,7 @@ use crate::store::{MessageRow, PageKind};
 /// each with the unit it concerns (`None`: the whole board, every unit).
 pub(super) struct Board {
     pub messages: Vec<(Option<String>, MessageSnapshot)>,
-    pub errors: Vec<(Option<String>, String)>,
+    pub errors: Vec<(Option<String>, PageFailure)>,
 }
 
 pub(super) async fn crawl_board(
@@ -41,7 +42,7 @@ pub(super) async fn crawl_board(
     {
         Ok(g) => g,
         Err(e) => {
-            errors.push((None, format!("留言板首页无法读取：{e}")));
+            errors.push((None, PageFailure::BoardHome(e)));
             return Ok(Board {
                 messages: Vec::new(),
                 errors,
@@ -74,15 +75,12 @@ pub(super) async fn crawl_board(
                 done = all_before(&doc_rows, year_start);
                 rows.extend(doc_rows);
             }
-            Err(e) => errors.push((None, format!("留言板第{k}页无法读取：{e}"))),
+            Err(failure) => errors.push((None, PageFailure::BoardPage { page: k, failure })),
         }
         k += 1;
     }
     if !done && total > last {
-        errors.push((
-            None,
-            format!("留言板共{total}页，超过上限{last}页，后面的页未读取"),
-        ));
+        errors.push((None, PageFailure::BoardOverCap { total, read: last }));
     }
     let wanted: Vec<MessageRowLink> = rows
         .into_iter()
@@ -117,8 +115,9 @@ pub(super) async fn crawl_board(
             .map(|u| u.name.clone());
         let got = match got {
             Ok(g) => g,
-            Err(e) => {
-                errors.push((listed_unit, format!("留言《{}》无法读取：{e}", row.title)));
+            Err(failure) => {
+                let title = row.title.clone();
+                errors.push((listed_unit, PageFailure::Message { title, failure }));
                 continue;
             }
         };
@@ -128,7 +127,10 @@ pub(super) async fn crawl_board(
         let Some(submitted) = page.submitted.or(row.date) else {
             errors.push((
                 unit.clone().or(listed_unit),
-                format!("留言《{}》（{}）没有可读的提交时间", row.title, row.url),
+                PageFailure::MessageUndated {
+                    title: row.title.clone(),
+                    url: row.url.to_string(),
+                },
             ));
             continue;
         };

@@ -6,6 +6,7 @@ use super::recorder::{CrawlError, Recorder};
 use crate::config::PortalConfig;
 use crate::extract::list::{page_url, parse_column_page};
 use crate::extract::tree::TreeColumn;
+use crate::model::PageFailure;
 use crate::snapshot::{ColumnSnapshot, ColumnState, DocumentSnapshot};
 use crate::store::PageKind;
 
@@ -22,7 +23,7 @@ pub(super) async fn crawl_column(
     {
         Ok(got) => got,
         Err(e) => {
-            snap.error = Some(e);
+            snap.problems.push(e.into());
             return Ok(snap);
         }
     };
@@ -45,13 +46,10 @@ pub(super) async fn crawl_column(
     push_items(&mut snap.documents, first.items, 1);
     let total = first.total_pages.min(config.crawl.max_pages_per_column);
     if first.total_pages > total {
-        add_error(
-            &mut snap.error,
-            format!(
-                "栏目共{}页，超过上限{}页，只读取了前{}页",
-                first.total_pages, total, total
-            ),
-        );
+        snap.problems.push(PageFailure::ColumnOverCap {
+            total: first.total_pages,
+            read: total,
+        });
     }
     for k in 2..=total {
         let Some(url) = page_url(&config.pages.page_url, &got.url, k, first.total_pages) else {
@@ -70,8 +68,9 @@ pub(super) async fn crawl_column(
                 push_items(&mut snap.documents, parsed.items, k);
                 snap.pages += 1;
             }
-            Err(e) => {
-                add_error(&mut snap.error, format!("第{k}页无法读取：{e}"));
+            Err(failure) => {
+                snap.problems
+                    .push(PageFailure::ListPage { page: k, failure });
             }
         }
     }
@@ -96,16 +95,5 @@ fn push_items(
             list_position: i + 1,
             attachments: None,
         });
-    }
-}
-
-/// Keeps every problem of a column, not only the last one.
-fn add_error(slot: &mut Option<String>, message: String) {
-    match slot {
-        Some(e) => {
-            e.push('；');
-            e.push_str(&message);
-        }
-        None => *slot = Some(message),
     }
 }

@@ -7,6 +7,7 @@ use super::queue::{BoardResult, JobStats, UnitResult};
 use super::recorder::CrawlError;
 use super::run::{check_and_store, UnitSummary};
 use crate::config::PortalConfig;
+use crate::model::PageFailure;
 use crate::store::{JobKind, Run, RunStats, RunStatus, Store, StoreError};
 
 /// Runs the checks of `run` and closes it: complete, partial (pages could not be fetched) or
@@ -49,7 +50,7 @@ pub(super) async fn finalize(
         add(&mut total, stats);
     }
     let messages = board.as_ref().map_or(&[][..], |b| &b.messages[..]);
-    let no_board = [(None, "留言板未能读取（任务未完成）".to_string())];
+    let no_board = [(None, PageFailure::BoardNotRead)];
     let problems = board.as_ref().map_or(&no_board[..], |b| &b.errors[..]);
     for (unit, e) in problems {
         tracing::warn!(error = %e, unit = ?unit, "message board incomplete");

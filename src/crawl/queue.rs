@@ -7,6 +7,7 @@ use url::Url;
 
 use super::recorder::CrawlError;
 use crate::config::PortalConfig;
+use crate::model::PageFailure;
 use crate::snapshot::{MessageSnapshot, UnitSnapshot};
 use crate::store::Store;
 
@@ -62,6 +63,6 @@ pub(super) struct UnitResult {
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct BoardResult {
     pub messages: Vec<(Option<String>, MessageSnapshot)>,
-    pub errors: Vec<(Option<String>, String)>,
+    pub errors: Vec<(Option<String>, PageFailure)>,
     pub stats: JobStats,
 }

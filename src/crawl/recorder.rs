@@ -8,10 +8,11 @@ use bytes::Bytes;
 use url::Url;
 
 use super::http::{decode_html, FetchOptions, Fetcher};
+use crate::model::FetchFailure;
 use crate::store::{PageKind, PageRecord, Store, StoreError};
 
 /// A failure that stops the run: the store is unusable. Fetch failures are not errors of the
-/// run; they are recorded and returned as `Err(String)` by [`Recorder::fetch`].
+/// run; they are recorded and returned as `Err(FetchFailure)` by [`Recorder::fetch`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CrawlError {
@@ -51,8 +52,8 @@ pub struct Recorder {
     home_links: tokio::sync::OnceCell<HashMap<String, Url>>,
 }
 
-/// Result of one fetch: `Ok(Err(msg))` is a recorded page failure (Chinese message).
-pub type FetchResult = Result<Result<Got, String>, CrawlError>;
+/// Result of one fetch: `Ok(Err(failure))` is a recorded page failure.
+pub type FetchResult = Result<Result<Got, FetchFailure>, CrawlError>;
 
 impl Recorder {
     pub fn new(fetcher: Fetcher, store: Store, run_id: i64, resume: bool) -> Self {
@@ -213,15 +214,16 @@ impl Recorder {
             }
             Err(err) => {
                 self.errors.fetch_add(1, Ordering::Relaxed);
-                let message = err.to_string();
+                let failure = FetchFailure::from(&err);
+                let message = failure.to_string();
                 tracing::warn!(%url, error = %message, "fetch failed");
                 record.status = match &err {
                     super::http::FetchError::Status { status, .. } => *status,
                     _ => 0,
                 };
-                record.error = Some(message.clone());
+                record.error = Some(message);
                 self.store.record_page(self.run_id, &record).await?;
-                Ok(Err(message))
+                Ok(Err(failure))
             }
         }
     }

@@ -12,7 +12,7 @@ use super::recorder::{CrawlError, Recorder};
 use super::unit::crawl_unit;
 use crate::checks::{run_all, CheckContext};
 use crate::config::PortalConfig;
-use crate::model::{FindingKind, Table};
+use crate::model::{FindingKind, PageFailure, Table};
 use crate::snapshot::{MessageSnapshot, UnitSnapshot};
 use crate::store::{RunStats, RunStatus, Store};
 
@@ -191,7 +191,11 @@ async fn crawl_all(
     .await?;
     Ok((
         summaries,
-        board.errors.into_iter().map(|(_, e)| e).collect(),
+        board
+            .errors
+            .into_iter()
+            .map(|(_, e)| e.to_string())
+            .collect(),
     ))
 }
 
@@ -204,7 +208,7 @@ pub(super) async fn check_and_store(
     as_of: NaiveDate,
     snapshots: Vec<UnitSnapshot>,
     messages: &[(Option<String>, MessageSnapshot)],
-    board_problems: &[(Option<String>, String)],
+    board_problems: &[(Option<String>, PageFailure)],
 ) -> Result<Vec<UnitSummary>, CrawlError> {
     let ctx = CheckContext { config, as_of };
     let mut summaries = Vec::new();

@@ -6,6 +6,7 @@ use std::cmp::Reverse;
 use super::recorder::{CrawlError, Recorder};
 use crate::config::PortalConfig;
 use crate::extract::detail::AttachmentLink;
+use crate::model::PageFailure;
 use crate::pdf::{check_pdf, PdfLimits};
 use crate::snapshot::{DocumentSnapshot, PdfOutcome, SampledPdf};
 use crate::store::PageKind;
@@ -56,7 +57,7 @@ pub(super) async fn check_sample(
                     name: "（文件页面无法读取，附件未知）".into(),
                 },
                 page_id: None,
-                outcome: PdfOutcome::DownloadFailed("文件页面无法读取，不知是否有PDF附件".into()),
+                outcome: PdfOutcome::DownloadFailed(PageFailure::DocumentUnread),
             });
             continue;
         };
@@ -67,17 +68,12 @@ pub(super) async fn check_sample(
             .fetch(&link.url, PageKind::Attachment, Some(unit), Some(&doc.url))
             .await?;
         let (outcome, page_id) = match got {
-            Err(e) => (PdfOutcome::DownloadFailed(e), None),
+            Err(e) => (PdfOutcome::DownloadFailed(e.into()), None),
             Ok(g) if !crate::util::is_pdf(&g.body) => (
-                PdfOutcome::DownloadFailed(format!(
-                    "下载得到的不是PDF文件（{}字节，{}）",
-                    g.body.len(),
-                    if crate::util::sniff_html(&g.body) {
-                        "为HTML页面，可能是下载脚本的错误页"
-                    } else {
-                        "文件头不是%PDF"
-                    }
-                )),
+                PdfOutcome::DownloadFailed(PageFailure::NotPdf {
+                    bytes: g.body.len(),
+                    html: crate::util::sniff_html(&g.body),
+                }),
                 Some(g.page_id),
             ),
             Ok(g) => (

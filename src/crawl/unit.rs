@@ -12,6 +12,7 @@ use crate::config::{PortalConfig, UnitConfig};
 use crate::extract::detail::parse_document;
 use crate::extract::list::parse_column_page;
 use crate::extract::tree::{parse_tree, TreeColumn};
+use crate::model::PageFailure;
 use crate::snapshot::{ColumnSnapshot, ColumnState, UnitSnapshot};
 use crate::store::{AttachmentRow, ColumnRow, DocumentRow, PageKind};
 
@@ -53,7 +54,7 @@ pub(super) async fn crawl_unit(
     {
         Ok(g) => g,
         Err(e) => {
-            snap.landing_error = Some(e);
+            snap.landing_error = Some(e.into());
             return Ok(snap);
         }
     };
@@ -63,7 +64,7 @@ pub(super) async fn crawl_unit(
         &got.url,
     );
     if tree.is_empty() {
-        snap.landing_error = Some("单位页面上没有找到栏目列表（页面结构无法识别）".into());
+        snap.landing_error = Some(PageFailure::NoColumnTree);
         return Ok(snap);
     }
     let mut columns = Vec::new();
@@ -192,7 +193,8 @@ async fn read_guide_document(
             col.page_id = Some(g.page_id);
             col.url = g.url;
         }
-        Err(e) => col.error = Some(e),
+        // Replaces what the list pages met: the guide's own page is what the check shows.
+        Err(e) => col.problems = vec![e.into()],
     }
     Ok(())
 }
@@ -248,7 +250,7 @@ async fn save_records(rec: &Recorder, snap: &UnitSnapshot) -> Result<(), CrawlEr
                     marking_page: check.and_then(|c| c.page).map(i64::from),
                     reason: sampled.and_then(|s| match &s.outcome {
                         crate::snapshot::PdfOutcome::Checked(c) => c.reason.map(|q| q.to_string()),
-                        crate::snapshot::PdfOutcome::DownloadFailed(e) => Some(e.clone()),
+                        crate::snapshot::PdfOutcome::DownloadFailed(e) => Some(e.to_string()),
                     }),
                 });
             }

@@ -1,39 +1,75 @@
 //! Why a fetch failed. Every variant names the URL it is about; messages are in Chinese because
-//! they end up in the auditor's report.
+//! they end up in the auditor's report. The snapshot carries the failure as a
+//! [`FetchFailure`], whose sentence is the message of the error.
 
 use url::Url;
+
+use crate::model::FetchFailure;
 
 /// A fetch that did not produce a usable response.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FetchError {
     /// The URL is not on the configured portal; nothing was sent.
-    #[error("拒绝抓取 {url}：不在所配置的门户网站范围内")]
     OffSite { url: Url },
     /// The server answered with a status that is not a success (after any retries).
-    #[error("抓取 {url} 失败：服务器返回 {status}")]
     Status { url: Url, status: u16 },
     /// No complete answer (headers and body) within the configured timeout.
-    #[error("抓取 {url} 失败：请求超时")]
     Timeout { url: Url },
     /// The body is larger than `max_body_bytes`.
-    #[error("抓取 {url} 失败：响应内容超过 {limit} 字节上限")]
     TooLarge { url: Url, limit: usize },
     /// More than the allowed number of redirect hops, or a redirect loop.
-    #[error("抓取 {url} 失败：重定向次数过多或出现循环")]
     TooManyRedirects { url: Url },
     /// A redirect pointed outside the portal; it was not followed.
-    #[error("抓取 {url} 失败：重定向到门户网站以外的地址 {target}")]
     RedirectOffSite { url: Url, target: Box<Url> },
     /// The connection could not be made or broke before an answer arrived.
-    #[error("抓取 {url} 失败：无法连接服务器（{message}）")]
     Connect { url: Url, message: String },
     /// The answer started but its body could not be read to the end.
-    #[error("抓取 {url} 失败：读取响应内容出错（{message}）")]
     Body { url: Url, message: String },
     /// The HTTP client could not be set up (bad settings); not tied to a URL.
-    #[error("无法创建 HTTP 客户端：{message}")]
     Client { message: String },
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        FetchFailure::from(self).fmt(f)
+    }
+}
+
+impl From<&FetchError> for FetchFailure {
+    fn from(err: &FetchError) -> Self {
+        let url = |u: &Url| u.to_string();
+        match err {
+            FetchError::OffSite { url: u } => FetchFailure::OffSite { url: url(u) },
+            FetchError::Status { url: u, status } => FetchFailure::Status {
+                url: url(u),
+                status: *status,
+            },
+            FetchError::Timeout { url: u } => FetchFailure::Timeout { url: url(u) },
+            FetchError::TooLarge { url: u, limit } => FetchFailure::TooLarge {
+                url: url(u),
+                limit: *limit,
+            },
+            FetchError::TooManyRedirects { url: u } => {
+                FetchFailure::TooManyRedirects { url: url(u) }
+            }
+            FetchError::RedirectOffSite { url: u, target } => FetchFailure::RedirectOffSite {
+                url: url(u),
+                target: target.to_string(),
+            },
+            FetchError::Connect { url: u, message } => FetchFailure::Connect {
+                url: url(u),
+                message: message.clone(),
+            },
+            FetchError::Body { url: u, message } => FetchFailure::Body {
+                url: url(u),
+                message: message.clone(),
+            },
+            FetchError::Client { message } => FetchFailure::Client {
+                message: message.clone(),
+            },
+        }
+    }
 }
 
 impl FetchError {
@@ -106,4 +142,76 @@ fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
         current = e.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages auditors read (and the snapshot's failures) keep their wording.
+    #[test]
+    fn messages_are_the_failures_sentences() {
+        let url = Url::parse("http://x.gov.cn/a.htm").unwrap();
+        let cases = [
+            (
+                FetchError::OffSite { url: url.clone() },
+                "拒绝抓取 http://x.gov.cn/a.htm：不在所配置的门户网站范围内",
+            ),
+            (
+                FetchError::Status {
+                    url: url.clone(),
+                    status: 403,
+                },
+                "抓取 http://x.gov.cn/a.htm 失败：服务器返回 403",
+            ),
+            (
+                FetchError::Timeout { url: url.clone() },
+                "抓取 http://x.gov.cn/a.htm 失败：请求超时",
+            ),
+            (
+                FetchError::TooLarge {
+                    url: url.clone(),
+                    limit: 10,
+                },
+                "抓取 http://x.gov.cn/a.htm 失败：响应内容超过 10 字节上限",
+            ),
+            (
+                FetchError::TooManyRedirects { url: url.clone() },
+                "抓取 http://x.gov.cn/a.htm 失败：重定向次数过多或出现循环",
+            ),
+            (
+                FetchError::RedirectOffSite {
+                    url: url.clone(),
+                    target: Box::new(Url::parse("http://evil.example/x").unwrap()),
+                },
+                "抓取 http://x.gov.cn/a.htm 失败：重定向到门户网站以外的地址 http://evil.example/x",
+            ),
+            (
+                FetchError::Connect {
+                    url: url.clone(),
+                    message: "refused".into(),
+                },
+                "抓取 http://x.gov.cn/a.htm 失败：无法连接服务器（refused）",
+            ),
+            (
+                FetchError::Body {
+                    url: url.clone(),
+                    message: "reset".into(),
+                },
+                "抓取 http://x.gov.cn/a.htm 失败：读取响应内容出错（reset）",
+            ),
+            (
+                FetchError::Client {
+                    message: "bad".into(),
+                },
+                "无法创建 HTTP 客户端：bad",
+            ),
+        ];
+        for (err, text) in cases {
+            assert_eq!(err.to_string(), text);
+            let failure = FetchFailure::from(&err);
+            assert_eq!(failure.to_string(), text);
+            assert_eq!(failure.url(), err.url().map(Url::as_str));
+        }
+    }
 }
