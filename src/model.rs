@@ -182,3 +182,72 @@ pub struct FindingDecision {
     pub by: String,
     pub at: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(points: f64, decision: Option<f64>) -> Finding {
+        Finding {
+            unit: "田园镇".into(),
+            table: Table::Township,
+            section: Section::Item,
+            item: 17,
+            points,
+            kind: FindingKind::Deduction,
+            reason: Reason::PdfUnmarked,
+            detail: "全文未见公开属性标识。".into(),
+            evidence: vec![Evidence {
+                url: "http://x.gov.cn/a.pdf".into(),
+                excerpt: "共2页".into(),
+                page_id: Some(7),
+            }],
+            status: if decision.is_some() {
+                FindingStatus::Adjusted
+            } else {
+                FindingStatus::Draft
+            },
+            key: "/info/1.htm".into(),
+            id: Some(3),
+            run_id: Some(1),
+            decision: decision.map(|points| FindingDecision {
+                points,
+                note: "核实".into(),
+                by: "auditor".into(),
+                at: "2020-12-20T08:00:00+00:00".into(),
+            }),
+        }
+    }
+
+    /// The findings JSON is a public interface: field order, reason code and the number form
+    /// of points (`0.5`, `5.0`, `0.0`) are pinned.
+    #[test]
+    fn the_json_of_a_finding_is_pinned() {
+        let json = serde_json::to_string(&finding(0.5, None)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"unit":"田园镇","table":"township","section":"item","item":17,"points":0.5,"kind":"deduction","reason":"pdf_unmarked","detail":"全文未见公开属性标识。","evidence":[{"url":"http://x.gov.cn/a.pdf","excerpt":"共2页","page_id":7}],"status":"draft","key":"/info/1.htm","id":3,"run_id":1}"#
+        );
+        let json = serde_json::to_string(&finding(5.0, Some(4.0))).unwrap();
+        assert!(
+            json.contains(r#""points":5.0,"#)
+                && json.ends_with(r#""decision":{"points":4.0,"note":"核实","by":"auditor","at":"2020-12-20T08:00:00+00:00"}}"#),
+            "{json}"
+        );
+        for (points, text) in [
+            (0.0, "0.0"),
+            (1.0, "1.0"),
+            (0.2, "0.2"),
+            (1.25, "1.25"),
+            (3.0, "3.0"),
+        ] {
+            let json = serde_json::to_value(finding(points, Some(points))).unwrap();
+            assert_eq!(json["points"].to_string(), text);
+            assert_eq!(json["decision"]["points"].to_string(), text);
+        }
+        let back: Finding =
+            serde_json::from_str(&serde_json::to_string(&finding(0.5, Some(0.25))).unwrap())
+                .unwrap();
+        assert_eq!(back, finding(0.5, Some(0.25)));
+    }
+}
