@@ -4,11 +4,13 @@
 //! added, never renamed or removed.
 
 mod failure;
+mod points;
 mod reason;
 
 use serde::{Deserialize, Serialize};
 
 pub use failure::{FetchFailure, PageFailure};
+pub use points::Centi;
 pub use reason::{Reason, UnknownReason};
 
 /// Which scoring table a unit is assessed by: annex 2 (乡镇) or annex 3 (县直部门).
@@ -144,7 +146,7 @@ pub struct Finding {
     /// Item number within its section and table.
     pub item: u32,
     /// Suggested deduction (0 for a question without a suggestion).
-    pub points: f64,
+    pub points: Centi,
     pub kind: FindingKind,
     /// Stable code (see `docs/findings.md`).
     pub reason: Reason,
@@ -167,7 +169,7 @@ pub struct Finding {
 
 impl Finding {
     /// The deduction that counts now: the auditor's when decided, else the suggestion.
-    pub fn counted_points(&self) -> f64 {
+    pub fn counted_points(&self) -> Centi {
         self.decision.as_ref().map_or(self.points, |d| d.points)
     }
 }
@@ -176,7 +178,7 @@ impl Finding {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FindingDecision {
     /// The deduction that counts (0 when rejected).
-    pub points: f64,
+    pub points: Centi,
     /// The auditor's reason.
     pub note: String,
     pub by: String,
@@ -188,12 +190,13 @@ mod tests {
     use super::*;
 
     fn finding(points: f64, decision: Option<f64>) -> Finding {
+        let points_of = Centi::from_points;
         Finding {
             unit: "田园镇".into(),
             table: Table::Township,
             section: Section::Item,
             item: 17,
-            points,
+            points: points_of(points),
             kind: FindingKind::Deduction,
             reason: Reason::PdfUnmarked,
             detail: "全文未见公开属性标识。".into(),
@@ -211,7 +214,7 @@ mod tests {
             id: Some(3),
             run_id: Some(1),
             decision: decision.map(|points| FindingDecision {
-                points,
+                points: points_of(points),
                 note: "核实".into(),
                 by: "auditor".into(),
                 at: "2020-12-20T08:00:00+00:00".into(),

@@ -8,7 +8,7 @@ use gongkai::checks::{run_all, CheckContext};
 use gongkai::config::{DayCount, PortalConfig};
 use gongkai::extract::dates::{find_stamp, Stamp};
 use gongkai::extract::detail::AttachmentLink;
-use gongkai::model::{FetchFailure, Finding, FindingKind, PageFailure, Reason, Section};
+use gongkai::model::{Centi, FetchFailure, Finding, FindingKind, PageFailure, Reason, Section};
 use gongkai::pdf::{Attribute, PdfCheck, PdfQuestion, Verdict};
 use gongkai::snapshot::*;
 use url::Url;
@@ -108,7 +108,7 @@ fn points(findings: &[Finding], reason: Reason) -> Option<f64> {
     findings
         .iter()
         .find(|f| f.reason == reason)
-        .map(|f| f.points)
+        .map(|f| f.points.points())
 }
 
 #[test]
@@ -124,7 +124,11 @@ fn guide_item_is_capped_at_five() {
     u.columns[0].article_text = Some("本机关信息由办公室负责。".into());
     u.columns[0].page_dates = vec![stamp("2019-03-01")];
     let f = run(&c, &u);
-    let total: f64 = f.iter().filter(|f| f.item == 7).map(|f| f.points).sum();
+    let total: f64 = f
+        .iter()
+        .filter(|f| f.item == 7)
+        .map(|f| f.points.points())
+        .sum();
     assert_eq!(total, 5.0, "{f:#?}");
 }
 
@@ -140,7 +144,7 @@ fn guide_with_synonyms_only_is_complete_and_a_missing_date_is_a_question() {
         .iter()
         .find(|f| f.reason == Reason::GuideDateUnknown)
         .unwrap();
-    assert_eq!((q.kind, q.points), (FindingKind::Question, 0.0));
+    assert_eq!((q.kind, q.points), (FindingKind::Question, Centi::ZERO));
 }
 
 #[test]
@@ -208,7 +212,7 @@ fn empty_columns_list_every_column_and_note_the_veto_at_five() {
         .push(column("打不开的栏目", "dead", ColumnState::Unreachable));
     let f = run(&c, &u);
     let e = f.iter().find(|f| f.reason == Reason::EmptyColumns).unwrap();
-    assert_eq!(e.points, 1.0);
+    assert_eq!(e.points, Centi(100));
     assert_eq!(e.evidence.len(), 5);
     assert!(e.detail.contains("单项否决"));
     let q = f
@@ -267,7 +271,7 @@ fn pdf_marking_deducts_unmarked_asks_for_unreadable_and_flags_nondisclosable() {
     let unmarked: f64 = f
         .iter()
         .filter(|f| f.reason == Reason::PdfUnmarked)
-        .map(|f| f.points)
+        .map(|f| f.points.points())
         .sum();
     assert_eq!(unmarked, 5.0, "capped at 5");
     assert!(f
@@ -277,14 +281,14 @@ fn pdf_marking_deducts_unmarked_asks_for_unreadable_and_flags_nondisclosable() {
         .iter()
         .find(|f| f.reason == Reason::PdfUnreadable)
         .unwrap();
-    assert_eq!((q.kind, q.points), (FindingKind::Question, 0.0));
+    assert_eq!((q.kind, q.points), (FindingKind::Question, Centi::ZERO));
     let p = f
         .iter()
         .find(|f| f.reason == Reason::PdfNondisclosable)
         .unwrap();
     assert_eq!(
         (p.section, p.item, p.kind, p.points),
-        (Section::Penalty, 2, FindingKind::Question, 5.0)
+        (Section::Penalty, 2, FindingKind::Question, Centi(500))
     );
     assert!(p.key.ends_with("/12.htm"));
 }
@@ -320,7 +324,7 @@ fn replies_take_the_worst_delay_not_the_sum() {
     ];
     let f = run(&c, &u);
     let r = f.iter().find(|f| f.reason == Reason::ReplyLate).unwrap();
-    assert_eq!((r.points, r.evidence.len(), r.item), (2.0, 2, 27));
+    assert_eq!((r.points, r.evidence.len(), r.item), (Centi(200), 2, 27));
     u.messages.push(message("2020-12-01", None)); // unanswered: 14 days to as-of
     assert_eq!(points(&run(&c, &u), Reason::ReplyLate), Some(3.0));
 }
@@ -336,7 +340,10 @@ fn an_empty_sample_is_a_question_not_a_pass() {
         .iter()
         .find(|f| f.reason == Reason::PdfSampleEmpty)
         .unwrap();
-    assert_eq!((q.kind, q.points, q.item), (FindingKind::Question, 0.0, 17));
+    assert_eq!(
+        (q.kind, q.points, q.item),
+        (FindingKind::Question, Centi::ZERO, 17)
+    );
 }
 
 #[test]
@@ -353,7 +360,7 @@ fn a_reply_whose_time_cannot_be_read_is_a_question_not_a_delay() {
         .iter()
         .find(|f| f.reason == Reason::ReplyTimeUnknown)
         .unwrap();
-    assert_eq!((q.kind, q.points), (FindingKind::Question, 0.0));
+    assert_eq!((q.kind, q.points), (FindingKind::Question, Centi::ZERO));
 }
 
 #[test]

@@ -97,7 +97,7 @@ fn compare(findings: &[Finding], path: &Path) -> Vec<String> {
             FindingKind::Deduction => "deduction",
             FindingKind::Question => "question",
         };
-        if (f.points - e.points).abs() > 1e-9 || kind != e.kind {
+        if (f.points.points() - e.points).abs() > 1e-9 || kind != e.kind {
             problems.push(format!(
                 "wrong: {k:?}: got {} {kind}, want {} {}",
                 f.points, e.points, e.kind
@@ -249,7 +249,7 @@ async fn hostile_pages_become_questions_and_the_run_goes_on() {
     assert!(findings
         .iter()
         .filter(|f| f.unit == "田园镇" && f.reason.as_str().starts_with("column_"))
-        .all(|f| f.kind == FindingKind::Question && f.points == 0.0));
+        .all(|f| f.kind == FindingKind::Question && f.points.points() == 0.0));
     // The messages explain themselves in Chinese and name the URL.
     let endless = findings
         .iter()
@@ -263,9 +263,9 @@ async fn hostile_pages_become_questions_and_the_run_goes_on() {
     let huge = findings.iter().find(|f| f.key == "/bad/huge.htm").unwrap();
     assert!(huge.evidence[0].excerpt.contains("/bad/huge.htm"));
     // The rest of the run went on: the other units' planted findings are there.
-    assert!(findings
-        .iter()
-        .any(|f| f.unit == "大田坝镇" && f.reason == Reason::GuideMissing && f.points == 5.0));
+    assert!(findings.iter().any(|f| f.unit == "大田坝镇"
+        && f.reason == Reason::GuideMissing
+        && f.points.points() == 5.0));
     assert!(findings
         .iter()
         .any(|f| f.unit == "工信局" && f.reason == Reason::GuideMissing));
@@ -311,7 +311,7 @@ async fn a_wrong_unit_code_is_corrected_from_the_platform_home() {
     );
     assert!(findings
         .iter()
-        .any(|f| f.reason == Reason::GuideMissing && f.points == 5.0));
+        .any(|f| f.reason == Reason::GuideMissing && f.points.points() == 5.0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -327,7 +327,10 @@ async fn an_unreadable_policy_document_keeps_its_place_in_the_sample_as_a_questi
         .iter()
         .find(|f| f.reason == Reason::PdfDownloadFailed && f.key == "/info/1227/9230176.htm")
         .unwrap_or_else(|| panic!("{findings:#?}"));
-    assert_eq!((q.kind, q.points, q.item), (FindingKind::Question, 0.0, 15));
+    assert_eq!(
+        (q.kind, q.points.points(), q.item),
+        (FindingKind::Question, 0.0, 15)
+    );
     let sampled = store
         .sampled_attachments(summary.run_id, "发改局")
         .await

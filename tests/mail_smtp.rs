@@ -219,7 +219,7 @@ fn finding(unit: &str, table: Table, item: u32, points: f64, reason: &str, url: 
         table,
         section: Section::Item,
         item,
-        points,
+        points: gongkai::model::Centi::from_points(points),
         kind: FindingKind::Deduction,
         reason: reason.parse().unwrap(),
         detail: "栏目“政策解读”为空 <script>alert(1)</script>".into(),

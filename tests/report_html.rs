@@ -16,7 +16,7 @@ fn finding(unit: &str, table: Table, item: u32, points: f64, reason: &str, url: 
         table,
         section: Section::Item,
         item,
-        points,
+        points: gongkai::model::Centi::from_points(points),
         kind: FindingKind::Deduction,
         reason: reason.parse().unwrap(),
         detail: format!("{reason}：<img src=x onerror=alert(1)>"),

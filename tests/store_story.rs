@@ -65,7 +65,7 @@ fn finding(unit: &str, item: u32, points: f64, page_id: i64) -> Finding {
         table: Table::Township,
         section: Section::Item,
         item,
-        points,
+        points: gongkai::model::Centi::from_points(points),
         kind: FindingKind::Deduction,
         reason: Reason::EmptyColumns,
         detail: "栏目“财政预决算”无内容".into(),
@@ -199,7 +199,7 @@ async fn runs_pages_and_records(store: &Store) {
         .unwrap();
     let back = store.findings(run).await.unwrap();
     assert_eq!(back.len(), 1);
-    assert_eq!(back[0].points, 0.5);
+    assert_eq!(back[0].points, gongkai::model::Centi(50));
     assert_eq!(back[0].evidence[0].page_id, Some(id));
     assert_eq!(back[0].run_id, Some(run));
     assert_eq!(back[0].detail, findings[0].detail);
@@ -330,12 +330,29 @@ async fn decisions_belong_to_their_portal(store: &Store) {
         .unwrap();
     let da = store.decision(&Identity::of(fa, a)).await.unwrap().unwrap();
     let db = store.decision(&Identity::of(fb, b)).await.unwrap().unwrap();
-    assert_eq!((da.status.as_str(), da.points), ("confirmed", 1.0));
-    assert_eq!((db.status.as_str(), db.points), ("rejected", 0.0));
+    assert_eq!((da.status.as_str(), da.points.points()), ("confirmed", 1.0));
+    assert_eq!((db.status.as_str(), db.points.points()), ("rejected", 0.0));
     assert_eq!(store.decisions(a).await.unwrap().len(), 1);
     let log = store.audit_log(b, "工信局", None).await.unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].actor, "乙县审核员");
+    // An adjusted deduction is kept in hundredths, as the score counts it.
+    let adjust = DecisionInput {
+        action: Action::Adjust,
+        points: Some(0.333),
+        note: "部分整改".into(),
+        version: da.version,
+    };
+    decide(store, &rubric, "甲县审核员", fa, &adjust)
+        .await
+        .unwrap();
+    let da = store.decision(&Identity::of(fa, a)).await.unwrap().unwrap();
+    assert_eq!(da.points, gongkai::model::Centi(33));
+    let log = store.audit_log(a, "工信局", None).await.unwrap();
+    assert!(
+        log.iter().any(|l| l.after_state == "已调整，扣0.33分"),
+        "{log:?}"
+    );
 }
 
 async fn the_queue_leases_jobs(store: &Store) {

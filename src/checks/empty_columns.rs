@@ -1,8 +1,8 @@
 //! Item 13 / 12: 空白栏目 — one point when any leaf column is empty; five or more trip the
 //! national single-veto indicator. Columns that could not be read are questions, not deductions.
 
-use super::{draft, url_key, Check, CheckContext};
-use crate::model::{Evidence, Finding, FindingKind, Reason, RubricCheck};
+use super::{centi, draft, url_key, Check, CheckContext};
+use crate::model::{Centi, Evidence, Finding, FindingKind, Reason, RubricCheck};
 use crate::snapshot::{ColumnState, UnitSnapshot};
 
 pub struct EmptyColumnsCheck;
@@ -33,7 +33,7 @@ impl Check for EmptyColumnsCheck {
                 unit,
                 RubricCheck::EmptyColumns,
                 FindingKind::Deduction,
-                rules.empty_column_points,
+                centi(rules.empty_column_points),
                 Reason::EmptyColumns,
                 String::new(),
                 detail,
@@ -63,7 +63,7 @@ impl Check for EmptyColumnsCheck {
                 unit,
                 RubricCheck::EmptyColumns,
                 FindingKind::Question,
-                0.0,
+                Centi::ZERO,
                 reason,
                 url_key(&c.url),
                 format!(

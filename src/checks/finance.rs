@@ -2,8 +2,8 @@
 //! Documents count wherever they stand in the unit's columns, on any page of a column.
 
 use super::text::squash;
-use super::{draft, url_key, Check, CheckContext};
-use crate::model::{Evidence, Finding, FindingKind, Reason, RubricCheck};
+use super::{centi, draft, url_key, Check, CheckContext};
+use crate::model::{Centi, Evidence, Finding, FindingKind, Reason, RubricCheck};
 use crate::snapshot::{ColumnState, UnitSnapshot};
 
 pub struct FinanceCheck;
@@ -180,7 +180,7 @@ impl Check for FinanceCheck {
                     unit,
                     RubricCheck::Finance,
                     FindingKind::Deduction,
-                    ctx.config.rules.finance_part_points,
+                    centi(ctx.config.rules.finance_part_points),
                     reason,
                     String::new(),
                     format!("{year}年内未公开{}。", missing.join("和")),
@@ -204,7 +204,7 @@ impl Check for FinanceCheck {
                     unit,
                     RubricCheck::Finance,
                     FindingKind::Question,
-                    0.0,
+                    Centi::ZERO,
                     unsure_reason,
                     String::new(),
                     format!(

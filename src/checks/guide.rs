@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 
 use super::text::squash;
-use super::{draft, round_points, url_key, Check, CheckContext};
-use crate::model::{Evidence, Finding, FindingKind, Reason, RubricCheck};
+use super::{centi, draft, url_key, Check, CheckContext};
+use crate::model::{Centi, Evidence, Finding, FindingKind, Reason, RubricCheck};
 use crate::snapshot::{ColumnSnapshot, ColumnState, UnitSnapshot};
 use crate::util::truncate_chars;
 
@@ -27,7 +27,7 @@ impl Check for GuideCheck {
                 unit,
                 RubricCheck::Guide,
                 FindingKind::Question,
-                0.0,
+                Centi::ZERO,
                 reason,
                 String::new(),
                 detail,
@@ -39,7 +39,7 @@ impl Check for GuideCheck {
                 unit,
                 RubricCheck::Guide,
                 FindingKind::Deduction,
-                rules.guide_missing_points.min(rules.guide_cap),
+                centi(rules.guide_missing_points).min(centi(rules.guide_cap)),
                 Reason::GuideMissing,
                 String::new(),
                 detail.to_string(),
@@ -107,11 +107,10 @@ impl Check for GuideCheck {
             .map(|el| el.name.as_str())
             .collect();
         let mut out = Vec::new();
-        let mut budget = rules.guide_cap;
+        let mut budget = centi(rules.guide_cap);
         if !missing.is_empty() {
-            let points =
-                round_points((missing.len() as f64 * rules.guide_element_points).min(budget));
-            budget -= points;
+            let points = (centi(rules.guide_element_points) * missing.len() as u32).min(budget);
+            budget = budget - points;
             out.push(draft(
                 unit,
                 RubricCheck::Guide,
@@ -142,11 +141,11 @@ impl Check for GuideCheck {
                 "公开指南页面未显示发布或更新日期，无法判断本年度是否更新，请人工核查。".into(),
                 vec![col_evidence(col)],
             )),
-            Some(latest) if latest.date < year_start && budget > 0.0 => out.push(draft(
+            Some(latest) if latest.date < year_start && budget > Centi::ZERO => out.push(draft(
                 unit,
                 RubricCheck::Guide,
                 FindingKind::Deduction,
-                round_points(rules.guide_outdated_points.min(budget)),
+                centi(rules.guide_outdated_points).min(budget),
                 Reason::GuideOutdated,
                 String::new(),
                 format!(

@@ -11,7 +11,9 @@ mod text;
 use chrono::NaiveDate;
 
 use crate::config::PortalConfig;
-use crate::model::{Evidence, Finding, FindingKind, FindingStatus, Reason, RubricCheck, Section};
+use crate::model::{
+    Centi, Evidence, Finding, FindingKind, FindingStatus, Reason, RubricCheck, Section,
+};
 use crate::snapshot::UnitSnapshot;
 
 /// What every check may read besides the unit.
@@ -53,7 +55,7 @@ pub fn run_all(ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
             unit,
             RubricCheck::EmptyColumns,
             FindingKind::Question,
-            0.0,
+            Centi::ZERO,
             Reason::UnitUnreachable,
             String::new(),
             format!("单位页面无法读取（{err}），本单位的栏目检查未能进行，请人工核查。"),
@@ -80,7 +82,7 @@ pub(crate) fn draft(
     unit: &UnitSnapshot,
     check: RubricCheck,
     kind: FindingKind,
-    points: f64,
+    points: Centi,
     reason: Reason,
     key: String,
     detail: String,
@@ -112,7 +114,7 @@ pub fn url_key(url: &url::Url) -> String {
     }
 }
 
-/// Rounds points to hundredths (0.5 and 0.2 steps stay exact in reports).
-pub(crate) fn round_points(p: f64) -> f64 {
-    (p * 100.0).round() / 100.0
+/// Points of the configuration in hundredths (0.5 and 0.2 steps stay exact in reports).
+pub(crate) fn centi(points: f64) -> Centi {
+    Centi::from_points(points)
 }

@@ -1,8 +1,8 @@
 //! Item 17 / 15: the 公开属性 marking on the sampled PDFs (0.5 per unmarked file, at most 5),
 //! and penalty item 2's question for published 依申请公开 / 不予公开 documents.
 
-use super::{draft, round_points, url_key, Check, CheckContext};
-use crate::model::{Evidence, Finding, FindingKind, Reason, RubricCheck, Section};
+use super::{centi, draft, url_key, Check, CheckContext};
+use crate::model::{Centi, Evidence, Finding, FindingKind, Reason, RubricCheck, Section};
 use crate::pdf::{Attribute, Verdict};
 use crate::snapshot::{PdfOutcome, SampledPdf, UnitSnapshot};
 
@@ -15,7 +15,7 @@ impl Check for PdfMarkingCheck {
 
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
         let rules = &ctx.config.rules;
-        let mut budget = rules.pdf_cap;
+        let mut budget = centi(rules.pdf_cap);
         let mut out = Vec::new();
         let n = unit.sample.len();
         if n == 0 {
@@ -24,7 +24,7 @@ impl Check for PdfMarkingCheck {
                 unit,
                 RubricCheck::PdfMarking,
                 FindingKind::Question,
-                0.0,
+                Centi::ZERO,
                 Reason::PdfSampleEmpty,
                 String::new(),
                 format!(
@@ -61,7 +61,7 @@ impl Check for PdfMarkingCheck {
                         unit,
                         RubricCheck::PdfMarking,
                         FindingKind::Question,
-                        0.0,
+                        Centi::ZERO,
                         Reason::PdfDownloadFailed,
                         key,
                         format!("{head}未能下载为PDF（{why}），请人工查看。"),
@@ -72,9 +72,9 @@ impl Check for PdfMarkingCheck {
                 PdfOutcome::Checked(c) => c,
             };
             match check.verdict {
-                Verdict::Unmarked if budget > 0.0 => {
-                    let points = round_points(rules.pdf_unmarked_points.min(budget));
-                    budget -= points;
+                Verdict::Unmarked if budget > Centi::ZERO => {
+                    let points = centi(rules.pdf_unmarked_points).min(budget);
+                    budget = budget - points;
                     out.push(draft(
                         unit,
                         RubricCheck::PdfMarking,
@@ -94,7 +94,7 @@ impl Check for PdfMarkingCheck {
                     unit,
                     RubricCheck::PdfMarking,
                     FindingKind::Question,
-                    0.0,
+                    Centi::ZERO,
                     Reason::PdfUnreadable,
                     key,
                     format!("{head}：{}。", check.detail),
@@ -108,7 +108,7 @@ impl Check for PdfMarkingCheck {
                             unit,
                             RubricCheck::PdfMarking,
                             FindingKind::Question,
-                            rules.nondisclosable_penalty_points,
+                            centi(rules.nondisclosable_penalty_points),
                             Reason::PdfNondisclosable,
                             key,
                             format!(

@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 
-use super::{draft, Check, CheckContext};
+use super::{centi, draft, Check, CheckContext};
 use crate::config::DayCount;
-use crate::model::{Evidence, Finding, FindingKind, Reason, RubricCheck};
+use crate::model::{Centi, Evidence, Finding, FindingKind, Reason, RubricCheck};
 use crate::snapshot::UnitSnapshot;
 
 pub struct RepliesCheck;
@@ -64,7 +64,7 @@ impl Check for RepliesCheck {
                 unit,
                 RubricCheck::Replies,
                 FindingKind::Question,
-                0.0,
+                Centi::ZERO,
                 Reason::ReplyBoardIncomplete,
                 String::new(),
                 format!(
@@ -86,7 +86,7 @@ impl Check for RepliesCheck {
                 unit,
                 RubricCheck::Replies,
                 FindingKind::Question,
-                0.0,
+                Centi::ZERO,
                 Reason::ReplyTimeUnknown,
                 String::new(),
                 format!(
@@ -113,7 +113,7 @@ impl Check for RepliesCheck {
                 unit,
                 RubricCheck::Replies,
                 FindingKind::Question,
-                0.0,
+                Centi::ZERO,
                 Reason::ReplyCalendarMissing,
                 String::new(),
                 format!(
@@ -139,8 +139,8 @@ impl Check for RepliesCheck {
             .reply_delay_steps
             .iter()
             .filter(|(days, _)| worst > *days)
-            .map(|(_, p)| *p)
-            .fold(0.0, f64::max);
+            .map(|(_, p)| centi(*p))
+            .fold(Centi::ZERO, Centi::max);
         let unit_word = match rules.reply_day_count {
             DayCount::Calendar => "天",
             DayCount::Working => "个工作日",

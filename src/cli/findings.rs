@@ -73,13 +73,18 @@ fn print_table(findings: &[Finding]) {
         };
         println!(
             "{:<14} {:>4} {:>6.1} {:<6} {:<24} {}",
-            f.unit, item, f.points, kind, f.reason, f.detail
+            f.unit,
+            item,
+            f.points.points(),
+            kind,
+            f.reason,
+            f.detail
         );
     }
     let total: f64 = findings
         .iter()
         .filter(|f| f.kind == FindingKind::Deduction)
-        .map(|f| f.points)
+        .map(|f| f.points.points())
         .sum();
     println!(
         "共 {} 条（建议扣分合计 {:.1} 分），均为待审核初稿。",

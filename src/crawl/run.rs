@@ -236,7 +236,7 @@ pub(super) async fn check_and_store(
             unit: snap.unit.name.clone(),
             table: snap.unit.table,
             deductions: deductions.len(),
-            points: deductions.iter().map(|f| f.points).sum(),
+            points: deductions.iter().map(|f| f.points.points()).sum(),
             questions: findings.len() - deductions.len(),
         });
     }

@@ -122,13 +122,11 @@ pub fn diff_findings(a: &[Finding], b: &[Finding]) -> Changes {
     for (id, fb) in &map_b {
         match map_a.get(id) {
             None => changes.new_findings.push((*fb).clone()),
-            Some(fa) if (fa.points - fb.points).abs() > 1e-9 => {
-                changes.changed_points.push(PointsChange {
-                    before: fa.points,
-                    after: fb.points,
-                    finding: (*fb).clone(),
-                })
-            }
+            Some(fa) if fa.points != fb.points => changes.changed_points.push(PointsChange {
+                before: fa.points.points(),
+                after: fb.points.points(),
+                finding: (*fb).clone(),
+            }),
             Some(_) => {}
         }
     }

@@ -101,7 +101,7 @@ pub fn assemble(
         .filter(|f| f.section == Section::Item && f.kind == FindingKind::Deduction)
         .map(|f| Deduction {
             item: f.item,
-            points: f.counted_points(),
+            points: f.counted_points().points(),
         })
         .collect();
     let input = UnitInput {
@@ -116,7 +116,7 @@ pub fn assemble(
     let penalty_at_stake: f64 = mine
         .iter()
         .filter(|f| f.section == Section::Penalty && f.kind == FindingKind::Deduction)
-        .map(|f| f.counted_points())
+        .map(|f| f.counted_points().points())
         .sum();
 
     let mut items: Vec<ItemLine> = Vec::new();
@@ -170,7 +170,7 @@ pub fn assemble(
                 .findings
                 .iter()
                 .filter(|f| f.kind == FindingKind::Deduction)
-                .map(|f| f.counted_points())
+                .map(|f| f.counted_points().points())
                 .sum(),
             Section::Bonus => 0.0,
         };

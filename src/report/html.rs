@@ -108,8 +108,8 @@ fn findings_table(r: &UnitReport) -> String {
             cell.push_str(&format!(
                 "<p><strong>{}{}</strong>：{}</p>{}",
                 kind_label(f),
-                if f.points > 0.0 {
-                    format!(" {} 分", fmt_points(f.points))
+                if f.points.points() > 0.0 {
+                    format!(" {} 分", fmt_points(f.points.points()))
                 } else {
                     String::new()
                 },
@@ -138,8 +138,8 @@ fn finding_items(list: &[Finding]) -> String {
             "<li>第{}项 {}（{}）",
             f.item,
             text(&f.detail),
-            if f.points > 0.0 {
-                format!("{} 分", fmt_points(f.points))
+            if f.points.points() > 0.0 {
+                format!("{} 分", fmt_points(f.points.points()))
             } else {
                 "待核查".to_string()
             }

@@ -85,7 +85,7 @@ pub fn unit_text(r: &UnitReport) -> String {
         );
         for f in &line.findings {
             let kind = match f.kind {
-                FindingKind::Deduction => format!("建议扣 {} 分", fmt_points(f.points)),
+                FindingKind::Deduction => format!("建议扣 {} 分", fmt_points(f.points.points())),
                 FindingKind::Question => "待核查".to_string(),
             };
             let _ = writeln!(s, "  - {kind}：{}", f.detail);

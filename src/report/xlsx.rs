@@ -80,7 +80,7 @@ pub fn county_workbook(c: &CountyReport) -> Result<Workbook, XlsxError> {
                         FindingKind::Question => "待核查",
                     },
                 )?;
-                sheet.write_number_with_format(row, 4, f.points, &points)?;
+                sheet.write_number_with_format(row, 4, f.points.points(), &points)?;
                 sheet.write_string(row, 5, &f.detail)?;
                 let urls: Vec<&str> = f.evidence.iter().map(|e| e.url.as_str()).collect();
                 sheet.write_string(row, 6, urls.join("\n"))?;

@@ -5,7 +5,7 @@
 
 use super::store::{insert_log, now_rfc3339, Decision, LogLine, ManualEntry};
 use super::{fmt_points, Identity};
-use crate::model::{Finding, Section, Table};
+use crate::model::{Centi, Finding, Section, Table};
 use crate::rubric::{Rubric, TableKind};
 use crate::store::{Store, StoreError};
 
@@ -79,12 +79,12 @@ impl From<sqlx::Error> for DecisionError {
 }
 
 /// How a state reads in the log and on the pages.
-pub fn state_label(status: &str, points: f64) -> String {
+pub fn state_label(status: &str, points: Centi) -> String {
     match status {
-        "confirmed" => format!("已确认，扣{}分", fmt_points(points)),
-        "adjusted" => format!("已调整，扣{}分", fmt_points(points)),
+        "confirmed" => format!("已确认，扣{points}分"),
+        "adjusted" => format!("已调整，扣{points}分"),
         "rejected" => "已驳回".to_string(),
-        _ => format!("待审核（建议扣{}分）", fmt_points(points)),
+        _ => format!("待审核（建议扣{points}分）"),
     }
 }
 
@@ -117,7 +117,7 @@ pub async fn decide(
     let note = input.note.trim();
     let points = match input.action {
         Action::Confirm => finding.points,
-        Action::Reject => 0.0,
+        Action::Reject => Centi::ZERO,
         Action::Adjust => {
             let Some(max) = item_max(rubric, finding) else {
                 return Err(DecisionError::Invalid(
@@ -135,7 +135,8 @@ pub async fn decide(
                     fmt_points(max)
                 )));
             }
-            p
+            // Hundredths, as the score counts them.
+            Centi::from_points(p)
         }
     };
     if input.action != Action::Confirm && note.is_empty() {
@@ -172,7 +173,7 @@ pub async fn decide(
         .bind(&id.reason)
         .bind(&id.fkey)
         .bind(input.action.status())
-        .bind(points)
+        .bind(points.points())
         .bind(note)
         .bind(finding_id)
         .bind(actor)
@@ -189,7 +190,7 @@ pub async fn decide(
                  AND version = $12 AND portal = $13",
         )
         .bind(input.action.status())
-        .bind(points)
+        .bind(points.points())
         .bind(note)
         .bind(finding_id)
         .bind(actor)

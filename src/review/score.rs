@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::store::{Decision, ManualEntry};
 use super::Identity;
 use crate::config::{PortalConfig, UnitClass};
-use crate::model::{Finding, Reason, Section, Table};
+use crate::model::{Centi, Finding, Reason, Section, Table};
 use crate::rubric::Rubric;
 use crate::score::{self, Category, Deduction, Entry, GradeRow, History, UnitInput, UnitScore};
 use crate::store::{Run, Store, StoreError};
@@ -23,7 +23,7 @@ pub struct ReviewedFinding {
     /// draft | confirmed | adjusted | rejected
     pub status: String,
     /// The deduction that counts now (confirmed or adjusted), else 0.
-    pub counted: f64,
+    pub counted: Centi,
     /// Decided earlier but not found by the current run: 可能已整改.
     pub maybe_fixed: bool,
 }
@@ -250,8 +250,8 @@ fn reviewed(
         .as_ref()
         .map_or_else(|| "draft".to_string(), |d| d.status.clone());
     let counted = match status.as_str() {
-        "confirmed" | "adjusted" => decision.as_ref().map_or(0.0, |d| d.points),
-        _ => 0.0,
+        "confirmed" | "adjusted" => decision.as_ref().map_or(Centi::ZERO, |d| d.points),
+        _ => Centi::ZERO,
     };
     ReviewedFinding {
         finding: f.clone(),
@@ -323,7 +323,7 @@ fn unit_input(
             Section::Item if table.item(f.finding.item).is_some() => {
                 input.deductions.push(Deduction {
                     item: f.finding.item,
-                    points: f.counted,
+                    points: f.counted.points(),
                 })
             }
             Section::Item => {}

@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::users::{Role, User};
 use super::Identity;
-use crate::model::Finding;
+use crate::model::{Centi, Finding};
 use crate::store::{Store, StoreError};
 
 /// A live session with its account.
@@ -29,7 +29,7 @@ pub struct Decision {
     pub fkey: String,
     /// confirmed | adjusted | rejected
     pub status: String,
-    pub points: f64,
+    pub points: Centi,
     pub note: String,
     pub version: i64,
     pub finding_id: i64,
@@ -359,7 +359,7 @@ fn decision_from_row(r: &AnyRow) -> Result<Decision, StoreError> {
         reason: r.try_get("reason")?,
         fkey: r.try_get("fkey")?,
         status: r.try_get("status")?,
-        points: r.try_get("points")?,
+        points: Centi::from_points(r.try_get("points")?),
         note: r.try_get("note")?,
         version: r.try_get("version")?,
         finding_id: r.try_get("finding_id")?,

@@ -17,9 +17,9 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use super::history::History;
-use super::points::Centi;
 use super::quota::{department_quotas, BandQuota};
 use super::unit::Category;
+use super::Centi;
 use crate::rubric::{Grade, Rubric, TieRule};
 
 /// A unit with its final score.

@@ -7,16 +7,15 @@
 
 mod grade;
 mod history;
-mod points;
 mod quota;
 pub mod render;
 pub mod table;
 mod unit;
 pub mod xlsx;
 
+pub use crate::model::Centi;
 pub use grade::{grade, quota_table, GradeError, GradeRow, ScoredUnit};
 pub use history::{History, HistoryEntry};
-pub use points::Centi;
 pub use quota::{department_quotas, BandQuota};
 pub use unit::{
     score_unit, Category, Deduction, Entry, ItemScore, ScoreError, UnitInput, UnitScore,

@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 
 use super::grade::GradeRow;
-use super::points::Centi;
 use super::quota::BandQuota;
 use super::unit::Category;
+use super::Centi;
 
 /// The quota table as one line per band, e.g. `优秀 20%：7个（A类5个，B类2个）`.
 pub fn quota_lines(quotas: &[BandQuota]) -> String {

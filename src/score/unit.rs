@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::points::Centi;
+use super::Centi;
 use crate::rubric::{Rubric, TableKind};
 
 /// The group a unit is graded in.

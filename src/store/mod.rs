@@ -19,7 +19,7 @@ pub use runs::{Run, RunStats, RunStatus};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 
-use crate::model::{Evidence, Finding, FindingKind, FindingStatus, Section, Table};
+use crate::model::{Centi, Evidence, Finding, FindingKind, FindingStatus, Section, Table};
 
 /// Which database sits behind the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,7 +125,7 @@ impl Store {
             .bind(f.table.as_str())
             .bind(f.section.as_str())
             .bind(i64::from(f.item))
-            .bind(f.points)
+            .bind(f.points.points())
             .bind(kind_str(f.kind))
             .bind(f.reason.as_str())
             .bind(&f.detail)
@@ -204,7 +204,7 @@ fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
             _ => return Err(bad("section", section)),
         },
         item: u32::try_from(row.try_get::<i64, _>("item")?).unwrap_or(0),
-        points: row.try_get("points")?,
+        points: Centi::from_points(row.try_get("points")?),
         kind: match kind.as_str() {
             "deduction" => FindingKind::Deduction,
             "question" => FindingKind::Question,

@@ -133,7 +133,7 @@ pub fn compare(findings: &[Finding], path: &Path) -> Vec<String> {
             FindingKind::Deduction => "deduction",
             FindingKind::Question => "question",
         };
-        if (f.points - e.points).abs() > 1e-9 || kind != e.kind {
+        if (f.points.points() - e.points).abs() > 1e-9 || kind != e.kind {
             problems.push(format!(
                 "wrong: {k:?}: got {} {kind}, want {} {}",
                 f.points, e.points, e.kind

@@ -36,7 +36,7 @@ pub fn finding(
         table: Table::Township,
         section: Section::Item,
         item,
-        points,
+        points: gongkai::model::Centi::from_points(points),
         kind: FindingKind::Deduction,
         reason: reason.parse().unwrap(),
         detail: detail.to_string(),

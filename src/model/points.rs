@@ -1,8 +1,30 @@
 //! Fixed-point points in hundredths, so that 0.5 and 0.2 steps add up exactly (no 99.99999).
+//! Findings, decisions and scores all count in it; JSON shows it as the number of points
+//! (`0.5`, `5.0`), as it did when points were floats.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Points × 100, rounded half away from zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Centi(pub i64);
+
+impl Serialize for Centi {
+    /// As a number of points: `Centi(50)` is `0.5`, `Centi(500)` is `5.0`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.points())
+    }
+}
+
+impl<'de> Deserialize<'de> for Centi {
+    /// From a number of points, rounded to hundredths.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let points = f64::deserialize(d)?;
+        if !points.is_finite() {
+            return Err(serde::de::Error::custom("分值不是有限的数"));
+        }
+        Ok(Centi::from_points(points))
+    }
+}
 
 impl Centi {
     pub const ZERO: Centi = Centi(0);
@@ -71,5 +93,24 @@ mod tests {
         assert_eq!(Centi(8550).to_string(), "85.5");
         assert_eq!(Centi(8525).to_string(), "85.25");
         assert_eq!(Centi(-50).to_string(), "-0.5");
+    }
+
+    /// JSON shows points as floats did: `0.5`, `5.0`, `0.0`, `0.2`.
+    #[test]
+    fn json_is_the_number_of_points() {
+        for (c, text) in [
+            (50, "0.5"),
+            (500, "5.0"),
+            (0, "0.0"),
+            (20, "0.2"),
+            (125, "1.25"),
+        ] {
+            assert_eq!(serde_json::to_string(&Centi(c)).unwrap(), text);
+            assert_eq!(serde_json::from_str::<Centi>(text).unwrap(), Centi(c));
+            let float: f64 = text.parse().unwrap();
+            assert_eq!(serde_json::to_string(&float).unwrap(), text);
+        }
+        assert_eq!(serde_json::from_str::<Centi>("1").unwrap(), Centi(100));
+        assert_eq!(serde_json::from_str::<Centi>("0.333").unwrap(), Centi(33));
     }
 }
