@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::NaiveDate;
+use gongkai::audit::{crawl, CrawlOptions, Progress};
 use gongkai::config::PortalConfig;
-use gongkai::crawl::{crawl, CrawlOptions, Progress};
 use gongkai::fixture::FixtureServer;
 use gongkai::store::Store;
 

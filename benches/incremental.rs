@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::NaiveDate;
+use gongkai::audit::{crawl, CrawlOptions};
 use gongkai::config::PortalConfig;
-use gongkai::crawl::{crawl, CrawlOptions};
 use gongkai::fixture::FixtureServer;
 use gongkai::store::Store;
 

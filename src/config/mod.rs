@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::model::Table;
+use crate::rubric::{Rubric, RubricError};
 
 /// A whole portal description, as loaded from one `selectors/*.toml` file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -253,6 +254,54 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
+    #[error("命令行参数 {flag} 无效：{message}")]
+    Flag { flag: String, message: String },
+}
+
+/// Values given on the command line in place of the description's.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--base-url`: the portal's address (e.g. a test portal).
+    pub base_url: Option<String>,
+    /// `--rate`: requests per second.
+    pub rate: Option<f64>,
+}
+
+impl Overrides {
+    fn apply(&self, config: &mut PortalConfig) -> Result<(), ConfigError> {
+        let flag = |flag: &str, message: String| ConfigError::Flag {
+            flag: flag.to_string(),
+            message,
+        };
+        if let Some(url) = &self.base_url {
+            let parsed = url::Url::parse(url)
+                .map_err(|e| flag("--base-url", format!("不是有效的网址（{e}）")))?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+                return Err(flag(
+                    "--base-url",
+                    "必须是带主机名的 http 或 https 网址".into(),
+                ));
+            }
+            config.portal.base_url = url.clone();
+        }
+        if let Some(rate) = self.rate {
+            if !(rate > 0.0 && rate.is_finite()) {
+                return Err(flag("--rate", "必须是大于 0 的数".into()));
+            }
+            config.crawl.rate_per_sec = rate;
+        }
+        Ok(())
+    }
+}
+
+/// Reads and checks a rubric file (the rubric itself does no I/O).
+pub fn load_rubric(path: impl AsRef<Path>) -> Result<Rubric, RubricError> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|source| RubricError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Rubric::from_toml(&text, path)
 }
 
 impl PortalConfig {
@@ -265,12 +314,40 @@ impl PortalConfig {
         Self::parse(&text, path)
     }
 
+    /// The description as recorded with a run ([`PortalConfig::recorded`]).
+    pub fn from_recorded(json: &str, run_id: i64) -> Result<Self, ConfigError> {
+        serde_json::from_str(json).map_err(|e| ConfigError::Parse {
+            path: PathBuf::from(format!("第 {run_id} 次运行记录的门户描述")),
+            message: e.to_string(),
+        })
+    }
+
+    /// The form recorded with each run, so that later readers see the units as the run did.
+    pub fn recorded(&self) -> String {
+        serde_json::to_string(self).expect("a portal description serialises to JSON")
+    }
+
     /// Parses and validates a description; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        let config: PortalConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        Self::parse_with(text, path, &Overrides::default())
+    }
+
+    /// Loads a description with the command line's overrides applied before it is validated,
+    /// so that a bad override is refused like a bad file value, naming the flag.
+    pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse_with(&text, path, overrides)
+    }
+
+    fn parse_with(text: &str, path: &Path, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let mut config: PortalConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
+        overrides.apply(&mut config)?;
         validate::validate(&config, path)?;
         Ok(config)
     }

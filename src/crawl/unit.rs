@@ -15,7 +15,7 @@ use crate::extract::tree::{parse_tree, TreeColumn};
 use crate::snapshot::{ColumnSnapshot, ColumnState, UnitSnapshot};
 use crate::store::{AttachmentRow, ColumnRow, DocumentRow, PageKind};
 
-pub(super) async fn crawl_unit(
+pub async fn crawl_unit(
     rec: &Recorder,
     config: &PortalConfig,
     base: &Url,

@@ -1,7 +1,5 @@
 //! XLSX output of grading results: one sheet per table (乡镇, 县直部门), Chinese headers.
 
-use std::path::Path;
-
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::grade::GradeRow;
@@ -50,9 +48,4 @@ pub fn workbook(rows: &[GradeRow]) -> Result<Workbook, XlsxError> {
         }
     }
     Ok(book)
-}
-
-/// Writes the workbook to `path`.
-pub fn write(rows: &[GradeRow], path: &Path) -> Result<(), XlsxError> {
-    workbook(rows)?.save(path)
 }

@@ -116,6 +116,30 @@ impl Store {
         Ok(())
     }
 
+    /// Records the portal description (JSON) the run is made with.
+    pub async fn record_run_description(
+        &self,
+        run_id: i64,
+        description: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE runs SET description = $1 WHERE id = $2")
+            .bind(description)
+            .bind(run_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The portal description (JSON) a run was made with; `None` for runs older than the record.
+    pub async fn run_description(&self, run_id: i64) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT description FROM runs WHERE id = $1")
+            .bind(run_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NoSuchRun(run_id))?;
+        Ok(row.try_get(0)?)
+    }
+
     /// Marks a run as under way again (for --resume).
     pub async fn reopen_run(&self, run_id: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = $1")

@@ -36,11 +36,17 @@ fn portal_name(st: &AppState, run: Option<&Run>) -> String {
     review::portal_of(run, st.config.portal.as_ref())
 }
 
+/// The current run and every unit's review. Units and their classes come from the served
+/// description, else from the one the run recorded.
 async fn current(st: &AppState) -> Result<(Option<Run>, Vec<UnitReview>), AppError> {
     let c = &st.config;
     let run = current_run(st).await?;
-    let reviews =
-        review::review_units(&c.store, &c.rubric, run.as_ref(), c.portal.as_ref()).await?;
+    let recorded = match (&c.portal, &run) {
+        (None, Some(r)) => review::recorded_description(&c.store, r).await?,
+        _ => None,
+    };
+    let description = c.portal.as_ref().or(recorded.as_ref());
+    let reviews = review::review_units(&c.store, &c.rubric, run.as_ref(), description).await?;
     Ok((run, reviews))
 }
 
@@ -150,7 +156,7 @@ pub async fn unit(
         .iter()
         .map(|e| {
             context! {
-                id => e.id, label => review::entry_label(rubric, &e.kind, e.item, &e.rule, e.amount),
+                id => e.id, label => review::entry_label(rubric, e.kind, e.item, &e.rule, e.amount),
                 note => e.note, withdrawn => e.withdrawn, by => e.created_by, at => e.created_at,
             }
         })

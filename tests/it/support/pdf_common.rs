@@ -1,19 +1,26 @@
-//! Shared helpers for the PDF tests (included with `#[path]`, not a test target of its own).
+//! Shared helpers for the PDF tests, and the one setting that finds `../shared` (also included
+//! with `#[path]` by the PDF tests that need a process of their own: fuzz and memory).
 #![allow(dead_code)]
 
 use std::path::PathBuf;
 
-/// The shared test-data directory: `$CARGO_MANIFEST_DIR/../shared`, else `$GONGKAI_SHARED`,
-/// else `/work/shared`.
+/// The variable that points the tests at the shared test data (the notice, the portal kit).
+pub const SHARED_VAR: &str = "GONGKAI_SHARED";
+
+/// The shared test-data directory: `$GONGKAI_SHARED`, else `$CARGO_MANIFEST_DIR/../shared`.
+/// Panics with a message saying how to point at it when neither holds the data: the tests that
+/// read it check the product against the notice and the kit, and must not pass without them.
 pub fn shared_dir() -> PathBuf {
-    let local = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if local.join("portal-kit/pdfs").is_dir() {
-        return local;
-    }
-    if let Ok(dir) = std::env::var("GONGKAI_SHARED") {
-        return PathBuf::from(dir);
-    }
-    PathBuf::from("/work/shared")
+    let dir = std::env::var_os(SHARED_VAR)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    assert!(
+        dir.join("seed").is_dir(),
+        "the shared test data is not at {} (set {SHARED_VAR} to the folder that holds seed/ and \
+         portal-kit/)",
+        dir.display()
+    );
+    dir
 }
 
 /// The kit's PDF directory.

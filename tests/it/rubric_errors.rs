@@ -10,7 +10,7 @@ fn load_modified(from: &str, to: &str) -> RubricError {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.toml");
     std::fs::write(&path, text).unwrap();
-    Rubric::load(&path).unwrap_err()
+    gongkai::config::load_rubric(&path).unwrap_err()
 }
 
 #[test]
@@ -47,6 +47,6 @@ fn unknown_rounding_is_a_parse_error_naming_the_line() {
 
 #[test]
 fn missing_file_names_the_file() {
-    let err = Rubric::load("/nonexistent/rubric.toml").unwrap_err();
+    let err = gongkai::config::load_rubric("/nonexistent/rubric.toml").unwrap_err();
     assert!(err.to_string().contains("/nonexistent/rubric.toml"));
 }

@@ -2,7 +2,7 @@
 //! `GONGKAI_TEST_PG_URL` is set. Runs, pages with bodies, records, findings, several portals in
 //! one database, the crawl queue with its leases, and the shared request turns.
 
-mod pg_common;
+use crate::support::pg_common;
 
 use std::time::{Duration, Instant};
 
@@ -32,7 +32,7 @@ async fn story_on_postgres() {
     story(&store).await;
     // Connecting again finds the migrations applied.
     drop(Store::connect(&db.url).await.unwrap());
-    store.pool().close().await;
+    store.close().await;
     db.drop_now().await;
 }
 
@@ -40,6 +40,7 @@ async fn story(store: &Store) {
     runs_pages_and_records(store).await;
     portals_share_the_database(store).await;
     decisions_belong_to_their_portal(store).await;
+    mail_log_belongs_to_its_portal(store).await;
     the_queue_leases_jobs(store).await;
     turns_are_spaced(store).await;
 }
@@ -287,6 +288,67 @@ async fn portals_share_the_database(store: &Store) {
     // 县甲's second run is still running, 县乙 has none.
     assert!(store.unfinished_run("县甲").await.unwrap().is_some());
     assert!(store.unfinished_run("县乙").await.unwrap().is_none());
+}
+
+/// Two counties each have a 工信局: a report sent in one county is neither "already sent" nor
+/// "the last report" in the other, even with the same bytes.
+async fn mail_log_belongs_to_its_portal(store: &Store) {
+    use gongkai::store::{MailStatus, NewMail};
+    let mut runs = Vec::new();
+    for portal in ["县甲", "县乙"] {
+        let run = store
+            .create_run(portal, "selectors/x.toml", "http://x/", 2020, "2020-12-15")
+            .await
+            .unwrap();
+        store
+            .finish_run(run, RunStatus::Complete, RunStats::default())
+            .await
+            .unwrap();
+        runs.push(run);
+    }
+    let mail = |portal: &'static str, run_id: i64| NewMail {
+        portal,
+        unit: "工信局",
+        run_id,
+        report_sha256: "same-bytes",
+        report_path: "/tmp/r.html",
+        recipients: "gxj@example.cn",
+        subject: "预评估报告",
+    };
+    let a = store.open_mail(&mail("县甲", runs[0])).await.unwrap();
+    store
+        .record_mail_attempt(a.id, "gxj@example.cn", None)
+        .await
+        .unwrap();
+    let later = runs[1] + 1;
+    assert_eq!(
+        store
+            .last_mailed_run_before("县甲", "工信局", later)
+            .await
+            .unwrap(),
+        Some(runs[0])
+    );
+    // 县乙 has sent nothing: its comparison must not reach 县甲's run.
+    assert_eq!(
+        store
+            .last_mailed_run_before("县乙", "工信局", later)
+            .await
+            .unwrap(),
+        None
+    );
+    // The same report bytes in 县乙 are a new report, not "already sent".
+    let b = store.open_mail(&mail("县乙", runs[1])).await.unwrap();
+    assert_ne!(a.id, b.id);
+    assert_eq!(b.status, MailStatus::Pending);
+    assert_eq!(b.portal, "县乙");
+    let a_again = store.open_mail(&mail("县甲", runs[0])).await.unwrap();
+    assert_eq!((a_again.id, a_again.status), (a.id, MailStatus::Sent));
+    assert!(store
+        .mail_entries("县乙")
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.portal == "县乙"));
 }
 
 /// Two counties each have a 工信局 with the same finding: deciding one leaves the other alone.

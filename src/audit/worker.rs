@@ -9,14 +9,12 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use url::Url;
 
-use super::board::crawl_board;
 use super::finalize::finalize;
-use super::global_limit::StoreTurns;
-use super::http::Fetcher;
 use super::queue::{BoardResult, JobStats, UnitResult};
-use super::recorder::{CrawlError, Recorder};
-use super::unit::crawl_unit;
 use crate::config::PortalConfig;
+use crate::crawl::global_limit::StoreTurns;
+use crate::crawl::http::Fetcher;
+use crate::crawl::{crawl_board, crawl_unit, CrawlError, Recorder};
 use crate::store::{Job, JobKind, Run, Store};
 
 /// How a worker works.

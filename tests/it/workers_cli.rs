@@ -1,7 +1,7 @@
 //! The commands as an operator runs them: `gongkai enqueue`, then two `gongkai worker`
 //! processes on one PostgreSQL; one is killed with SIGKILL halfway, the other finishes the run.
 
-mod pg_common;
+use crate::support::pg_common;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -89,6 +89,6 @@ async fn enqueue_then_two_worker_processes_one_killed() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let busiest = busiest_second(&server.requests());
     assert!(busiest <= 81, "{busiest} requests within 1 s");
-    store.pool().close().await;
+    store.close().await;
     db.drop_now().await;
 }

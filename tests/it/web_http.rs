@@ -1,7 +1,7 @@
 //! HTTP-level tests of the review web UI: sessions, CSRF, escaping, the audit log, concurrent
 //! decisions, decisions kept across crawls.
 
-mod web_common;
+use crate::support::web_common;
 
 use std::time::Duration;
 

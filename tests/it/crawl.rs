@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use gongkai::audit::{crawl, CrawlOptions, CrawlSummary};
 use gongkai::config::PortalConfig;
-use gongkai::crawl::{crawl, CrawlOptions, CrawlSummary};
 use gongkai::fixture::FixtureServer;
 use gongkai::model::{Finding, FindingKind};
 use gongkai::store::{RunStatus, Store};
@@ -44,7 +44,7 @@ async fn run(store: &Store, config: &PortalConfig, resume: bool) -> CrawlSummary
     crawl(store, opts, &no_progress).await.unwrap()
 }
 
-fn no_progress(_: gongkai::crawl::Progress) {}
+fn no_progress(_: gongkai::audit::Progress) {}
 
 #[derive(Debug, Deserialize)]
 struct Expected {

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::recorder::CrawlError;
 use crate::config::PortalConfig;
+use crate::crawl::CrawlError;
 use crate::snapshot::{MessageSnapshot, UnitSnapshot};
 use crate::store::Store;
 
@@ -34,6 +34,9 @@ pub async fn enqueue(store: &Store, opts: &EnqueueOptions) -> Result<i64, CrawlE
             config.portal.year,
             &opts.as_of.format("%Y-%m-%d").to_string(),
         )
+        .await?;
+    store
+        .record_run_description(run_id, &config.recorded())
         .await?;
     let units: Vec<String> = config.units.iter().map(|u| u.name.clone()).collect();
     store.enqueue_jobs(run_id, &units).await?;

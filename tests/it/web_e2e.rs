@@ -5,7 +5,7 @@
 //! Skips (with a message) only when `/usr/bin/chromedriver` is absent; `scripts/install-deps.sh`
 //! installs it.
 
-mod web_common;
+use crate::support::web_common;
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};

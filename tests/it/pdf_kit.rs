@@ -1,9 +1,9 @@
 //! Every file of the portal kit gets its verdict; the CLI's output and exit codes.
 
-#[path = "pdf_common.rs"]
-mod common;
+use crate::support::pdf_common as common;
 
-use gongkai::pdf::{check_pdf, check_pdf_sync, extract_lines, Attribute, PdfLimits, Verdict};
+use gongkai::crawl::check_pdf;
+use gongkai::pdf::{check_pdf_sync, extract_lines, Attribute, PdfLimits, Verdict};
 
 /// (file prefix, expected verdict, marking page, attribute; None = question allowed).
 const EXPECTED: &[(&str, Verdict, Option<u32>, Option<Attribute>)] = &[

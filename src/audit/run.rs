@@ -1,4 +1,5 @@
-//! A whole run: the message board and every unit, then the checks, then the findings stored.
+//! A whole run in one process: the message board and every unit, then the checks, then the
+//! findings stored.
 //! A run killed halfway keeps what it stored; `resume` replays it and finishes.
 
 use chrono::NaiveDate;
@@ -6,14 +7,10 @@ use futures::stream::{self, StreamExt};
 use serde::Serialize;
 use url::Url;
 
-use super::board::crawl_board;
-use super::http::Fetcher;
-use super::recorder::{CrawlError, Recorder};
-use super::unit::crawl_unit;
-use crate::checks::{run_all, CheckContext};
+use super::check::{check_and_store, UnitSummary};
 use crate::config::PortalConfig;
-use crate::model::{FindingKind, Table};
-use crate::snapshot::{MessageSnapshot, UnitSnapshot};
+use crate::crawl::http::Fetcher;
+use crate::crawl::{crawl_board, crawl_unit, CrawlError, Recorder};
 use crate::store::{RunStats, RunStatus, Store};
 
 /// What to crawl and how.
@@ -42,16 +39,6 @@ pub enum Progress {
     UnitDone {
         unit: String,
     },
-}
-
-/// One unit's line of the summary.
-#[derive(Debug, Clone, Serialize)]
-pub struct UnitSummary {
-    pub unit: String,
-    pub table: Table,
-    pub deductions: usize,
-    pub points: f64,
-    pub questions: usize,
 }
 
 /// The outcome of a run.
@@ -138,7 +125,7 @@ async fn new_run(
     base: &Url,
     as_of: &str,
 ) -> Result<i64, CrawlError> {
-    Ok(store
+    let run_id = store
         .create_run(
             &opts.config.portal.name,
             &opts.config_path,
@@ -146,7 +133,11 @@ async fn new_run(
             opts.config.portal.year,
             as_of,
         )
-        .await?)
+        .await?;
+    store
+        .record_run_description(run_id, &opts.config.recorded())
+        .await?;
+    Ok(run_id)
 }
 
 async fn crawl_all(
@@ -193,48 +184,4 @@ async fn crawl_all(
         summaries,
         board.errors.into_iter().map(|(_, e)| e).collect(),
     ))
-}
-
-/// Runs the checks over every unit's snapshot (with its messages from the board) and stores
-/// the findings; shared by the single-process crawl and the distributed finalize job.
-pub(super) async fn check_and_store(
-    store: &Store,
-    run_id: i64,
-    config: &PortalConfig,
-    as_of: NaiveDate,
-    snapshots: Vec<UnitSnapshot>,
-    messages: &[(Option<String>, MessageSnapshot)],
-    board_problems: &[(Option<String>, String)],
-) -> Result<Vec<UnitSummary>, CrawlError> {
-    let ctx = CheckContext { config, as_of };
-    let mut summaries = Vec::new();
-    for mut snap in snapshots {
-        let mine = |u: &Option<String>| u.as_deref() == Some(snap.unit.name.as_str());
-        snap.messages = messages
-            .iter()
-            .filter(|(u, _)| mine(u))
-            .map(|(_, m)| m.clone())
-            .collect();
-        snap.board_problems = board_problems
-            .iter()
-            .filter(|(u, _)| u.is_none() || mine(u))
-            .map(|(_, e)| e.clone())
-            .collect();
-        let findings = run_all(&ctx, &snap);
-        store
-            .replace_findings(run_id, &snap.unit.name, &findings)
-            .await?;
-        let deductions: Vec<_> = findings
-            .iter()
-            .filter(|f| f.kind == FindingKind::Deduction)
-            .collect();
-        summaries.push(UnitSummary {
-            unit: snap.unit.name.clone(),
-            table: snap.unit.table,
-            deductions: deductions.len(),
-            points: deductions.iter().map(|f| f.points).sum(),
-            questions: findings.len() - deductions.len(),
-        });
-    }
-    Ok(summaries)
 }

@@ -6,17 +6,8 @@ use std::path::PathBuf;
 use gongkai::rubric::{Grade, ItemSource, Rubric, Table};
 
 fn notice() -> String {
-    let candidates = [
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/seed/changning-2020-assessment-notice.txt"),
-        PathBuf::from("/work/shared/seed/changning-2020-assessment-notice.txt"),
-    ];
-    for path in &candidates {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            return text;
-        }
-    }
-    panic!("notice not found in {candidates:?}");
+    let path = crate::support::shared_dir().join("seed/changning-2020-assessment-notice.txt");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Without any whitespace (the notice's text comes from a PDF with stray spaces).
@@ -211,7 +202,7 @@ fn grading_rules_match_section_five() {
 #[test]
 fn rubrics_folder_file_loads() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rubrics/changning-2020.toml");
-    let loaded = Rubric::load(&path).unwrap();
+    let loaded = gongkai::config::load_rubric(&path).unwrap();
     assert_eq!(loaded.year, 2020);
     assert_eq!(loaded.township.items.len(), 28);
     assert_eq!(loaded.department.items.len(), 27);

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use gongkai::config::PortalConfig;
-use gongkai::mail::{log, send_reports, MailConfig, Outcome, SendOptions, TlsMode};
+use gongkai::mail::{send_reports, MailConfig, Outcome, SendOptions, TlsMode};
 use gongkai::model::{Evidence, Finding, FindingKind, FindingStatus, Section, Table};
 use gongkai::rubric::Rubric;
 use gongkai::store::{RunStats, RunStatus, Store};
@@ -380,9 +380,9 @@ async fn reports_arrive_once_and_failures_are_retried() {
         "{error}"
     );
     assert!(out[0].report_path.exists());
-    let entries = log::entries(&store).await.unwrap();
+    let entries = store.mail_entries(&run.portal).await.unwrap();
     let failed = entries.iter().find(|e| e.unit == "信访局").unwrap();
-    assert_eq!(failed.status, "failed");
+    assert_eq!(failed.status, gongkai::mail::MailStatus::Failed);
     assert!(failed.error.is_some());
     assert_eq!(smtp.received().len(), 1);
 

@@ -1,8 +1,7 @@
 //! Handmade PDFs: line reconstruction and marking rules, and hostile structures (recursive
 //! forms, floods of text, unbalanced state) that must end quickly with a verdict.
 
-#[path = "pdf_common.rs"]
-mod common;
+use crate::support::pdf_common as common;
 
 use std::time::{Duration, Instant};
 
@@ -166,15 +165,7 @@ fn unbalanced_state_and_syntax_errors_still_read() {
 /// Kit file 25 (Type0 Identity-H, embedded TrueType, no /ToUnicode), uncompressed, with its
 /// FontFile2 and CIDToGIDMap streams handed to `edit` (font bytes, CIDToGIDMap bytes).
 fn file25_with(edit: impl FnOnce(&mut Vec<u8>, &mut Vec<u8>)) -> Vec<u8> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let kit = [
-        dir.join("../shared"),
-        std::path::PathBuf::from("/work/shared"),
-    ]
-    .into_iter()
-    .map(|d| d.join("portal-kit/pdfs/25_fpdf2_type0_identityh_no_tounicode.pdf"))
-    .find(|p| p.is_file())
-    .expect("kit file 25");
+    let kit = common::kit_dir().join("25_fpdf2_type0_identityh_no_tounicode.pdf");
     let mut doc = Document::load(kit).unwrap();
     doc.decompress();
     let find = |doc: &Document, key: &[u8]| {

@@ -2,20 +2,20 @@
 //! is killed while it holds a lease, and the run still ends with the ground truth's findings,
 //! while the portal never saw more than its configured rate from both together.
 
-mod pg_common;
+use crate::support::pg_common;
 
 use std::time::Duration;
 
-use gongkai::crawl::{enqueue, work, EnqueueOptions, WorkerOptions, WorkerReport};
+use gongkai::audit::{enqueue, work, EnqueueOptions, WorkerOptions, WorkerReport};
 use gongkai::store::{JobKind, RunStatus, Store};
 use pg_common::{as_of, busiest_second, compare, fixture, ground_truth, PgDb};
 
-fn no_events(_: gongkai::crawl::WorkerEvent) {}
+fn no_events(_: gongkai::audit::WorkerEvent) {}
 
 fn spawn_worker(
     store: Store,
     opts: WorkerOptions,
-) -> tokio::task::JoinHandle<Result<WorkerReport, gongkai::crawl::CrawlError>> {
+) -> tokio::task::JoinHandle<Result<WorkerReport, gongkai::audit::CrawlError>> {
     tokio::spawn(async move { work(&store, &opts, &no_events).await })
 }
 
@@ -86,6 +86,6 @@ async fn two_workers_one_killed_end_with_the_ground_truth_at_the_rate() {
         busiest <= rate as usize + 1,
         "{busiest} requests within 1 s (rate {rate})"
     );
-    store.pool().close().await;
+    store.close().await;
     db.drop_now().await;
 }

@@ -2,16 +2,16 @@
 //! as it does on SQLite (tests/crawl.rs); and two counties share one database, each with its
 //! own runs, workers and current run.
 
-mod pg_common;
+use crate::support::pg_common;
 
 use std::time::Duration;
 
-use gongkai::crawl::{crawl, enqueue, work, CrawlOptions, EnqueueOptions, WorkerOptions};
+use gongkai::audit::{crawl, enqueue, work, CrawlOptions, EnqueueOptions, WorkerOptions};
 use gongkai::store::{RunStatus, Store};
 use pg_common::{as_of, compare, fixture, ground_truth, PgDb};
 
-fn no_progress(_: gongkai::crawl::Progress) {}
-fn no_events(_: gongkai::crawl::WorkerEvent) {}
+fn no_progress(_: gongkai::audit::Progress) {}
+fn no_events(_: gongkai::audit::WorkerEvent) {}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fixture_county_on_postgres_meets_the_ground_truth() {
@@ -35,7 +35,7 @@ async fn fixture_county_on_postgres_meets_the_ground_truth() {
         &ground_truth(),
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    store.pool().close().await;
+    store.close().await;
     db.drop_now().await;
 }
 
@@ -120,6 +120,6 @@ async fn two_portals_share_a_postgres_database() {
     };
     let store = Store::connect(&db.url).await.unwrap();
     two_portals(&store, &db.url).await;
-    store.pool().close().await;
+    store.close().await;
     db.drop_now().await;
 }

@@ -180,3 +180,114 @@ fn crawl_then_findings_json_has_the_documented_fields() {
     assert_eq!(guide["decision"]["by"], "审核员甲");
     drop(server);
 }
+
+/// Two counties in one database, 县乙 crawled last: `report` and `mail` given 县甲's description
+/// work on 县甲's latest run, never on 县乙's; without a description they read the units as
+/// the run recorded them.
+#[test]
+fn report_and_mail_take_the_run_of_the_portal_they_are_given() {
+    use gongkai::config::PortalConfig;
+    use gongkai::store::{RunStats, RunStatus, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("two.db").display());
+    let a_path = root().join("selectors/fixture.toml");
+    let a = PortalConfig::load(&a_path).unwrap();
+    let mut b = a.clone();
+    b.portal.name = "县乙人民政府".into();
+    b.units.retain(|u| u.name == "工信局");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (run_a, run_b) = rt.block_on(async {
+        let store = Store::connect(&db).await.unwrap();
+        let mut ids = Vec::new();
+        for c in [&a, &b] {
+            let id = store
+                .create_run(
+                    &c.portal.name,
+                    "gone.toml",
+                    "http://127.0.0.1/",
+                    2020,
+                    "2020-12-15",
+                )
+                .await
+                .unwrap();
+            store
+                .record_run_description(id, &c.recorded())
+                .await
+                .unwrap();
+            store
+                .finish_run(id, RunStatus::Complete, RunStats::default())
+                .await
+                .unwrap();
+            ids.push(id);
+        }
+        store.close().await;
+        (ids[0], ids[1])
+    });
+    assert!(run_b > run_a);
+
+    let out_dir = dir.path().join("reports");
+    let out = bin()
+        .args(["report", "--all", "--db", &db, "--config"])
+        .arg(&a_path)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&format!("第 {run_a} 次运行")), "{said}");
+    // Every unit of 县甲 has its report, not just 县乙's one unit.
+    assert_eq!(
+        std::fs::read_dir(&out_dir).unwrap().count(),
+        a.units.len() + 1
+    );
+
+    let outbox = dir.path().join("outbox");
+    let out = bin()
+        .args(["mail", "--all", "--dry-run", "--db", &db, "--config"])
+        .arg(&a_path)
+        .arg("--outbox")
+        .arg(&outbox)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let names: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.is_empty());
+    assert!(
+        names.iter().all(|n| n.contains(&format!("第{run_a}次"))),
+        "{names:?}"
+    );
+
+    // A run of another portal than the description names is refused.
+    let out = bin()
+        .args([
+            "report",
+            "--all",
+            "--db",
+            &db,
+            "--run",
+            &run_b.to_string(),
+            "--config",
+        ])
+        .arg(&a_path)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("县乙人民政府"));
+
+    // Without a description: 县乙's latest run, with the units it recorded (its file is gone).
+    let out_b = dir.path().join("reports-b");
+    let out = bin()
+        .args(["report", "--all", "--db", &db, "--out"])
+        .arg(&out_b)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("第 {run_b} 次运行")));
+    assert_eq!(std::fs::read_dir(&out_b).unwrap().count(), 2);
+}

@@ -148,7 +148,7 @@ fn this_years_ranks_are_kept_as_history() {
     assert!(text.starts_with("单位,年度,排名,总数\n"));
     assert!(text.contains("湾甸傣族乡,2020,13,13\n"));
     assert!(text.contains("机关事务管理局,2020,10,10\n"));
-    let h = gongkai::score::table::read_history(&saved).unwrap();
+    let h = gongkai::score::table::parse_history(&text, &saved).unwrap();
     assert_eq!(h.entries().len(), 49);
     // A second run does not add the year twice.
     let (code, _, stderr) = gongkai(&args);

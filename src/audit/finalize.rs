@@ -3,10 +3,10 @@
 
 use chrono::NaiveDate;
 
+use super::check::{check_and_store, UnitSummary};
 use super::queue::{BoardResult, JobStats, UnitResult};
-use super::recorder::CrawlError;
-use super::run::{check_and_store, UnitSummary};
 use crate::config::PortalConfig;
+use crate::crawl::CrawlError;
 use crate::store::{JobKind, Run, RunStats, RunStatus, Store, StoreError};
 
 /// Runs the checks of `run` and closes it: complete, partial (pages could not be fetched) or

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use gongkai::audit::{crawl, CrawlOptions, CrawlSummary};
 use gongkai::config::PortalConfig;
-use gongkai::crawl::{crawl, CrawlOptions, CrawlSummary};
 use gongkai::fixture::FixtureServer;
 use gongkai::model::FindingKind;
 use gongkai::monitor::{diff, previous_finished_run};
