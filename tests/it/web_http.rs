@@ -393,3 +393,44 @@ async fn a_new_crawl_keeps_decisions_and_flags_what_is_gone() {
     let p17 = c.text(&format!("/findings/{f17}")).await;
     assert!(p17.contains("id=\"maybe-fixed\""));
 }
+
+/// `serve` without a portal description reads the units and their classes from the description
+/// the run recorded: a B-class department that annex 1 does not list is shown as B, and a unit
+/// without findings is still listed.
+#[tokio::test]
+async fn without_a_description_the_runs_own_units_and_classes_are_shown() {
+    use gongkai::config::{PortalConfig, UnitClass, UnitConfig};
+    use gongkai::model::Table;
+    let app = spawn().await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut described = PortalConfig::load(&root.join("selectors/fixture.toml")).unwrap();
+    described.portal.name = PORTAL.into();
+    let unit = |name: &str, table, class| UnitConfig {
+        name: name.into(),
+        table,
+        class,
+        code: "x".into(),
+        aliases: Vec::new(),
+        emails: Vec::new(),
+    };
+    described.units = vec![
+        unit(UNIT, Table::Township, None),
+        unit("大田坝镇", Table::Township, None),
+        unit("湾甸傣族乡", Table::Township, None),
+        unit("档案馆", Table::Department, Some(UnitClass::B)),
+    ];
+    app.store
+        .record_run_description(app.run_id, &described.recorded())
+        .await
+        .unwrap();
+    let c = Client::login(&app.base, "审核员甲", PASSWORD).await;
+    let page = c.text("/").await;
+    // No findings, still listed.
+    assert!(page.contains("湾甸傣族乡"), "{page}");
+    // Class B as the run described it (annex 1 does not list 档案馆, which would read as A).
+    let row = page
+        .split("<tr")
+        .find(|r| r.contains("档案馆"))
+        .expect("档案馆 listed");
+    assert!(row.contains("B类") && !row.contains("A类"), "{row}");
+}
