@@ -7,7 +7,7 @@ use super::check::{check_and_store, UnitSummary};
 use super::queue::{BoardResult, JobStats, UnitResult};
 use crate::config::PortalConfig;
 use crate::crawl::CrawlError;
-use crate::store::{JobKind, Run, RunStats, RunStatus, Store, StoreError};
+use crate::store::{JobKind, JobState, Run, RunStats, RunStatus, Store, StoreError};
 
 /// Runs the checks of `run` and closes it: complete, partial (pages could not be fetched) or
 /// failed (a job was given up).
@@ -25,7 +25,7 @@ pub(super) async fn finalize(
         if r.job.kind == JobKind::Finalize {
             continue;
         }
-        let Some(json) = r.result.filter(|_| r.state == "done") else {
+        let Some(json) = r.result.filter(|_| r.state == JobState::Done) else {
             given_up.push(format!(
                 "{}：{}",
                 r.job.unit.as_deref().unwrap_or("留言板"),

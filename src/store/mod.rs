@@ -14,7 +14,7 @@ pub mod scratch;
 mod turns;
 
 pub use error::StoreError;
-pub use jobs::{Job, JobCounts, JobKind, JobResult, MAX_ATTEMPTS};
+pub use jobs::{Job, JobCounts, JobKind, JobResult, JobState, MAX_ATTEMPTS};
 pub use mail_log::{MailLogEntry, MailStatus, NewMail};
 pub use pages::{PageKind, PageRecord, StoredPage};
 pub use records::{AttachmentRow, ColumnRow, DocumentRow, MessageRow};

@@ -2,49 +2,14 @@
 //! truth met exactly, a killed run resumed, hostile pages survived, the rate limit kept.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use chrono::NaiveDate;
-use gongkai::audit::{crawl, CrawlOptions, CrawlSummary};
-use gongkai::config::PortalConfig;
-use gongkai::fixture::FixtureServer;
 use gongkai::model::{Finding, FindingKind};
-use gongkai::store::{RunStatus, Store};
+use gongkai::store::RunStatus;
 use serde::Deserialize;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn as_of() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2020, 12, 15).unwrap()
-}
-
-async fn setup() -> (FixtureServer, PortalConfig, Store, tempfile::TempDir) {
-    let server = FixtureServer::start(&root().join("fixtures/portal"))
-        .await
-        .unwrap();
-    let mut config = PortalConfig::load(&root().join("selectors/fixture.toml")).unwrap();
-    config.portal.base_url = server.base_url();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
-        .await
-        .unwrap();
-    (server, config, store, dir)
-}
-
-async fn run(store: &Store, config: &PortalConfig, resume: bool) -> CrawlSummary {
-    let opts = CrawlOptions {
-        config: config.clone(),
-        config_path: "selectors/fixture.toml".into(),
-        as_of: as_of(),
-        resume,
-    };
-    crawl(store, opts, &no_progress).await.unwrap()
-}
-
-fn no_progress(_: gongkai::audit::Progress) {}
+use crate::support::crawl_common::{root, run, setup};
 
 #[derive(Debug, Deserialize)]
 struct Expected {
@@ -275,27 +240,6 @@ async fn hostile_pages_become_questions_and_the_run_goes_on() {
     assert!(pages
         .iter()
         .all(|p| !p.url.contains("example.com") || p.error.is_some()));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_portal_never_sees_more_than_the_configured_rate() {
-    let (server, mut config, store, _dir) = setup().await;
-    config.crawl.rate_per_sec = 20.0;
-    config.crawl.concurrency = 4;
-    config
-        .units
-        .retain(|u| ["田园镇", "工信局"].contains(&u.name.as_str()));
-    run(&store, &config, false).await;
-    let times: Vec<_> = server.requests().iter().map(|r| r.at).collect();
-    assert!(times.len() > 40);
-    // In any window of one second, at most rate + burst (1) requests.
-    for (i, t) in times.iter().enumerate() {
-        let in_window = times[i..]
-            .iter()
-            .take_while(|u| u.duration_since(*t) < Duration::from_secs(1))
-            .count();
-        assert!(in_window <= 21, "{in_window} requests within 1 s");
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,5 +1,6 @@
-//! The integration tests, one binary (one link, shared support). The PDF fuzz and memory tests
-//! stay binaries of their own: each counts the heap of its whole process.
+//! The integration tests, one binary (one link, shared support). Three stay binaries of their
+//! own: the PDF fuzz and memory tests count the heap of their whole process, and `timing`
+//! measures requests per second on the wire, which other tests' load would disturb.
 
 mod support;
 
@@ -24,5 +25,3 @@ mod selectors;
 mod store_story;
 mod web_e2e;
 mod web_http;
-mod workers;
-mod workers_cli;

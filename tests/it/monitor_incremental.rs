@@ -63,7 +63,7 @@ async fn second_run_is_conditional_and_lists_changes() {
         .unwrap()
         .into_iter()
         .find(|p| {
-            p.kind == "document"
+            p.kind == gongkai::store::PageKind::Document
                 && p.unit.as_deref() == Some("文化和旅游局")
                 && p.error.is_none()
                 && !p.url.ends_with("/9230420.htm")

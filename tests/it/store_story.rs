@@ -132,7 +132,7 @@ async fn runs_pages_and_records(store: &Store) {
         name: "财政预决算".into(),
         url: "http://a/c.htm".into(),
         path: "法定主动公开内容 > 财政预决算".into(),
-        is_leaf: true,
+        is_leaf: gongkai::store::Flag(true),
         state: "empty".into(),
         documents: 0,
         pages: 1,
@@ -149,7 +149,7 @@ async fn runs_pages_and_records(store: &Store) {
         document_url: "http://a/d.htm".into(),
         url: format!("http://a/{sampled}.pdf"),
         name: "附件.pdf".into(),
-        sampled,
+        sampled: gongkai::store::Flag(sampled),
         verdict: sampled.then(|| "marked".into()),
         marking: sampled.then(|| "（此件公开发布）".into()),
         marking_page: sampled.then_some(1),
@@ -169,7 +169,7 @@ async fn runs_pages_and_records(store: &Store) {
     }
     let got = store.columns(run, "田园镇").await.unwrap();
     assert_eq!(got.len(), 1, "records are replaced, not added");
-    assert!(got[0].is_leaf);
+    assert!(*got[0].is_leaf);
     let sampled = store.sampled_attachments(run, "田园镇").await.unwrap();
     assert_eq!(sampled.len(), 1);
     assert_eq!(sampled[0].marking_page, Some(1));

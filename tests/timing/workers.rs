@@ -73,7 +73,11 @@ async fn two_workers_one_killed_end_with_the_ground_truth_at_the_rate() {
 
     // The killed worker's job was taken again after its lease expired.
     let jobs = store.job_results(run_id).await.unwrap();
-    assert!(jobs.iter().all(|j| j.state == "done"), "{jobs:?}");
+    assert!(
+        jobs.iter()
+            .all(|j| j.state == gongkai::store::JobState::Done),
+        "{jobs:?}"
+    );
     assert!(
         jobs.iter()
             .any(|j| j.job.kind != JobKind::Finalize && j.job.attempts >= 2),
