@@ -7,6 +7,7 @@ pub mod config;
 pub mod crawl;
 pub mod extract;
 pub mod fixture;
+pub mod labels;
 pub mod mail;
 pub mod model;
 pub mod monitor;
