@@ -12,6 +12,7 @@ pub mod mail;
 pub mod model;
 pub mod monitor;
 pub mod pdf;
+pub mod render;
 pub mod report;
 pub mod review;
 pub mod rubric;
