@@ -44,6 +44,11 @@ const TEMPLATES: &[(&str, &str)] = bundled![
     "users.html",
     "log.html",
     "error.html",
+    // Reports: self-contained pages (inline CSS and SVG), mailed as they are.
+    "report/page.html",
+    "report/macros.html",
+    "report/unit.html",
+    "report/county.html",
 ];
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(build);

@@ -5,6 +5,11 @@
 use serde_json::json;
 
 use super::*;
+use crate::model::{Finding, Section};
+use crate::monitor::changes::{Changes, PageChange, PointsChange};
+use crate::report::{county_html, unit_html, CountyReport, ItemLine, Ranked, UnitReport};
+use crate::score::Category;
+use crate::store::{Run, RunStats, RunStatus};
 
 /// Markup, quotes and an ampersand, as a hostile portal might publish them.
 const BAD: &str = "<script>alert(1)</script>\"'&";
@@ -56,6 +61,157 @@ fn finding_json(id: i64) -> serde_json::Value {
         ],
         "status": "draft", "key": bad("k"), "id": id, "run_id": 2,
     })
+}
+
+/// A finding as the store reads it back (through its JSON form, which is public).
+fn finding(id: i64, section: &str, item: u32, points: f64, kind: &str, urls: &[&str]) -> Finding {
+    let mut f = finding_json(id);
+    f["section"] = json!(section);
+    f["item"] = json!(item);
+    f["points"] = json!(points);
+    f["kind"] = json!(kind);
+    f["evidence"] = urls
+        .iter()
+        .map(|u| json!({ "url": u, "excerpt": bad("摘录") }))
+        .collect();
+    serde_json::from_value(f).expect("a finding")
+}
+
+fn run(id: i64, status: RunStatus, finished_at: Option<&str>) -> Run {
+    Run {
+        id,
+        portal: bad("测试县"),
+        config_path: "county.toml".into(),
+        base_url: "http://127.0.0.1/".into(),
+        year: 2020,
+        as_of: bad("2020-12-15"),
+        started_at: bad("2020-12-15T08:00:00+08:00"),
+        finished_at: finished_at.map(str::to_string),
+        status,
+        stats: RunStats::default(),
+    }
+}
+
+fn page_change(url: &str, status_after: Option<u16>) -> PageChange {
+    PageChange {
+        url: url.into(),
+        unit: None,
+        kind: "detail".into(),
+        status_after,
+    }
+}
+
+/// A unit's report that takes every branch of the unit template.
+fn full_report() -> UnitReport {
+    let unit = bad("温泉镇");
+    let http = "http://127.0.0.1/m.htm?a=1&b=2";
+    let deduction = finding(
+        1,
+        "item",
+        7,
+        5.0,
+        "deduction",
+        &[http, "javascript:alert(1)"],
+    );
+    let question = finding(2, "item", 7, 0.0, "question", &[]);
+    let penalty = finding(
+        3,
+        "penalty",
+        1,
+        2.25,
+        "deduction",
+        &["data:text/html,<b>x</b>"],
+    );
+    let bonus = finding(
+        4,
+        "bonus",
+        2,
+        0.0,
+        "question",
+        &[bad("http://x.cn/").as_str()],
+    );
+    let line = |section, item, title: String, max, at_stake, findings| ItemLine {
+        section,
+        item,
+        title,
+        max,
+        at_stake,
+        findings,
+    };
+    let mut disappeared: Vec<PageChange> = (0..55)
+        .map(|i| page_change(&format!("http://x.cn/{i}?a&b"), (i % 2 == 0).then_some(404)))
+        .collect();
+    disappeared[1] = page_change("javascript:alert(1)", Some(410));
+    UnitReport {
+        portal: bad("测试县"),
+        run: run(3, RunStatus::Partial, Some("2020-12-15T10:05:00+08:00")),
+        unit,
+        table: crate::model::Table::Township,
+        category: Category::Township,
+        items: vec![
+            line(
+                Section::Item,
+                7,
+                bad("政府信息公开指南"),
+                Some(5.0),
+                5.0,
+                vec![deduction.clone(), question.clone()],
+            ),
+            line(
+                Section::Penalty,
+                1,
+                bad("扣分项目1："),
+                None,
+                2.25,
+                vec![penalty.clone()],
+            ),
+            line(
+                Section::Bonus,
+                2,
+                bad("加分项目2："),
+                None,
+                0.0,
+                vec![bonus],
+            ),
+        ],
+        deductions: 2,
+        questions: 2,
+        at_stake: 7.25,
+        max_score: 100.0,
+        estimated_score: 92.75,
+        since: Some(run(1, RunStatus::Complete, Some("not a time"))),
+        changes: Some(Changes {
+            run_a: 1,
+            run_b: 3,
+            new_findings: vec![deduction.clone(), penalty],
+            gone_findings: vec![question],
+            changed_points: vec![PointsChange {
+                before: 1.0,
+                after: 0.25,
+                finding: deduction,
+            }],
+            pages_disappeared: disappeared,
+            pages_changed: (0..25)
+                .map(|i| page_change(&format!("https://x.cn/c{i}\"<"), Some(200)))
+                .collect(),
+        }),
+    }
+}
+
+fn county(units: Vec<UnitReport>, since: Option<Run>) -> CountyReport {
+    CountyReport {
+        portal: bad("测试县"),
+        run: run(3, RunStatus::Failed, None),
+        since,
+        units: units
+            .into_iter()
+            .map(|report| Ranked {
+                rank: 1,
+                group_size: 1,
+                report,
+            })
+            .collect(),
+    }
 }
 
 /// The output of each bundled template, rendered with hostile data; `false` for the pieces
@@ -124,6 +280,17 @@ fn sample(name: &str) -> (String, bool) {
             "users": [{ "id": 1, "name": bad("审核员"), "role": "auditor", "disabled": false },
                       { "id": 2, "name": "乙", "role": "viewer", "disabled": true }],
         })),
+        "report/page.html" => return (render(json!({})), false),
+        "report/macros.html" => return (render(json!({})), false),
+        "report/unit.html" => unit_html(&full_report()),
+        "report/county.html" => {
+            let mut other = full_report();
+            other.unit = bad("工信局");
+            other.category = Category::DeptA;
+            other.changes = Some(Changes::default());
+            let since = other.since.clone();
+            county_html(&county(vec![full_report(), other], since))
+        }
         _ => panic!("no sample for the template {name}: add one to render/tests.rs"),
     };
     (out, true)
@@ -135,6 +302,89 @@ fn every_template_renders_escaped() {
         let (out, printed) = sample(name);
         assert_escaped(name, &out, printed);
     }
+}
+
+#[test]
+fn the_unit_report_takes_every_branch_escaped() {
+    let html = unit_html(&full_report());
+    assert_escaped("unit report", &html, true);
+    for expected in [
+        "<h1>温泉镇&lt;script&gt;",
+        "href=\"http://127.0.0.1/m.htm?a=1&amp;b=2\" rel=\"noopener noreferrer\"",
+        // Anything but http(s) is shown as text.
+        "javascript:alert(1)（javascript:alert(1)）",
+        "data:text/html,&lt;b&gt;x&lt;/b&gt;（data:text/html,&lt;b&gt;x&lt;/b&gt;）",
+        "本次检查部分完成",
+        "上次报告依据第 1 次运行（not a time）",
+        "新发现的问题（2 项）",
+        "本次未再发现的问题（可能已整改，1 项）",
+        "第7项 说明&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;：1 分 → 0.25 分",
+        "已无法访问的页面（55 个）",
+        "（现返回 404）",
+        "（本次未再链接）",
+        "<li>……共 55 个</li>",
+        "<li>……共 25 个</li>",
+        "<svg",
+        "<td>评分项目第7项</td>",
+        "<td>扣分项目第1项</td>",
+        "<td>加分项目第2项</td>",
+        "<strong>建议扣分 5 分</strong>",
+        "<strong>待核查</strong>",
+        "<span class=\"excerpt\">摘录&lt;script&gt;",
+        "92.75 / 100",
+    ] {
+        assert!(html.contains(expected), "missing {expected}\n{html}");
+    }
+    assert_eq!(
+        html.matches("<li>").count(),
+        2 + 1 + 1 + 51 + 21 + 4,
+        "{html}"
+    );
+}
+
+#[test]
+fn a_first_report_and_an_unchanged_one() {
+    let mut r = full_report();
+    r.items.clear();
+    r.since = None;
+    r.run = run(3, RunStatus::Running, None);
+    let html = unit_html(&r);
+    assert_escaped("first report", &html, true);
+    assert!(html.contains("这是第一份报告"));
+    assert!(html.contains("本次检查未正常结束"));
+    assert!(html.contains("本次检查未发现需要扣分或核查的问题。"));
+    assert!(!html.contains("<svg"));
+
+    r.since = Some(run(1, RunStatus::Complete, None));
+    r.changes = Some(Changes::default());
+    r.run = run(3, RunStatus::Complete, None);
+    let html = unit_html(&r);
+    assert!(html.contains("与上次报告相比没有变化。"));
+    assert!(!html.contains("class=\"warn\""));
+}
+
+#[test]
+fn the_county_summary_groups_ranks_and_links() {
+    let mut dept = full_report();
+    dept.unit = "工信局/财政".into();
+    dept.category = Category::DeptB;
+    dept.changes = None;
+    let c = county(vec![full_report(), dept], None);
+    let html = county_html(&c);
+    assert_escaped("county", &html, true);
+    assert_eq!(html.matches("<svg").count(), 2);
+    assert!(html.contains("<h2>乡镇（1 个）</h2>"));
+    assert!(html.contains("<h2>B类（1 个）</h2>"));
+    assert!(html.contains("共 2 个单位，建议扣分合计 14.5 分。"));
+    assert!(html.contains("新增 2 项，可能已整改 1 项，页面消失 55 个"));
+    assert!(html.contains("<td>—</td>"));
+    assert!(html.contains("href=\"%E5%B7%A5%E4%BF%A1%E5%B1%80_%E8%B4%A2%E6%94%BF.html\""));
+    assert!(html.contains("本次检查未正常结束"));
+    assert!(!html.contains("“变化”一栏"));
+
+    let empty = county_html(&county(vec![], Some(run(1, RunStatus::Complete, None))));
+    assert!(empty.contains("“变化”一栏与第 1 次运行相比。"));
+    assert!(empty.contains("共 0 个单位"));
 }
 
 #[test]
@@ -200,4 +450,19 @@ fn filters() {
     assert!(env.render_str("{{ missing }}", ()).is_err());
     assert!(env.render_str("{{ missing.x }}", ()).is_err());
     assert_eq!(r("{% if missing %}x{% endif %}"), "");
+}
+
+/// The reports used to format points as `format!("{:.2}")` with the zeros trimmed; the shared
+/// filter (fixed-point cents) writes the same for every value with at most two decimals.
+#[test]
+fn points_as_the_reports_wrote_them() {
+    let old = |p: f64| {
+        let s = format!("{:.2}", p + 0.0);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    for cents in -1000..=20000 {
+        let p = f64::from(cents) / 100.0;
+        assert_eq!(crate::review::fmt_points(p), old(p), "{p}");
+    }
+    assert_eq!(crate::review::fmt_points(0.1 + 0.2), old(0.1 + 0.2));
 }
