@@ -80,11 +80,11 @@ impl From<sqlx::Error> for DecisionError {
 
 /// How a state reads in the log and on the pages.
 pub fn state_label(status: &str, points: f64) -> String {
+    let word = crate::labels::decision_status(status);
     match status {
-        "confirmed" => format!("已确认，扣{}分", fmt_points(points)),
-        "adjusted" => format!("已调整，扣{}分", fmt_points(points)),
-        "rejected" => "已驳回".to_string(),
-        _ => format!("待审核（建议扣{}分）", fmt_points(points)),
+        "confirmed" | "adjusted" => format!("{word}，扣{}分", fmt_points(points)),
+        "rejected" => word.to_string(),
+        _ => format!("{word}（建议扣{}分）", fmt_points(points)),
     }
 }
 
