@@ -10,7 +10,7 @@ mod xlsx;
 
 pub use data::{assemble, CountyReport};
 pub use data::{county, unit, ItemLine, Ranked, UnitReport};
-pub use html::{county_html, unit_html, DRAFT_NOTE};
+pub use html::{county_html, unit_html};
 pub use svg::{bar_chart, Bar, BarChart};
 pub use text::unit_text;
 pub use xlsx::{county_workbook, write_county_xlsx};
