@@ -10,10 +10,12 @@ pub mod crawl;
 pub mod extract;
 #[cfg(feature = "testing")]
 pub mod fixture;
+pub mod labels;
 pub mod mail;
 pub mod model;
 pub mod monitor;
 pub mod pdf;
+pub mod render;
 pub mod report;
 pub mod review;
 pub mod rubric;

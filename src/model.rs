@@ -21,11 +21,9 @@ impl Table {
         }
     }
 
+    /// 乡镇 or 县直部门 (see [`crate::labels`]).
     pub fn label(self) -> &'static str {
-        match self {
-            Table::Township => "乡镇",
-            Table::Department => "县直部门",
-        }
+        crate::labels::table(self)
     }
 
     /// The rubric item number of a check in this table (annex 2 vs annex 3 numbering).

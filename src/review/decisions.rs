@@ -76,11 +76,13 @@ pub enum DecisionError {
 
 /// How a state reads in the log and on the pages (`None`: not decided yet).
 pub fn state_label(status: Option<DecisionStatus>, points: f64) -> String {
+    let word = crate::labels::decision_status(status.map_or("draft", DecisionStatus::as_str));
     match status {
-        Some(DecisionStatus::Confirmed) => format!("已确认，扣{}分", fmt_points(points)),
-        Some(DecisionStatus::Adjusted) => format!("已调整，扣{}分", fmt_points(points)),
-        Some(DecisionStatus::Rejected) => "已驳回".to_string(),
-        None => format!("待审核（建议扣{}分）", fmt_points(points)),
+        Some(DecisionStatus::Confirmed | DecisionStatus::Adjusted) => {
+            format!("{word}，扣{}分", fmt_points(points))
+        }
+        Some(DecisionStatus::Rejected) => word.to_string(),
+        None => format!("{word}（建议扣{}分）", fmt_points(points)),
     }
 }
 

@@ -35,12 +35,9 @@ impl Role {
         }
     }
 
+    /// In Chinese (see [`crate::labels`]).
     pub fn label(self) -> &'static str {
-        match self {
-            Role::Viewer => "查看",
-            Role::Auditor => "审核",
-            Role::Admin => "管理员",
-        }
+        crate::labels::role(self)
     }
 
     /// Auditors and admins take decisions.

@@ -29,13 +29,9 @@ impl RunStatus {
         }
     }
 
+    /// In Chinese (see [`crate::labels`]).
     pub fn label(self) -> &'static str {
-        match self {
-            RunStatus::Running => "进行中（未完成）",
-            RunStatus::Complete => "已完成",
-            RunStatus::Partial => "部分完成（有页面未能抓取）",
-            RunStatus::Failed => "失败",
-        }
+        crate::labels::run_status(self)
     }
 }
 
