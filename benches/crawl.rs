@@ -37,7 +37,7 @@ fn main() {
             .expect("fixture server");
         let mut config =
             PortalConfig::load(&root.join("selectors/fixture.toml")).expect("fixture config");
-        config.portal.base_url = server.base_url();
+        config.portal.base_url = server.base_url().parse().unwrap();
         config.crawl.rate_per_sec = 100_000.0;
         config.crawl.concurrency = 8;
         config.crawl.backoff_ms = 10;

@@ -27,7 +27,7 @@ async fn bench() {
         .await
         .expect("fixture server");
     let mut config = PortalConfig::load(&root.join("selectors/fixture.toml")).expect("config");
-    config.portal.base_url = server.base_url();
+    config.portal.base_url = server.base_url().parse().unwrap();
     let opts = CrawlOptions {
         config,
         config_path: "selectors/fixture.toml".into(),

@@ -47,7 +47,7 @@ async fn one(admin: &str, workers: usize, rate: Option<f64>) -> (Duration, DbLoa
         .await
         .expect("fixture server");
     let mut config = PortalConfig::load(&root.join("selectors/fixture.toml")).expect("config");
-    config.portal.base_url = server.base_url();
+    config.portal.base_url = server.base_url().parse().unwrap();
     config.crawl.rate_per_sec = rate.unwrap_or(1_000_000.0);
     let url = create_scratch_database(admin, "bench_workers")
         .await

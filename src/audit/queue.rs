@@ -3,7 +3,6 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 use crate::config::PortalConfig;
 use crate::crawl::CrawlError;
@@ -24,8 +23,7 @@ pub struct EnqueueOptions {
 /// returns the run's id. The portal's address (`portal.base_url`) is recorded with the run.
 pub async fn enqueue(store: &Store, opts: &EnqueueOptions) -> Result<i64, CrawlError> {
     let config = &opts.config;
-    let base = Url::parse(&config.portal.base_url)
-        .map_err(|e| CrawlError::Config(format!("portal.base_url：{e}")))?;
+    let base = config.portal.base_url.clone();
     let run_id = store
         .create_run(
             &config.portal.name,

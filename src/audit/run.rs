@@ -64,8 +64,7 @@ pub async fn crawl(
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<CrawlSummary, CrawlError> {
     let config = &opts.config;
-    let base = Url::parse(&config.portal.base_url)
-        .map_err(|e| CrawlError::Config(format!("portal.base_url：{e}")))?;
+    let base = config.portal.base_url.clone();
     let fetcher = Fetcher::new(&config.crawl, &base)?;
     let as_of_text = opts.as_of.format("%Y-%m-%d").to_string();
     let (run_id, resumed) = match opts.resume {

@@ -2,9 +2,11 @@
 //! settings and the rubric-reading settings. A new county on the same CMS is a new file.
 
 mod rules;
+mod typed;
 mod validate;
 
 pub use rules::{DayCount, GuideElement, HolidayCalendar, Rules};
+pub use typed::{Css, DateSet, Pattern};
 
 use std::path::{Path, PathBuf};
 
@@ -57,7 +59,7 @@ pub struct Portal {
     /// Display name, e.g. 昌宁县人民政府.
     pub name: String,
     /// Root URL; every followed link must stay under its host.
-    pub base_url: String,
+    pub base_url: url::Url,
     /// Assessment year (考核年度).
     pub year: i32,
     /// CMS family, for humans (vsb, trs, hanweb).
@@ -113,41 +115,41 @@ pub struct PageShapes {
     /// Platform home listing every unit (path relative to base_url).
     pub home: String,
     /// Links to units on the platform home.
-    pub home_unit_links: String,
+    pub home_unit_links: Css,
     /// A unit's landing page; `{unit}` is the unit code.
     pub unit_landing: String,
     /// The column tree's root list on the landing page.
-    pub column_tree: String,
+    pub column_tree: Css,
     /// The list of a column page (present, possibly empty, on list columns).
-    pub list_container: String,
+    pub list_container: Css,
     /// Items of a column list.
-    pub list_item: String,
+    pub list_item: Css,
     /// The date inside a list item (falls back to any date in the item's text).
-    pub list_date: String,
+    pub list_date: Css,
     /// Text of a single-article column or of a document.
-    pub article_body: String,
+    pub article_body: Css,
     /// The content pane, where empty-column notices and a page's own dates are read (side
     /// widgets elsewhere on the page have their own); the whole page when absent.
     #[serde(default)]
-    pub content: Option<String>,
+    pub content: Option<Css>,
     /// "Last updated" element of a single-article column.
-    pub update_time: String,
+    pub update_time: Css,
     /// Notices that mean "this column is empty".
     pub empty_notices: Vec<String>,
     /// The pager block of a list.
-    pub pager: String,
+    pub pager: Css,
     /// Regex over the pager's text whose first group is the page count (e.g. `\d+/(\d+)`).
-    pub pager_total_regex: String,
+    pub pager_total_regex: Pattern,
     /// URL of page k (k ≥ 2) relative to the column URL. Variables: `{stem}` (the column URL
     /// without its extension), `{dir}` (its folder), `{k}` (1-based page), `{k0}` (k-1),
     /// `{rev}` (total-k+1, for pagers counting down).
     pub page_url: String,
     /// Title of a document page.
-    pub detail_title: String,
+    pub detail_title: Css,
     /// The catalogue metadata table of a document page (th/td pairs).
-    pub detail_meta_table: String,
+    pub detail_meta_table: Css,
     /// Attachment links on a document page.
-    pub attachments: String,
+    pub attachments: Css,
 }
 
 /// Where the county's message board is and how its pages look.
@@ -157,11 +159,11 @@ pub struct MessageBoard {
     /// First list page (path relative to base_url).
     pub list: String,
     /// Rows of the list table (header rows without a link are skipped).
-    pub row: String,
+    pub row: Css,
     /// Label/value spans of a message's metadata block.
-    pub meta_fields: String,
+    pub meta_fields: Css,
     /// The reply block; absent when unanswered.
-    pub reply: String,
+    pub reply: Css,
     /// Label texts (the part before the colon) of the fields we read.
     pub label_submitted: Vec<String>,
     pub label_unit: Vec<String>,
@@ -282,7 +284,7 @@ impl Overrides {
                     "必须是带主机名的 http 或 https 网址".into(),
                 ));
             }
-            config.portal.base_url = url.clone();
+            config.portal.base_url = parsed;
         }
         if let Some(rate) = self.rate {
             if !(rate > 0.0 && rate.is_finite()) {
@@ -292,6 +294,28 @@ impl Overrides {
         }
         Ok(())
     }
+}
+
+/// Reads a description, naming the key of a value that does not parse (`pages.list_item`)
+/// besides the place in the file.
+fn parse_toml(text: &str, path: &Path) -> Result<PortalConfig, ConfigError> {
+    let de = toml::Deserializer::new(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        let message = e.into_inner().to_string();
+        if key.is_empty() || key == "." {
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                message,
+            }
+        } else {
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                key,
+                message,
+            }
+        }
+    })
 }
 
 /// Reads and checks a rubric file (the rubric itself does no I/O).
@@ -343,10 +367,7 @@ impl PortalConfig {
     }
 
     fn parse_with(text: &str, path: &Path, overrides: &Overrides) -> Result<Self, ConfigError> {
-        let mut config: PortalConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let mut config: PortalConfig = parse_toml(text, path)?;
         overrides.apply(&mut config)?;
         validate::validate(&config, path)?;
         Ok(config)

@@ -59,7 +59,7 @@ pub async fn crawl_unit(
     };
     let tree = parse_tree(
         &Html::parse_document(&got.text()),
-        &config.pages.column_tree,
+        config.pages.column_tree.selector(),
         &got.url,
     );
     if tree.is_empty() {

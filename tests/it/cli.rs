@@ -291,3 +291,44 @@ fn report_and_mail_take_the_run_of_the_portal_they_are_given() {
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("第 {run_b} 次运行")));
     assert_eq!(std::fs::read_dir(&out_b).unwrap().count(), 2);
 }
+
+/// A bad value on the command line is refused like a bad file value: exit 2, the flag named.
+#[test]
+fn a_bad_override_exits_2_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("x.db").display());
+    for (flag, value) in [
+        ("--base-url", "ftp://x/"),
+        ("--rate", "0"),
+        ("--base-url", "not a url"),
+    ] {
+        let out = bin()
+            .args(["crawl", "--config"])
+            .arg(root().join("selectors/fixture.toml"))
+            .args(["--db", &db, flag, value])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag) && err.contains("无效"), "{err}");
+    }
+    // A bad selector in the file: exit 2, the file and the key named.
+    let bad = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(root().join("selectors/fixture.toml"))
+        .unwrap()
+        .replace("column_tree = \"", "column_tree = \"ul..[[");
+    std::fs::write(&bad, text).unwrap();
+    for cmd in ["crawl", "enqueue"] {
+        let out = bin()
+            .args([cmd, "--db", &db, "--config"])
+            .arg(&bad)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("bad.toml") && err.contains("pages.column_tree"),
+            "{err}"
+        );
+    }
+}

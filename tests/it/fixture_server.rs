@@ -367,9 +367,9 @@ fn every_unit_is_on_the_platform_home() {
     let config = config();
     let home = std::fs::read_to_string(root().join("zfxxgkpt.htm")).unwrap();
     let doc = scraper::Html::parse_document(&home);
-    let sel = scraper::Selector::parse(&config.pages.home_unit_links).unwrap();
+    let sel = config.pages.home_unit_links.selector();
     let links: Vec<(String, String)> = doc
-        .select(&sel)
+        .select(sel)
         .map(|a| {
             (
                 a.value().attr("href").unwrap_or("").to_string(),

@@ -37,7 +37,7 @@ async fn second_run_is_conditional_and_lists_changes() {
         .await
         .unwrap();
     let mut config = PortalConfig::load(&root().join("selectors/fixture.toml")).unwrap();
-    config.portal.base_url = server.base_url();
+    config.portal.base_url = server.base_url().parse().unwrap();
 
     let first = run_once(&store, &config).await;
     let n1 = server.requests().len();

@@ -21,7 +21,7 @@ pub async fn setup() -> (FixtureServer, PortalConfig, Store, tempfile::TempDir) 
         .await
         .unwrap();
     let mut config = PortalConfig::load(&root().join("selectors/fixture.toml")).unwrap();
-    config.portal.base_url = server.base_url();
+    config.portal.base_url = server.base_url().parse().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
         .await

@@ -63,7 +63,7 @@ pub async fn fixture() -> (FixtureServer, PortalConfig) {
         .await
         .unwrap();
     let mut config = PortalConfig::load(&root().join("selectors/fixture.toml")).unwrap();
-    config.portal.base_url = server.base_url();
+    config.portal.base_url = server.base_url().parse().unwrap();
     (server, config)
 }
 
