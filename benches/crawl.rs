@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::NaiveDate;
+use gongkai::audit::{crawl, CrawlOptions, Progress};
 use gongkai::config::PortalConfig;
-use gongkai::crawl::{crawl, CrawlOptions, Progress};
 use gongkai::fixture::FixtureServer;
 use gongkai::store::Store;
 
@@ -37,7 +37,7 @@ fn main() {
             .expect("fixture server");
         let mut config =
             PortalConfig::load(&root.join("selectors/fixture.toml")).expect("fixture config");
-        config.portal.base_url = server.base_url();
+        config.portal.base_url = server.base_url().parse().unwrap();
         config.crawl.rate_per_sec = 100_000.0;
         config.crawl.concurrency = 8;
         config.crawl.backoff_ms = 10;

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::NaiveDate;
+use gongkai::audit::{crawl, CrawlOptions};
 use gongkai::config::PortalConfig;
-use gongkai::crawl::{crawl, CrawlOptions};
 use gongkai::fixture::FixtureServer;
 use gongkai::store::Store;
 
@@ -27,7 +27,7 @@ async fn bench() {
         .await
         .expect("fixture server");
     let mut config = PortalConfig::load(&root.join("selectors/fixture.toml")).expect("config");
-    config.portal.base_url = server.base_url();
+    config.portal.base_url = server.base_url().parse().unwrap();
     let opts = CrawlOptions {
         config,
         config_path: "selectors/fixture.toml".into(),

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use gongkai::audit::{enqueue, work, EnqueueOptions, WorkerOptions};
 use gongkai::config::PortalConfig;
-use gongkai::crawl::{enqueue, work, EnqueueOptions, WorkerOptions};
 use gongkai::fixture::FixtureServer;
 use gongkai::store::scratch::{create_scratch_database, drop_scratch_database, TEST_PG_URL_VAR};
 use gongkai::store::Store;
@@ -47,7 +47,7 @@ async fn one(admin: &str, workers: usize, rate: Option<f64>) -> (Duration, DbLoa
         .await
         .expect("fixture server");
     let mut config = PortalConfig::load(&root.join("selectors/fixture.toml")).expect("config");
-    config.portal.base_url = server.base_url();
+    config.portal.base_url = server.base_url().parse().unwrap();
     config.crawl.rate_per_sec = rate.unwrap_or(1_000_000.0);
     let url = create_scratch_database(admin, "bench_workers")
         .await
@@ -77,7 +77,7 @@ async fn one(admin: &str, workers: usize, rate: Option<f64>) -> (Duration, DbLoa
             tokio::spawn(async move {
                 let store = Store::connect(&url).await.expect("worker store");
                 let report = work(&store, &opts, &|_| {}).await.expect("worker");
-                store.pool().close().await;
+                store.close().await;
                 report
             })
         })
@@ -87,7 +87,7 @@ async fn one(admin: &str, workers: usize, rate: Option<f64>) -> (Duration, DbLoa
     }
     let wall = started.elapsed();
     let requests = store.run(run_id).await.expect("run").stats.requests;
-    store.pool().close().await;
+    store.close().await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let after = load_of(&url).await;
     let _ = drop_scratch_database(admin, &url).await;

@@ -10,7 +10,7 @@ mod reason;
 use serde::{Deserialize, Serialize};
 
 pub use failure::{FetchFailure, PageFailure};
-pub use points::Centi;
+pub use points::{Centi, NotFinite};
 pub use reason::{Reason, UnknownReason};
 
 /// Which scoring table a unit is assessed by: annex 2 (乡镇) or annex 3 (县直部门).
@@ -29,11 +29,9 @@ impl Table {
         }
     }
 
+    /// 乡镇 or 县直部门 (see [`crate::labels`]).
     pub fn label(self) -> &'static str {
-        match self {
-            Table::Township => "乡镇",
-            Table::Department => "县直部门",
-        }
+        crate::labels::table(self)
     }
 
     /// The rubric item number of a check in this table (annex 2 vs annex 3 numbering).

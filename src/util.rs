@@ -16,22 +16,6 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
     out
 }
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Percent-encodes one URL path segment (unit names are Chinese).
 pub fn percent_encode_segment(s: &str) -> String {
     let mut out = String::new();

@@ -1,7 +1,7 @@
 //! Property test over mutated PDFs (truncations, byte flips, inserted garbage) of a few kit
 //! files: the check always returns (no panic escapes) and memory stays bounded.
 
-#[path = "pdf_common.rs"]
+#[path = "it/support/pdf_common.rs"]
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -1,7 +1,7 @@
 //! The decompression bomb (kit file 29) is read in bounded memory: peak live heap under
 //! 100 MB, measured by a counting global allocator (this test binary runs one test only).
 
-#[path = "pdf_common.rs"]
+#[path = "it/support/pdf_common.rs"]
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};

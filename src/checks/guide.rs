@@ -99,9 +99,10 @@ impl Check for GuideCheck {
                 let by_word = std::iter::once(&el.name)
                     .chain(el.synonyms.iter())
                     .any(|w| squashed.contains(&squash(w)));
-                let by_pattern = el.patterns.iter().any(|p| {
-                    regex::Regex::new(p).is_ok_and(|re| re.is_match(text) || re.is_match(&squashed))
-                });
+                let by_pattern = el
+                    .patterns
+                    .iter()
+                    .any(|p| p.regex().is_match(text) || p.regex().is_match(&squashed));
                 !(by_word || by_pattern)
             })
             .map(|el| el.name.as_str())

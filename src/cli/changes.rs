@@ -3,10 +3,12 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use gongkai::monitor::{diff, previous_finished_run, Changes};
-use gongkai::store::{Run, RunStatus, Store, DEFAULT_DB_URL};
+use gongkai::store::{Run, RunStatus};
 use serde::Serialize;
+
+use super::args::DbArgs;
+use super::error::usage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -16,12 +18,14 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 数据库地址（sqlite://… 或 postgres://…）
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB_URL)]
-    pub db: String,
+    #[command(flatten)]
+    pub db: DbArgs,
     /// 运行编号（默认：最近一次完成的运行）
     #[arg(long)]
     pub run: Option<i64>,
+    /// 门户名称（一个数据库中有多个县的门户时，取该门户最近一次完成的运行）
+    #[arg(long)]
+    pub portal: Option<String>,
     /// 与哪次运行比较（默认：它之前最近一次完成的运行）
     #[arg(long)]
     pub since: Option<i64>,
@@ -36,18 +40,14 @@ struct Output<'a> {
     changes: &'a Changes,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let rt = tokio::runtime::Runtime::new().context("无法启动异步运行时")?;
-    rt.block_on(async {
-        let store = Store::connect(&args.db).await?;
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    {
+        let store = args.db.open().await?;
         let after = match args.run {
             Some(id) => store.run(id).await?,
-            None => match store.latest_finished_run().await? {
+            None => match store.latest_finished_run_of(args.portal.as_deref()).await? {
                 Some(r) => r,
-                None => {
-                    eprintln!("数据库中没有已完成的运行。");
-                    return Ok(ExitCode::from(2));
-                }
+                None => return usage("数据库中没有已完成的运行。"),
             },
         };
         let before = match args.since {
@@ -55,8 +55,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             None => match previous_finished_run(&store, &after).await? {
                 Some(r) => r,
                 None => {
-                    eprintln!("第 {} 次运行之前没有可比较的已完成运行。", after.id);
-                    return Ok(ExitCode::from(2));
+                    return usage(format!(
+                        "第 {} 次运行之前没有可比较的已完成运行。",
+                        after.id
+                    ))
                 }
             },
         };
@@ -73,7 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Format::Table => print_table(&before, &after, &changes),
         }
         Ok(ExitCode::SUCCESS)
-    })
+    }
 }
 
 fn run_label(r: &Run) -> String {

@@ -1,26 +1,21 @@
 //! `gongkai crawl`: one run over a portal, findings drafted into the store.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use chrono::NaiveDate;
+use gongkai::audit::{crawl, CrawlOptions, CrawlSummary, Progress};
 use gongkai::config::PortalConfig;
-use gongkai::crawl::{crawl, CrawlOptions, CrawlSummary, Progress};
-use gongkai::store::{RunStatus, Store, DEFAULT_DB_URL};
+use gongkai::store::{RunStatus, Store};
+
+use super::args::{DbArgs, PortalArgs};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 门户描述文件（selectors/*.toml）
-    #[arg(long)]
-    pub config: PathBuf,
-    /// 数据库地址（sqlite://… 或 postgres://…）
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB_URL)]
-    pub db: String,
-    /// 覆盖配置中的门户地址（如测试门户）
-    #[arg(long)]
-    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
     /// 覆盖每秒请求数
     #[arg(long)]
     pub rate: Option<f64>,
@@ -35,43 +30,17 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut config = match PortalConfig::load(&args.config) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("错误：{e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    if let Some(url) = &args.base_url {
-        config.portal.base_url = url.clone();
-    }
-    if let Some(rate) = args.rate {
-        if !(rate > 0.0 && rate.is_finite()) {
-            eprintln!("错误：--rate 必须是大于 0 的数");
-            return Ok(ExitCode::from(2));
-        }
-        config.crawl.rate_per_sec = rate;
-    }
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = args.portal.load(args.rate)?;
     let as_of = args
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let rt = tokio::runtime::Runtime::new().context("无法启动异步运行时")?;
-    let summary = rt.block_on(async {
-        let store = Store::connect(&args.db).await?;
-        run_crawl(
-            &store,
-            config,
-            args.config.display().to_string(),
-            as_of,
-            args.resume,
-        )
-        .await
-    })?;
+    let store = args.db.open().await?;
+    let summary = run_crawl(&store, config, args.portal.path(), as_of, args.resume).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
-        print_summary(&summary, &args.db);
+        print_summary(&summary, &args.db.db);
     }
     Ok(exit_code(&summary))
 }

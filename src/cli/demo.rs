@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use gongkai::config::PortalConfig;
+use gongkai::config::{Overrides, PortalConfig};
 use gongkai::fixture::FixtureServer;
 use gongkai::store::Store;
 
@@ -16,10 +16,9 @@ pub struct Args {
     pub db: Option<String>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let config_path = root.join("selectors/fixture.toml");
-    let mut config = PortalConfig::load(&config_path)?;
     let db = match args.db {
         Some(db) => db,
         None => {
@@ -31,12 +30,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let as_of = NaiveDate::from_ymd_opt(2020, 12, 15).context("日期")?;
-    let rt = tokio::runtime::Runtime::new().context("无法启动异步运行时")?;
-    let summary = rt.block_on(async {
+    let summary = {
         let server = FixtureServer::start(&root.join("fixtures/portal"))
             .await
             .context("无法启动测试门户")?;
-        config.portal.base_url = server.base_url();
+        let overrides = Overrides {
+            base_url: Some(server.base_url()),
+            rate: None,
+        };
+        let config = PortalConfig::load_with(&config_path, &overrides)?;
         println!(
             "测试门户已在 {} 启动（截止日期 {as_of}）",
             server.base_url()
@@ -51,8 +53,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         )
         .await?;
         server.stop().await;
-        anyhow::Ok(summary)
-    })?;
+        summary
+    };
     super::crawl::print_summary(&summary, &db);
     // The fixture plants a dead link on purpose, so its run is partial by design: the demo
     // succeeds when the run finished at all.

@@ -2,9 +2,9 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use gongkai::model::{Finding, FindingKind};
-use gongkai::store::{Store, DEFAULT_DB_URL};
+
+use super::args::DbArgs;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Format {
@@ -14,9 +14,8 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 数据库地址
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB_URL)]
-    pub db: String,
+    #[command(flatten)]
+    pub db: DbArgs,
     /// 运行编号（默认最近一次完成的运行）
     #[arg(long)]
     pub run: Option<i64>,
@@ -30,21 +29,17 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let rt = tokio::runtime::Runtime::new().context("无法启动异步运行时")?;
-    let findings = rt.block_on(async {
-        let store = Store::connect(&args.db).await?;
-        let run_id = match args.run {
-            Some(id) => id,
-            None => match store.latest_finished_run_of(args.portal.as_deref()).await? {
-                Some(r) => r.id,
-                None => anyhow::bail!("数据库 {} 中还没有完成的运行", args.db),
-            },
-        };
-        let run = store.run(run_id).await?;
-        let findings = gongkai::review::findings_with_decisions(&store, &run).await?;
-        Ok(findings)
-    })?;
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let store = args.db.open().await?;
+    let run_id = match args.run {
+        Some(id) => id,
+        None => match store.latest_finished_run_of(args.portal.as_deref()).await? {
+            Some(r) => r.id,
+            None => anyhow::bail!("数据库 {} 中还没有完成的运行", args.db.db),
+        },
+    };
+    let run = store.run(run_id).await?;
+    let findings = gongkai::review::findings_with_decisions(&store, &run).await?;
     let findings: Vec<Finding> = findings
         .into_iter()
         .filter(|f| args.unit.as_deref().is_none_or(|u| f.unit == u))

@@ -4,12 +4,13 @@
 //! 单位/年度/排名/总数. Ranks are within the unit's group: townships among townships, departments
 //! within their class A or B. Prints JSON, a text table, or writes an XLSX file.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 
 use gongkai::rubric::Rubric;
+use gongkai::score::table::TableError;
 use gongkai::score::{self, Category, History};
 
 /// Output format.
@@ -47,18 +48,20 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rubric = match &args.rubric {
-        Some(path) => match Rubric::load(path) {
+        Some(path) => match gongkai::config::load_rubric(path) {
             Ok(r) => r,
             Err(e) => return usage_error(&e.to_string()),
         },
         None => Rubric::bundled_2020(),
     };
-    let units = match score::table::read_scores(&args.scores, rubric.cap) {
+    let units = match read_text(&args.scores)
+        .and_then(|text| score::table::parse_scores(&text, &args.scores, rubric.cap))
+    {
         Ok(u) => u,
         Err(e) => return usage_error(&e.to_string()),
     };
     let history = match &args.history {
-        Some(path) => match score::table::read_history(path) {
+        Some(path) => match read_text(path).and_then(|t| score::table::parse_history(&t, path)) {
             Ok(h) => h,
             Err(e) => return usage_error(&e.to_string()),
         },
@@ -77,7 +80,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let Some(out) = &args.out else {
                 return usage_error("xlsx 格式需要用 --out 指定输出文件");
             };
-            score::xlsx::write(&rows, out)
+            score::xlsx::workbook(&rows)
+                .and_then(|mut book| book.save(out))
                 .with_context(|| format!("无法写入 {}", out.display()))?;
             eprintln!("已写入 {}（{}个单位）", out.display(), rows.len());
         }
@@ -86,7 +90,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if let Some(path) = &args.save_history {
         if history.entries().iter().any(|e| e.year == rubric.year)
-            || score::table::read_history(path)
+            || read_text(path)
+                .and_then(|t| score::table::parse_history(&t, path))
                 .map(|h| h.entries().iter().any(|e| e.year == rubric.year))
                 .unwrap_or(false)
         {
@@ -96,7 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 rubric.year
             ));
         }
-        score::table::append_history(path, &rows, rubric.year)?;
+        append_history(path, &rows, rubric.year)?;
         eprintln!("已将{}年度排名追加到 {}", rubric.year, path.display());
     }
     let ties = rows.iter().filter(|r| r.tie_decision.is_some()).count();
@@ -118,9 +123,35 @@ fn emit(out: &Option<PathBuf>, text: String) -> anyhow::Result<()> {
     }
 }
 
+/// Reads a table file as text (UTF-8 or GB18030).
+fn read_text(path: &Path) -> Result<String, TableError> {
+    std::fs::read(path)
+        .map(score::table::decode_text)
+        .map_err(|source| TableError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Appends this year's results to a history file, writing the header if it is new or empty.
+fn append_history(path: &Path, rows: &[score::GradeRow], year: i32) -> Result<(), TableError> {
+    use std::io::Write as _;
+    let io = |source| TableError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let existing = std::fs::read(path).unwrap_or_default();
+    let addition = score::table::history_addition(&existing, rows, year);
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(addition.as_bytes()))
+        .map_err(io)
+}
+
 fn usage_error(message: &str) -> anyhow::Result<ExitCode> {
-    eprintln!("错误：{message}");
-    Ok(ExitCode::from(2))
+    super::error::usage(message)
 }
 
 /// Warns when a department's class in the table differs from annex 1 of the notice.

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
-use gongkai::mail::{send_reports, MailConfig, Outcome, SendOptions};
-use gongkai::store::DEFAULT_DB_URL;
+use gongkai::mail::{send_reports, MailConfig, MailError, Outcome, SendOptions};
+
+use super::args::{DbArgs, RunArgs};
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["unit", "all"])))]
@@ -25,46 +25,20 @@ pub struct Args {
     /// 邮件服务器配置（[mail] 段：host、port、tls、user、password、from；可被 GONGKAI_SMTP_* 覆盖）
     #[arg(long)]
     pub mail_config: Option<PathBuf>,
-    /// 数据库地址（sqlite://… 或 postgres://…）
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB_URL)]
-    pub db: String,
-    /// 门户描述文件（默认：该次运行记录的文件）
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// 运行编号（默认：最近一次完成的运行）
-    #[arg(long)]
-    pub run: Option<i64>,
-    /// 评分细则文件（默认：内置 2020 年细则）
-    #[arg(long)]
-    pub rubric: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub which: RunArgs,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mail = match MailConfig::load(args.mail_config.as_deref()) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("错误：{e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mail = MailConfig::load(args.mail_config.as_deref())?;
     if mail.is_none() && !args.dry_run {
-        eprintln!("错误：{}", gongkai::mail::MailError::MissingConfig);
-        return Ok(ExitCode::from(2));
+        return Err(MailError::MissingConfig.into());
     }
-    let rt = tokio::runtime::Runtime::new().context("无法启动异步运行时")?;
-    rt.block_on(async {
-        let cx = super::report::open(
-            &args.db,
-            args.run,
-            args.config.as_ref(),
-            args.rubric.as_ref(),
-        )
-        .await?;
+    {
+        let cx = super::report::open(&args.db, &args.which, args.unit.as_deref()).await?;
         let units: Vec<String> = match &args.unit {
-            Some(u) if cx.config.unit(u).is_none() => {
-                eprintln!("错误：配置中没有单位“{u}”");
-                return Ok(ExitCode::from(2));
-            }
             Some(u) => vec![u.clone()],
             None => cx.config.units.iter().map(|u| u.name.clone()).collect(),
         };
@@ -95,5 +69,5 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         } else {
             ExitCode::SUCCESS
         })
-    })
+    }
 }

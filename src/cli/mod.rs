@@ -3,9 +3,12 @@
 //! Exit codes: 0 success, 1 the job ran but reported failures (e.g. some pages could not be
 //! fetched), 2 bad usage or configuration, 3 an internal or I/O error.
 
+mod args;
 mod changes;
 mod crawl;
+#[cfg(feature = "demo")]
 mod demo;
+mod error;
 mod findings;
 mod grade;
 mod mail;
@@ -30,6 +33,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 在内置测试门户上运行完整检查（演示）
+    #[cfg(feature = "demo")]
     Demo(demo::Args),
     /// 抓取门户并生成扣分初稿
     Crawl(crawl::Args),
@@ -57,35 +61,33 @@ enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
-    let result = match cli.command {
-        Command::Demo(args) => demo::run(args),
-        Command::Crawl(args) => crawl::run(args),
-        Command::Findings(args) => findings::run(args),
-        Command::Pdf(args) => pdf::run(args),
-        Command::Grade(args) => grade::run(args),
-        Command::Serve(args) => serve::run(args),
-        Command::User(args) => user::run(args),
-        Command::Report(args) => report::run(args),
-        Command::Mail(args) => mail::run(args),
-        Command::Changes(args) => changes::run(args),
-        Command::Enqueue(args) => worker::run_enqueue(args),
-        Command::Worker(args) => worker::run(args),
-    };
+    gongkai::telemetry::init(gongkai::telemetry::Sink::Stderr);
+    let result = tokio::runtime::Runtime::new()
+        .map_err(|e| anyhow::anyhow!("无法启动异步运行时：{e}"))
+        .and_then(|rt| rt.block_on(run(cli.command)));
     match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("错误：{err:#}");
-            ExitCode::from(3)
+            ExitCode::from(error::exit_code(&err))
         }
     }
 }
 
-fn init_tracing() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+async fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        #[cfg(feature = "demo")]
+        Command::Demo(args) => demo::run(args).await,
+        Command::Crawl(args) => crawl::run(args).await,
+        Command::Findings(args) => findings::run(args).await,
+        Command::Pdf(args) => pdf::run(args),
+        Command::Grade(args) => grade::run(args),
+        Command::Serve(args) => serve::run(args).await,
+        Command::User(args) => user::run(args).await,
+        Command::Report(args) => report::run(args).await,
+        Command::Mail(args) => mail::run(args).await,
+        Command::Changes(args) => changes::run(args).await,
+        Command::Enqueue(args) => worker::run_enqueue(args).await,
+        Command::Worker(args) => worker::run(args).await,
+    }
 }

@@ -7,8 +7,12 @@ use anyhow::Context;
 use gongkai::config::PortalConfig;
 use gongkai::monitor::previous_finished_run;
 use gongkai::report::{self, county_html, file_stem, unit_html, write_county_xlsx};
+use gongkai::review::recorded_description;
 use gongkai::rubric::Rubric;
-use gongkai::store::{Run, RunStatus, Store, DEFAULT_DB_URL};
+use gongkai::store::{Run, RunStatus, Store};
+
+use super::args::{DbArgs, RunArgs};
+use super::error::usage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -31,18 +35,10 @@ pub struct Args {
     /// 输出目录
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
-    /// 数据库地址（sqlite://… 或 postgres://…）
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB_URL)]
-    pub db: String,
-    /// 门户描述文件（默认：该次运行记录的文件）
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// 运行编号（默认：最近一次完成的运行）
-    #[arg(long)]
-    pub run: Option<i64>,
-    /// 评分细则文件（默认：内置 2020 年细则）
-    #[arg(long)]
-    pub rubric: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub which: RunArgs,
 }
 
 /// The run to report on, its configuration and rubric; shared with `gongkai mail`.
@@ -53,21 +49,37 @@ pub struct RunContext {
     pub rubric: Rubric,
 }
 
-/// Opens the store and picks the run (the latest finished one unless given).
-pub async fn open(
-    db: &str,
-    run: Option<i64>,
-    config: Option<&PathBuf>,
-    rubric: Option<&PathBuf>,
-) -> anyhow::Result<RunContext> {
-    let store = Store::connect(db).await?;
-    let run = match run {
+/// Opens the store and picks the run: the given one, else the latest finished run of the portal
+/// that `--config` names (of any portal only when no description is given). The units are read
+/// from the given description, else from the one recorded with the run. A unit named by
+/// `unit` must be one of them.
+pub async fn open(db: &DbArgs, which: &RunArgs, unit: Option<&str>) -> anyhow::Result<RunContext> {
+    let given = which
+        .config
+        .as_deref()
+        .map(PortalConfig::load)
+        .transpose()?;
+    let rubric = which.rubric()?;
+    let store = db.open().await?;
+    let portal = given.as_ref().map(|c| c.portal.name.as_str());
+    let run = match which.run {
         Some(id) => store.run(id).await?,
-        None => store
-            .latest_finished_run()
-            .await?
-            .context("数据库中没有已完成的运行，请先运行 gongkai crawl")?,
+        None => match store.latest_finished_run_of(portal).await? {
+            Some(run) => run,
+            None => {
+                return usage(match portal {
+                    Some(p) => format!("数据库中没有门户“{p}”已完成的运行，请先运行 gongkai crawl"),
+                    None => "数据库中没有已完成的运行，请先运行 gongkai crawl".to_string(),
+                })
+            }
+        },
     };
+    if let Some(p) = portal.filter(|p| *p != run.portal) {
+        return usage(format!(
+            "第 {} 次运行属于门户“{}”，与 --config 所述门户“{p}”不符",
+            run.id, run.portal
+        ));
+    }
     match run.status {
         RunStatus::Complete => {}
         RunStatus::Partial => eprintln!(
@@ -80,14 +92,17 @@ pub async fn open(
             run.status.label()
         ),
     }
-    let config_path = config
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from(&run.config_path));
-    let config = PortalConfig::load(&config_path)?;
-    let rubric = match rubric {
-        Some(p) => Rubric::load(p)?,
-        None => Rubric::bundled_2020(),
+    let config = match given {
+        Some(c) => c,
+        None => match recorded_description(&store, &run).await? {
+            Some(c) => c,
+            // Runs made before descriptions were recorded: their file.
+            None => PortalConfig::load(std::path::Path::new(&run.config_path))?,
+        },
     };
+    if let Some(u) = unit.filter(|u| config.unit(u).is_none()) {
+        return usage(format!("配置中没有单位“{u}”"));
+    }
     Ok(RunContext {
         store,
         run,
@@ -96,62 +111,46 @@ pub async fn open(
     })
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let rt = tokio::runtime::Runtime::new().context("无法启动异步运行时")?;
-    rt.block_on(async {
-        let cx = open(
-            &args.db,
-            args.run,
-            args.config.as_ref(),
-            args.rubric.as_ref(),
-        )
-        .await?;
-        if let Some(unit) = &args.unit {
-            if cx.config.unit(unit).is_none() {
-                eprintln!("错误：配置中没有单位“{unit}”");
-                return Ok(ExitCode::from(2));
-            }
-        }
-        std::fs::create_dir_all(&args.out)
-            .with_context(|| format!("无法创建目录 {}", args.out.display()))?;
-        let since = previous_finished_run(&cx.store, &cx.run).await?;
-        let county =
-            report::county(&cx.store, &cx.config, &cx.rubric, &cx.run, since.as_ref()).await?;
-        let mut written = Vec::new();
-        match args.format {
-            Format::Html => {
-                for u in &county.units {
-                    if args.unit.as_ref().is_some_and(|n| *n != u.report.unit) {
-                        continue;
-                    }
-                    let path = args.out.join(format!("{}.html", file_stem(&u.report.unit)));
-                    std::fs::write(&path, unit_html(&u.report))
-                        .with_context(|| format!("无法写入 {}", path.display()))?;
-                    written.push(path);
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let cx = open(&args.db, &args.which, args.unit.as_deref()).await?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("无法创建目录 {}", args.out.display()))?;
+    let since = previous_finished_run(&cx.store, &cx.run).await?;
+    let county = report::county(&cx.store, &cx.config, &cx.rubric, &cx.run, since.as_ref()).await?;
+    let mut written = Vec::new();
+    match args.format {
+        Format::Html => {
+            for u in &county.units {
+                if args.unit.as_ref().is_some_and(|n| *n != u.report.unit) {
+                    continue;
                 }
-                if args.all {
-                    let path = args.out.join("汇总.html");
-                    std::fs::write(&path, county_html(&county))
-                        .with_context(|| format!("无法写入 {}", path.display()))?;
-                    written.push(path);
-                }
+                let path = args.out.join(format!("{}.html", file_stem(&u.report.unit)));
+                std::fs::write(&path, unit_html(&u.report))
+                    .with_context(|| format!("无法写入 {}", path.display()))?;
+                written.push(path);
             }
-            Format::Xlsx => {
-                let path = args.out.join("汇总.xlsx");
-                write_county_xlsx(&county, &path)?;
+            if args.all {
+                let path = args.out.join("汇总.html");
+                std::fs::write(&path, county_html(&county))
+                    .with_context(|| format!("无法写入 {}", path.display()))?;
                 written.push(path);
             }
         }
-        println!(
-            "第 {} 次运行（{}）的预评估报告已写入 {} 个文件：",
-            cx.run.id,
-            cx.run.status.label(),
-            written.len()
-        );
-        for p in &written {
-            println!("  {}", p.display());
+        Format::Xlsx => {
+            let path = args.out.join("汇总.xlsx");
+            write_county_xlsx(&county, &path)?;
+            written.push(path);
         }
-        println!("报告内容均为机器初稿，须经审核人员确认。");
-        Ok(ExitCode::SUCCESS)
-    })
+    }
+    println!(
+        "第 {} 次运行（{}）的预评估报告已写入 {} 个文件：",
+        cx.run.id,
+        cx.run.status.label(),
+        written.len()
+    );
+    for p in &written {
+        println!("  {}", p.display());
+    }
+    println!("报告内容均为机器初稿，须经审核人员确认。");
+    Ok(ExitCode::SUCCESS)
 }

@@ -8,14 +8,14 @@ use anyhow::Context;
 use gongkai::config::PortalConfig;
 use gongkai::monitor::schedule::{run_scheduler, CrawlJob};
 use gongkai::rubric::Rubric;
-use gongkai::store::{Store, DEFAULT_DB_URL};
 use gongkai::web::{AppConfig, Application};
+
+use super::args::DbArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 数据库地址（sqlite://文件 或 postgres://…）
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB_URL)]
-    db: String,
+    #[command(flatten)]
+    db: DbArgs,
     /// 监听地址
     #[arg(long, default_value = "127.0.0.1:8080")]
     bind: String,
@@ -36,9 +36,9 @@ pub struct Args {
     no_schedule: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rubric = match &args.rubric {
-        Some(p) => Rubric::load(p)?,
+        Some(p) => gongkai::config::load_rubric(p)?,
         None => Rubric::bundled_2020(),
     };
     let portal = args.config.as_deref().map(PortalConfig::load).transpose()?;
@@ -52,9 +52,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         )),
         _ => None,
     };
-    let rt = tokio::runtime::Runtime::new()?;
-    rt.block_on(async {
-        let store = Store::connect(&args.db).await?;
+    {
+        let store = args.db.open().await?;
         let store_for_schedule = store.clone();
         let mut config = AppConfig::new(store);
         config.rubric = rubric;
@@ -80,5 +79,5 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             None => app.run_until_stopped().await?,
         }
         Ok(ExitCode::SUCCESS)
-    })
+    }
 }

@@ -5,7 +5,9 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use gongkai::review::{hash_password, LogLine, Role};
-use gongkai::store::{Store, DEFAULT_DB_URL};
+
+use super::args::DbArgs;
+use super::error::usage;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,26 +24,22 @@ enum UserCommand {
         /// 角色：admin（管理员）、auditor（审核）、viewer（查看）
         #[arg(long, value_parser = ["admin", "auditor", "viewer"])]
         role: String,
-        /// 数据库地址
-        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB_URL)]
-        db: String,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let UserCommand::Add { name, role, db } = args.command;
     let role = Role::parse(&role).expect("clap checked the role");
     let password = read_password()?;
     if password.chars().count() < 8 {
-        eprintln!("错误：密码至少 8 位");
-        return Ok(ExitCode::from(2));
+        return usage("密码至少 8 位");
     }
-    let rt = tokio::runtime::Runtime::new()?;
-    rt.block_on(async {
-        let store = Store::connect(&db).await?;
+    {
+        let store = db.open().await?;
         if store.user_by_name(&name).await?.is_some() {
-            eprintln!("错误：用户 {name} 已存在");
-            return Ok(ExitCode::from(2));
+            return usage(format!("用户 {name} 已存在"));
         }
         store
             .add_user(&name, role, &hash_password(&password))
@@ -61,7 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .await?;
         eprintln!("已新增账户 {name}（{}）", role.label());
         Ok(ExitCode::SUCCESS)
-    })
+    }
 }
 
 fn read_password() -> anyhow::Result<String> {

@@ -2,27 +2,22 @@
 //! database (PostgreSQL for several machines). `enqueue` queues the run's jobs; each `worker`
 //! takes jobs of its portal until none is left, and the last job runs the checks.
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::Context;
 use chrono::NaiveDate;
-use gongkai::config::PortalConfig;
-use gongkai::crawl::{enqueue, work, EnqueueOptions, WorkerEvent, WorkerOptions};
-use gongkai::store::{RunStatus, Store, DEFAULT_DB_URL};
+use gongkai::audit::{enqueue, work, EnqueueOptions, WorkerEvent, WorkerOptions};
+use gongkai::store::RunStatus;
+
+use super::args::{DbArgs, PortalArgs};
+use super::error::usage;
 
 #[derive(Debug, clap::Args)]
 pub struct EnqueueArgs {
-    /// 门户描述文件（selectors/*.toml）
-    #[arg(long)]
-    pub config: PathBuf,
-    /// 数据库地址（多台机器共用时为 postgres://…）
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB_URL)]
-    pub db: String,
-    /// 覆盖配置中的门户地址（如测试门户）
-    #[arg(long)]
-    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
     /// 计算答复时限的截止日期（YYYY-MM-DD，默认今天）
     #[arg(long)]
     pub as_of: Option<NaiveDate>,
@@ -30,15 +25,11 @@ pub struct EnqueueArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 门户描述文件（selectors/*.toml）：只领取该门户的任务
-    #[arg(long)]
-    pub config: PathBuf,
-    /// 数据库地址（多台机器共用时为 postgres://…）
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DB_URL)]
-    pub db: String,
-    /// 覆盖运行记录中的门户地址
-    #[arg(long)]
-    pub base_url: Option<String>,
+    /// 门户描述（--config）：只领取该门户的任务；--base-url 覆盖运行记录中的门户地址
+    #[command(flatten)]
+    pub portal: PortalArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
     /// 没有未完成的运行时，先排入一次新运行（截止日期 YYYY-MM-DD）
     #[arg(long)]
     pub as_of: Option<NaiveDate>,
@@ -59,109 +50,70 @@ pub struct Args {
     pub name: Option<String>,
 }
 
-fn load(path: &Path, base_url: &Option<String>) -> Option<PortalConfig> {
-    match PortalConfig::load(path) {
-        Ok(mut c) => {
-            if let Some(url) = base_url {
-                c.portal.base_url = url.clone();
-            }
-            Some(c)
-        }
-        Err(e) => {
-            eprintln!("错误：{e}");
-            None
-        }
-    }
-}
-
-pub fn run_enqueue(args: EnqueueArgs) -> anyhow::Result<ExitCode> {
-    let Some(config) = load(&args.config, &args.base_url) else {
-        return Ok(ExitCode::from(2));
-    };
+pub async fn run_enqueue(args: EnqueueArgs) -> anyhow::Result<ExitCode> {
+    let config = args.portal.load(None)?;
     let as_of = args
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let rt = tokio::runtime::Runtime::new().context("无法启动异步运行时")?;
-    let (run_id, units) = rt.block_on(async {
-        let store = Store::connect(&args.db).await?;
-        let units = config.units.len();
-        let opts = EnqueueOptions {
-            config,
-            config_path: args.config.display().to_string(),
-            as_of,
-        };
-        anyhow::Ok((enqueue(&store, &opts).await?, units))
-    })?;
+    let store = args.db.open().await?;
+    let units = config.units.len();
+    let opts = EnqueueOptions {
+        config,
+        config_path: args.portal.path(),
+        as_of,
+    };
+    let run_id = enqueue(&store, &opts).await?;
     println!(
         "已排入第 {run_id} 次运行：{units} 个单位、留言板和汇总检查，共 {} 项任务",
         units + 2
     );
     println!(
         "在各台机器上启动：gongkai worker --db {} --config {}",
-        args.db,
-        args.config.display()
+        args.db.db,
+        args.portal.path()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let Some(mut config) = load(&args.config, &None) else {
-        return Ok(ExitCode::from(2));
-    };
-    if let Some(rate) = args.rate {
-        if !(rate > 0.0 && rate.is_finite()) {
-            eprintln!("错误：--rate 必须是大于 0 的数");
-            return Ok(ExitCode::from(2));
-        }
-        config.crawl.rate_per_sec = rate;
-    }
+pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = args.portal.load(args.rate)?;
     if args.lease_secs < 3 {
-        eprintln!("错误：--lease-secs 至少为 3 秒");
-        return Ok(ExitCode::from(2));
+        return usage("--lease-secs 至少为 3 秒");
     }
     let name = args.name.clone().unwrap_or_else(default_name);
     let mut opts = WorkerOptions::new(config.clone(), name.clone());
     opts.lease = Duration::from_secs(args.lease_secs);
     opts.jobs = args.jobs.max(1);
-    opts.base_url = args.base_url.clone();
+    opts.base_url = args.portal.base_url.clone();
     opts.until_idle = !args.follow;
-    let rt = tokio::runtime::Runtime::new().context("无法启动异步运行时")?;
-    let report = rt.block_on(async {
-        let store = Store::connect(&args.db).await?;
-        if let Some(as_of) = args.as_of {
-            if store.unfinished_run(&config.portal.name).await?.is_none() {
-                let mut config = config.clone();
-                if let Some(url) = &args.base_url {
-                    config.portal.base_url = url.clone();
-                }
-                let opts = EnqueueOptions {
-                    config,
-                    config_path: args.config.display().to_string(),
-                    as_of,
-                };
-                let run_id = enqueue(&store, &opts).await?;
-                eprintln!("已排入第 {run_id} 次运行");
-            }
+    let store = args.db.open().await?;
+    if let Some(as_of) = args.as_of {
+        if store.unfinished_run(&config.portal.name).await?.is_none() {
+            let opts = EnqueueOptions {
+                config: config.clone(),
+                config_path: args.portal.path(),
+                as_of,
+            };
+            let run_id = enqueue(&store, &opts).await?;
+            eprintln!("已排入第 {run_id} 次运行");
         }
-        eprintln!("工作进程 {name} 开始领取“{}”的任务", config.portal.name);
-        let report = work(&store, &opts, &print_event).await?;
-        let mut failed_runs = Vec::new();
-        for id in &report.runs_finished {
-            let run = store.run(*id).await?;
-            println!(
-                "第 {id} 次运行：{}；请求 {} 次，抓取失败 {} 个页面（查看：gongkai findings --db {} --run {id}）",
-                run.status.label(),
-                run.stats.requests,
-                run.stats.errors,
-                args.db
-            );
-            if run.status != RunStatus::Complete {
-                failed_runs.push(*id);
-            }
+    }
+    eprintln!("工作进程 {name} 开始领取“{}”的任务", config.portal.name);
+    let report = work(&store, &opts, &print_event).await?;
+    let mut failed_runs = Vec::new();
+    for id in &report.runs_finished {
+        let run = store.run(*id).await?;
+        println!(
+            "第 {id} 次运行：{}；请求 {} 次，抓取失败 {} 个页面（查看：gongkai findings --db {} --run {id}）",
+            run.status.label(),
+            run.stats.requests,
+            run.stats.errors,
+            args.db.db
+        );
+        if run.status != RunStatus::Complete {
+            failed_runs.push(*id);
         }
-        anyhow::Ok((report, failed_runs))
-    })?;
-    let (report, failed_runs) = report;
+    }
     println!(
         "工作进程 {name} 结束：完成 {} 项任务，失败 {} 项",
         report.jobs_done, report.jobs_failed

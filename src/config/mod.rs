@@ -2,15 +2,18 @@
 //! settings and the rubric-reading settings. A new county on the same CMS is a new file.
 
 mod rules;
+mod typed;
 mod validate;
 
 pub use rules::{DayCount, GuideElement, HolidayCalendar, Rules};
+pub use typed::{Css, DateSet, Pattern};
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::Table;
+use crate::rubric::{Rubric, RubricError};
 
 /// A whole portal description, as loaded from one `selectors/*.toml` file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -56,7 +59,7 @@ pub struct Portal {
     /// Display name, e.g. 昌宁县人民政府.
     pub name: String,
     /// Root URL; every followed link must stay under its host.
-    pub base_url: String,
+    pub base_url: url::Url,
     /// Assessment year (考核年度).
     pub year: i32,
     /// CMS family, for humans (vsb, trs, hanweb).
@@ -112,41 +115,41 @@ pub struct PageShapes {
     /// Platform home listing every unit (path relative to base_url).
     pub home: String,
     /// Links to units on the platform home.
-    pub home_unit_links: String,
+    pub home_unit_links: Css,
     /// A unit's landing page; `{unit}` is the unit code.
     pub unit_landing: String,
     /// The column tree's root list on the landing page.
-    pub column_tree: String,
+    pub column_tree: Css,
     /// The list of a column page (present, possibly empty, on list columns).
-    pub list_container: String,
+    pub list_container: Css,
     /// Items of a column list.
-    pub list_item: String,
+    pub list_item: Css,
     /// The date inside a list item (falls back to any date in the item's text).
-    pub list_date: String,
+    pub list_date: Css,
     /// Text of a single-article column or of a document.
-    pub article_body: String,
+    pub article_body: Css,
     /// The content pane, where empty-column notices and a page's own dates are read (side
     /// widgets elsewhere on the page have their own); the whole page when absent.
     #[serde(default)]
-    pub content: Option<String>,
+    pub content: Option<Css>,
     /// "Last updated" element of a single-article column.
-    pub update_time: String,
+    pub update_time: Css,
     /// Notices that mean "this column is empty".
     pub empty_notices: Vec<String>,
     /// The pager block of a list.
-    pub pager: String,
+    pub pager: Css,
     /// Regex over the pager's text whose first group is the page count (e.g. `\d+/(\d+)`).
-    pub pager_total_regex: String,
+    pub pager_total_regex: Pattern,
     /// URL of page k (k ≥ 2) relative to the column URL. Variables: `{stem}` (the column URL
     /// without its extension), `{dir}` (its folder), `{k}` (1-based page), `{k0}` (k-1),
     /// `{rev}` (total-k+1, for pagers counting down).
     pub page_url: String,
     /// Title of a document page.
-    pub detail_title: String,
+    pub detail_title: Css,
     /// The catalogue metadata table of a document page (th/td pairs).
-    pub detail_meta_table: String,
+    pub detail_meta_table: Css,
     /// Attachment links on a document page.
-    pub attachments: String,
+    pub attachments: Css,
 }
 
 /// Where the county's message board is and how its pages look.
@@ -156,11 +159,11 @@ pub struct MessageBoard {
     /// First list page (path relative to base_url).
     pub list: String,
     /// Rows of the list table (header rows without a link are skipped).
-    pub row: String,
+    pub row: Css,
     /// Label/value spans of a message's metadata block.
-    pub meta_fields: String,
+    pub meta_fields: Css,
     /// The reply block; absent when unanswered.
-    pub reply: String,
+    pub reply: Css,
     /// Label texts (the part before the colon) of the fields we read.
     pub label_submitted: Vec<String>,
     pub label_unit: Vec<String>,
@@ -253,6 +256,76 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
+    #[error("命令行参数 {flag} 无效：{message}")]
+    Flag { flag: String, message: String },
+}
+
+/// Values given on the command line in place of the description's.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--base-url`: the portal's address (e.g. a test portal).
+    pub base_url: Option<String>,
+    /// `--rate`: requests per second.
+    pub rate: Option<f64>,
+}
+
+impl Overrides {
+    fn apply(&self, config: &mut PortalConfig) -> Result<(), ConfigError> {
+        let flag = |flag: &str, message: String| ConfigError::Flag {
+            flag: flag.to_string(),
+            message,
+        };
+        if let Some(url) = &self.base_url {
+            let parsed = url::Url::parse(url)
+                .map_err(|e| flag("--base-url", format!("不是有效的网址（{e}）")))?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+                return Err(flag(
+                    "--base-url",
+                    "必须是带主机名的 http 或 https 网址".into(),
+                ));
+            }
+            config.portal.base_url = parsed;
+        }
+        if let Some(rate) = self.rate {
+            if !(rate > 0.0 && rate.is_finite()) {
+                return Err(flag("--rate", "必须是大于 0 的数".into()));
+            }
+            config.crawl.rate_per_sec = rate;
+        }
+        Ok(())
+    }
+}
+
+/// Reads a description, naming the key of a value that does not parse (`pages.list_item`)
+/// besides the place in the file.
+fn parse_toml(text: &str, path: &Path) -> Result<PortalConfig, ConfigError> {
+    let de = toml::Deserializer::new(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        let message = e.into_inner().to_string();
+        if key.is_empty() || key == "." {
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                message,
+            }
+        } else {
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                key,
+                message,
+            }
+        }
+    })
+}
+
+/// Reads and checks a rubric file (the rubric itself does no I/O).
+pub fn load_rubric(path: impl AsRef<Path>) -> Result<Rubric, RubricError> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|source| RubricError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Rubric::from_toml(&text, path)
 }
 
 impl PortalConfig {
@@ -265,12 +338,37 @@ impl PortalConfig {
         Self::parse(&text, path)
     }
 
+    /// The description as recorded with a run ([`PortalConfig::recorded`]).
+    pub fn from_recorded(json: &str, run_id: i64) -> Result<Self, ConfigError> {
+        serde_json::from_str(json).map_err(|e| ConfigError::Parse {
+            path: PathBuf::from(format!("第 {run_id} 次运行记录的门户描述")),
+            message: e.to_string(),
+        })
+    }
+
+    /// The form recorded with each run, so that later readers see the units as the run did.
+    pub fn recorded(&self) -> String {
+        serde_json::to_string(self).expect("a portal description serialises to JSON")
+    }
+
     /// Parses and validates a description; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        let config: PortalConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        Self::parse_with(text, path, &Overrides::default())
+    }
+
+    /// Loads a description with the command line's overrides applied before it is validated,
+    /// so that a bad override is refused like a bad file value, naming the flag.
+    pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            source,
         })?;
+        Self::parse_with(&text, path, overrides)
+    }
+
+    fn parse_with(text: &str, path: &Path, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let mut config: PortalConfig = parse_toml(text, path)?;
+        overrides.apply(&mut config)?;
         validate::validate(&config, path)?;
         Ok(config)
     }

@@ -4,6 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::typed::{DateSet, Pattern};
+
 /// How the checks read the rubric.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -46,40 +48,26 @@ pub struct Rules {
 pub struct HolidayCalendar {
     pub year: i32,
     /// Weekdays off (法定节假日), as dates or `start..end` ranges (inclusive).
-    pub days_off: Vec<String>,
+    pub days_off: DateSet,
     /// Weekend days worked (调休上班).
-    pub weekend_workdays: Vec<String>,
+    pub weekend_workdays: DateSet,
 }
 
 impl HolidayCalendar {
-    fn expand(items: &[String]) -> Option<Vec<NaiveDate>> {
-        let mut out = Vec::new();
-        for item in items {
-            let (a, b) = item.split_once("..").unwrap_or((item, item));
-            let a = NaiveDate::parse_from_str(a.trim(), "%Y-%m-%d").ok()?;
-            let b = NaiveDate::parse_from_str(b.trim(), "%Y-%m-%d").ok()?;
-            let mut d = a;
-            while d <= b {
-                out.push(d);
-                d = d.succ_opt()?;
-            }
-        }
-        Some(out)
-    }
-
     fn is_working_day(&self, d: NaiveDate) -> bool {
-        let off = Self::expand(&self.days_off).unwrap_or_default();
-        let worked = Self::expand(&self.weekend_workdays).unwrap_or_default();
-        if worked.contains(&d) {
+        if self.weekend_workdays.contains(d) {
             return true;
         }
-        !off.contains(&d) && d.weekday().num_days_from_monday() < 5
+        !self.days_off.contains(d) && d.weekday().num_days_from_monday() < 5
     }
 }
 
 fn calendar_2020() -> HolidayCalendar {
     // 国办发明电〔2019〕16号 with the Spring Festival extension of 国办发明电〔2020〕1号.
-    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect();
+    let s = |v: &[&str]| {
+        let items: Vec<String> = v.iter().map(|x| x.to_string()).collect();
+        DateSet::parse(&items).expect("the bundled calendar parses")
+    };
     HolidayCalendar {
         year: 2020,
         days_off: s(&[
@@ -111,7 +99,7 @@ pub struct GuideElement {
     pub synonyms: Vec<String>,
     /// Regexes that count too (e.g. a stated time limit for 公开时限).
     #[serde(default)]
-    pub patterns: Vec<String>,
+    pub patterns: Vec<Pattern>,
 }
 
 /// How delays are counted.
@@ -126,7 +114,10 @@ fn element(name: &str, synonyms: &[&str], patterns: &[&str]) -> GuideElement {
     GuideElement {
         name: name.to_string(),
         synonyms: synonyms.iter().map(|s| s.to_string()).collect(),
-        patterns: patterns.iter().map(|s| s.to_string()).collect(),
+        patterns: patterns
+            .iter()
+            .map(|p| Pattern::parse(p).expect("the bundled patterns parse"))
+            .collect(),
     }
 }
 
@@ -198,26 +189,6 @@ impl Rules {
 
     /// Returns the offending key and a Chinese message.
     pub(super) fn validate(&self) -> Result<(), (String, String)> {
-        for (i, el) in self.guide_elements.iter().enumerate() {
-            for p in &el.patterns {
-                regex::Regex::new(p).map_err(|e| {
-                    (
-                        format!("rules.guide_elements[{i}].patterns"),
-                        format!("正则表达式 `{p}` 无法解析（{e}）"),
-                    )
-                })?;
-            }
-        }
-        for (i, cal) in self.calendars.iter().enumerate() {
-            if HolidayCalendar::expand(&cal.days_off).is_none()
-                || HolidayCalendar::expand(&cal.weekend_workdays).is_none()
-            {
-                return Err((
-                    format!("rules.calendars[{i}]"),
-                    "日期应写作 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD".into(),
-                ));
-            }
-        }
         if self.pdf_sample_size == 0 {
             return Err(("rules.pdf_sample_size".into(), "必须至少为 1".into()));
         }

@@ -16,12 +16,12 @@ use crate::store::{MessageRow, PageKind};
 
 /// Messages read, each with the configured unit it maps to; and the problems met on the way,
 /// each with the unit it concerns (`None`: the whole board, every unit).
-pub(super) struct Board {
+pub struct Board {
     pub messages: Vec<(Option<String>, MessageSnapshot)>,
     pub errors: Vec<(Option<String>, PageFailure)>,
 }
 
-pub(super) async fn crawl_board(
+pub async fn crawl_board(
     rec: &Recorder,
     config: &PortalConfig,
     base: &Url,

@@ -99,8 +99,7 @@ impl Recorder {
                 };
                 if let Ok(got) = got {
                     let doc = scraper::Html::parse_document(&got.text());
-                    let sel = crate::extract::selector(&config.pages.home_unit_links);
-                    for a in doc.select(&sel) {
+                    for a in doc.select(config.pages.home_unit_links.selector()) {
                         let name = crate::extract::element_text(a);
                         if let Some(url) = crate::extract::link_url(a, &got.url) {
                             links.entry(name).or_insert(url);

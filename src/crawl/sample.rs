@@ -3,11 +3,12 @@
 
 use std::cmp::Reverse;
 
+use super::pdf_task::check_pdf;
 use super::recorder::{CrawlError, Recorder};
 use crate::config::PortalConfig;
 use crate::extract::detail::AttachmentLink;
 use crate::model::PageFailure;
-use crate::pdf::{check_pdf, PdfLimits};
+use crate::pdf::PdfLimits;
 use crate::snapshot::{DocumentSnapshot, PdfOutcome, SampledPdf};
 use crate::store::PageKind;
 

@@ -14,9 +14,9 @@ use crate::extract::list::parse_column_page;
 use crate::extract::tree::{parse_tree, TreeColumn};
 use crate::model::PageFailure;
 use crate::snapshot::{ColumnSnapshot, ColumnState, UnitSnapshot};
-use crate::store::{AttachmentRow, ColumnRow, DocumentRow, PageKind};
+use crate::store::{AttachmentRow, ColumnRow, DocumentRow, Flag, PageKind};
 
-pub(super) async fn crawl_unit(
+pub async fn crawl_unit(
     rec: &Recorder,
     config: &PortalConfig,
     base: &Url,
@@ -60,7 +60,7 @@ pub(super) async fn crawl_unit(
     };
     let tree = parse_tree(
         &Html::parse_document(&got.text()),
-        &config.pages.column_tree,
+        config.pages.column_tree.selector(),
         &got.url,
     );
     if tree.is_empty() {
@@ -207,7 +207,7 @@ async fn save_records(rec: &Recorder, snap: &UnitSnapshot) -> Result<(), CrawlEr
             name: c.name.clone(),
             url: c.url.to_string(),
             path: c.path.join(" > "),
-            is_leaf: c.state != ColumnState::Parent,
+            is_leaf: Flag(c.state != ColumnState::Parent),
             state: c.state.as_str().to_string(),
             documents: c.documents.len() as i64,
             pages: c.pages as i64,
@@ -238,7 +238,7 @@ async fn save_records(rec: &Recorder, snap: &UnitSnapshot) -> Result<(), CrawlEr
                     document_url: d.url.to_string(),
                     url: a.url.to_string(),
                     name: a.name.clone(),
-                    sampled: sampled.is_some(),
+                    sampled: Flag(sampled.is_some()),
                     verdict: sampled.map(|s| match &s.outcome {
                         crate::snapshot::PdfOutcome::Checked(c) => serde_json::to_value(c.verdict)
                             .ok()

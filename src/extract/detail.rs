@@ -37,7 +37,7 @@ const PUBLISHED_LABELS: [&str; 4] = ["发布日期", "发文日期", "发布时�
 /// Reads a document page with the portal's shapes.
 pub fn parse_document(doc: &Html, shapes: &PageShapes, page_url: &Url) -> DocumentPage {
     let title = doc
-        .select(&selector(&shapes.detail_title))
+        .select(shapes.detail_title.selector())
         .find_map(|el| {
             let t = if el.value().name() == "meta" {
                 el.value().attr("content").map(collapse_ws)
@@ -47,7 +47,7 @@ pub fn parse_document(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Docume
             t.filter(|t| !t.is_empty())
         })
         .or_else(|| meta_content(doc, "ArticleTitle"));
-    let meta = meta_pairs(doc, &shapes.detail_meta_table);
+    let meta = meta_pairs(doc, shapes.detail_meta_table.selector());
     let from_meta = |labels: &[&str]| {
         meta.iter()
             .find(|(k, _)| labels.iter().any(|l| k.contains(l)))
@@ -75,7 +75,7 @@ pub fn parse_document(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Docume
 /// The attachment links of a page, without repeats.
 pub fn attachment_links(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Vec<AttachmentLink> {
     let mut attachments: Vec<AttachmentLink> = Vec::new();
-    for a in doc.select(&selector(&shapes.attachments)) {
+    for a in doc.select(shapes.attachments.selector()) {
         let Some(url) = link_url(a, page_url) else {
             continue;
         };
@@ -91,8 +91,8 @@ pub fn attachment_links(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Vec<
 }
 
 /// Label/value pairs of a `th`/`td` metadata table.
-fn meta_pairs(doc: &Html, table_css: &str) -> Vec<(String, String)> {
-    let Some(table) = doc.select(&selector(table_css)).next() else {
+fn meta_pairs(doc: &Html, table: &scraper::Selector) -> Vec<(String, String)> {
+    let Some(table) = doc.select(table).next() else {
         return Vec::new();
     };
     let cell = selector("th, td");

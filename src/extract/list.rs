@@ -59,8 +59,8 @@ impl ColumnPage {
 pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> ColumnPage {
     let mut items = Vec::new();
     let link_sel = selector("a[href]");
-    let date_sel = selector(&shapes.list_date);
-    for li in doc.select(&selector(&shapes.list_item)) {
+    let date_sel = shapes.list_date.selector();
+    for li in doc.select(shapes.list_item.selector()) {
         let Some(a) = li.select(&link_sel).next() else {
             continue;
         };
@@ -83,7 +83,7 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
             .join(" ")
             .replace(&a.text().collect::<Vec<_>>().join(" "), " ");
         let date = li
-            .select(&date_sel)
+            .select(date_sel)
             .next()
             .and_then(|d| find_stamp(&element_text(d)))
             .or_else(|| all_stamps(&outside).last())
@@ -97,7 +97,7 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
     }
     let total_pages = pager_total(doc, shapes);
     let notices = &shapes.empty_notices;
-    let body = doc.select(&selector(&shapes.article_body)).next();
+    let body = doc.select(shapes.article_body.selector()).next();
     let body_text = body.map(element_text);
     // Content without text (an image, a frame, a linked file) is not emptiness.
     let body_media = body.is_some_and(|b| {
@@ -122,13 +122,13 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
     let mut page_dates: Vec<Stamp> = meta_content(doc, "PubDate")
         .and_then(|d| find_stamp(&d))
         .into_iter()
-        .chain(first_text(doc, &shapes.update_time).and_then(|t| find_stamp(&t)))
+        .chain(first_text(doc, shapes.update_time.selector()).and_then(|t| find_stamp(&t)))
         .chain(labelled_dates(&right_text))
         .collect();
     page_dates.sort_by_key(|s| std::cmp::Reverse(s.datetime()));
     page_dates.dedup();
     let has_list = doc
-        .select(&selector(&shapes.list_container))
+        .select(shapes.list_container.selector())
         .next()
         .is_some();
     ColumnPage {
@@ -145,12 +145,18 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
 
 /// The page count the pager announces (1 without a pager).
 pub fn pager_total(doc: &Html, shapes: &PageShapes) -> usize {
-    doc.select(&selector(&shapes.pager))
+    doc.select(shapes.pager.selector())
         .next()
         .and_then(|p| {
-            let re = regex::Regex::new(&shapes.pager_total_regex).ok()?;
             let text = element_text(p);
-            re.captures(&text)?.get(1)?.as_str().parse::<usize>().ok()
+            shapes
+                .pager_total_regex
+                .regex()
+                .captures(&text)?
+                .get(1)?
+                .as_str()
+                .parse::<usize>()
+                .ok()
         })
         // A pager claiming more pages than any portal has is not believed (and cannot overflow).
         .map(|n| n.min(MAX_PAGES))
@@ -162,8 +168,8 @@ pub fn pager_total(doc: &Html, shapes: &PageShapes) -> usize {
 pub fn content_text(doc: &Html, shapes: &PageShapes) -> String {
     shapes
         .content
-        .as_deref()
-        .and_then(|css| doc.select(&selector(css)).next())
+        .as_ref()
+        .and_then(|css| doc.select(css.selector()).next())
         .map_or_else(
             || doc.root_element().text().collect::<String>(),
             |el| el.text().collect::<String>(),

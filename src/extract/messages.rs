@@ -30,12 +30,12 @@ pub struct MessagePage {
 
 /// Reads the rows of a list page; header rows (no link) are skipped.
 pub fn parse_message_list(doc: &Html, board: &MessageBoard, page_url: &Url) -> Vec<MessageRowLink> {
-    let row_sel = selector(&board.row);
+    let row_sel = board.row.selector();
     let cell_sel = selector("th, td");
     let link_sel = selector("a[href]");
     let mut unit_col = None;
     let mut out = Vec::new();
-    for row in doc.select(&row_sel) {
+    for row in doc.select(row_sel) {
         let cells: Vec<String> = row.select(&cell_sel).map(element_text).collect();
         let Some(a) = row.select(&link_sel).next() else {
             unit_col = cells
@@ -60,7 +60,7 @@ pub fn parse_message_list(doc: &Html, board: &MessageBoard, page_url: &Url) -> V
 /// Reads a message page: its labelled fields and reply block.
 pub fn parse_message(doc: &Html, board: &MessageBoard) -> MessagePage {
     let mut fields: Vec<(String, String)> = Vec::new();
-    for span in doc.select(&selector(&board.meta_fields)) {
+    for span in doc.select(board.meta_fields.selector()) {
         let text = element_text(span);
         if let Some((k, v)) = text.split_once(['：', ':']) {
             fields.push((k.trim().to_string(), v.trim().to_string()));
@@ -72,7 +72,7 @@ pub fn parse_message(doc: &Html, board: &MessageBoard) -> MessagePage {
             .find(|(k, _)| labels.iter().any(|l| k == l))
             .map(|(_, v)| v.clone())
     };
-    let has_reply = doc.select(&selector(&board.reply)).next().is_some();
+    let has_reply = doc.select(board.reply.selector()).next().is_some();
     MessagePage {
         unit: field(&board.label_unit),
         submitted: field(&board.label_submitted).and_then(|v| find_stamp(&v)),

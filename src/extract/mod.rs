@@ -9,10 +9,10 @@ pub mod tree;
 
 use scraper::{ElementRef, Html, Selector};
 
-/// Parses a selector that validation has already accepted.
+/// Parses one of gongkai's own fixed selectors (configured ones arrive compiled, as
+/// [`crate::config::Css`]).
 pub fn selector(css: &str) -> Selector {
-    // Config validation parses every selector first, so this cannot fail for configured ones;
-    // fall back to a selector that matches nothing rather than panic.
+    // Fall back to a selector that matches nothing rather than panic.
     Selector::parse(css)
         .unwrap_or_else(|_| Selector::parse("gongkai-never-matches").expect("static selector"))
 }
@@ -47,9 +47,9 @@ pub fn collapse_ws(s: &str) -> String {
     out
 }
 
-/// The text of the first element matching `css`, if any.
-pub fn first_text(doc: &Html, css: &str) -> Option<String> {
-    doc.select(&selector(css)).next().map(element_text)
+/// The text of the first element matching `sel`, if any.
+pub fn first_text(doc: &Html, sel: &Selector) -> Option<String> {
+    doc.select(sel).next().map(element_text)
 }
 
 /// Content of `<meta name=NAME content=...>`.

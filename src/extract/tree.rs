@@ -3,7 +3,7 @@
 use scraper::{ElementRef, Html};
 use url::Url;
 
-use super::{element_text, link_url, selector};
+use super::{element_text, link_url};
 
 /// A column as the tree shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,9 +35,9 @@ pub fn url_code(url: &Url) -> String {
     last.split('.').next().unwrap_or("").to_string()
 }
 
-/// Reads the tree under `tree_css`; links are resolved against `page_url`.
-pub fn parse_tree(doc: &Html, tree_css: &str, page_url: &Url) -> Vec<TreeColumn> {
-    let Some(root) = doc.select(&selector(tree_css)).next() else {
+/// Reads the tree under `tree`; links are resolved against `page_url`.
+pub fn parse_tree(doc: &Html, tree: &scraper::Selector, page_url: &Url) -> Vec<TreeColumn> {
+    let Some(root) = doc.select(tree).next() else {
         return Vec::new();
     };
     read_list(root, page_url, &[], 0)
@@ -139,7 +139,7 @@ mod tests {
           <li>no link</li></ul>"#;
         let doc = Html::parse_document(html);
         let base = Url::parse("http://x/").unwrap();
-        let tree = parse_tree(&doc, "ul.t", &base);
+        let tree = parse_tree(&doc, &crate::extract::selector("ul.t"), &base);
         assert_eq!(tree.len(), 2);
         assert_eq!(tree[1].name, "政策文件");
         assert_eq!(tree[1].children.len(), 1);

@@ -4,12 +4,11 @@
 //! failed sends, and `--dry-run` to `.eml` files.
 
 mod config;
-pub mod log;
 mod message;
 mod send;
 
+pub use crate::store::{MailLogEntry, MailStatus};
 pub use config::{MailConfig, TlsMode, ENV_PREFIX};
-pub use log::MailLogEntry;
 pub use message::{build_message, subject};
 pub use send::{send_reports, Outcome, SendOptions, UnitOutcome};
 

@@ -10,14 +10,13 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 
-use super::log::{self, MailLogEntry};
 use super::message::{build_message, subject};
 use super::{MailConfig, MailError, TlsMode};
 use crate::config::PortalConfig;
 use crate::monitor::changes::previous_finished_run;
 use crate::report::{self, file_stem, report_hash, unit_html, unit_text};
 use crate::rubric::Rubric;
-use crate::store::{Run, Store};
+use crate::store::{MailStatus, NewMail, Run, Store};
 
 /// How to send.
 #[derive(Debug, Clone)]
@@ -94,7 +93,10 @@ pub async fn send_reports(
     let mut out = Vec::new();
     for unit in units {
         // Compare with the last report this unit was sent, else with the run before.
-        let since = match log::last_sent_run_before(store, unit, run.id).await? {
+        let since = match store
+            .last_mailed_run_before(&run.portal, unit, run.id)
+            .await?
+        {
             Some(id) => Some(store.run(id).await?),
             None => previous.clone(),
         };
@@ -164,42 +166,37 @@ pub async fn send_reports(
             out.push(line);
             continue;
         };
-        let entry = log::open(
-            store,
-            &MailLogEntry {
-                id: 0,
-                unit: unit.clone(),
+        let joined = recipients.join(", ");
+        let entry = store
+            .open_mail(&NewMail {
+                portal: &run.portal,
+                unit,
                 run_id: run.id,
-                report_sha256: hash.clone(),
-                report_path: report_path.display().to_string(),
-                recipients: recipients.join(", "),
-                subject: subject.clone(),
-                status: "pending".into(),
-                attempts: 0,
-                error: None,
-                created_at: String::new(),
-                updated_at: String::new(),
-            },
-        )
-        .await?;
-        if entry.status == "sent" {
+                report_sha256: &hash,
+                report_path: &report_path.display().to_string(),
+                recipients: &joined,
+                subject: &subject,
+            })
+            .await?;
+        if entry.status == MailStatus::Sent {
             line.outcome = Outcome::AlreadySent {
                 at: entry.updated_at,
             };
             out.push(line);
             continue;
         }
-        let joined = recipients.join(", ");
         line.outcome = match send(transport, message).await {
             Ok(()) => {
-                log::record_attempt(store, entry.id, &joined, None).await?;
+                store.record_mail_attempt(entry.id, &joined, None).await?;
                 tracing::info!(unit = %unit, recipients = %joined, "预评估报告已发送");
                 Outcome::Sent {
                     attempts: entry.attempts + 1,
                 }
             }
             Err(error) => {
-                log::record_attempt(store, entry.id, &joined, Some(&error)).await?;
+                store
+                    .record_mail_attempt(entry.id, &joined, Some(&error))
+                    .await?;
                 tracing::warn!(unit = %unit, error = %error, "预评估报告发送失败，下次运行时重试");
                 Outcome::Failed {
                     error,

@@ -18,11 +18,25 @@ impl Serialize for Centi {
 impl<'de> Deserialize<'de> for Centi {
     /// From a number of points, rounded to hundredths.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let points = f64::deserialize(d)?;
-        if !points.is_finite() {
-            return Err(serde::de::Error::custom("分值不是有限的数"));
+        Centi::try_from(f64::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Points that are not a finite number (NaN or infinite): no `Centi` stands for them.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[error("分值不是有限的数（{0}）")]
+pub struct NotFinite(pub f64);
+
+impl TryFrom<f64> for Centi {
+    type Error = NotFinite;
+
+    /// From a number of points, rounded to hundredths; NaN and infinities are refused.
+    fn try_from(points: f64) -> Result<Centi, NotFinite> {
+        if points.is_finite() {
+            Ok(Centi::from_points(points))
+        } else {
+            Err(NotFinite(points))
         }
-        Ok(Centi::from_points(points))
     }
 }
 
@@ -112,5 +126,8 @@ mod tests {
         }
         assert_eq!(serde_json::from_str::<Centi>("1").unwrap(), Centi(100));
         assert_eq!(serde_json::from_str::<Centi>("0.333").unwrap(), Centi(33));
+        assert_eq!(Centi::try_from(0.2), Ok(Centi(20)));
+        assert!(Centi::try_from(f64::NAN).is_err());
+        assert!(Centi::try_from(f64::INFINITY).is_err());
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::Finding;
-use crate::store::{Run, RunStatus, Store, StoreError, StoredPage};
+use crate::store::{PageKind, Run, RunStatus, Store, StoreError, StoredPage};
 
 /// A finding present in both runs whose suggested points differ.
 #[derive(Debug, Clone, Serialize)]
@@ -23,7 +23,7 @@ pub struct PointsChange {
 pub struct PageChange {
     pub url: String,
     pub unit: Option<String>,
-    pub kind: String,
+    pub kind: PageKind,
     /// HTTP status in run B; `None` when B did not ask for the URL at all.
     pub status_after: Option<u16>,
 }
@@ -151,7 +151,7 @@ pub fn diff_pages(a: &[StoredPage], b: &[StoredPage]) -> (Vec<PageChange>, Vec<P
         let change = |status_after| PageChange {
             url: pa.url.clone(),
             unit: pa.unit.clone(),
-            kind: pa.kind.clone(),
+            kind: pa.kind,
             status_after,
         };
         match map_b.get(pa.url.as_str()) {

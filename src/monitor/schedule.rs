@@ -10,8 +10,8 @@ use std::sync::Arc;
 use chrono::Local;
 use cron::Schedule;
 
+use crate::audit::{crawl, CrawlOptions};
 use crate::config::PortalConfig;
-use crate::crawl::{crawl, CrawlOptions};
 use crate::store::Store;
 
 /// 02:00 every day (seconds, minutes, hours, day of month, month, day of week).

@@ -8,7 +8,7 @@
 //!
 //! Safety: the input size, every decoded stream and the total decoded bytes are capped
 //! ([`decode`]), the time limit is checked while walking content, and panics are caught at the
-//! boundary. [`check_pdf`] additionally runs the work on the blocking pool under a tokio timeout.
+//! boundary. [`crate::crawl::check_pdf`] runs the work on the blocking pool under a timeout.
 
 pub mod classify;
 pub mod cmap;
@@ -160,18 +160,6 @@ pub fn check_pdf_sync(bytes: &[u8], limits: &PdfLimits) -> PdfCheck {
     match catch_unwind(AssertUnwindSafe(|| check_inner(bytes, limits))) {
         Ok(check) => check,
         Err(_) => PdfCheck::question(PdfQuestion::InternalError, 0),
-    }
-}
-
-/// Checks one PDF on tokio's blocking pool, with panics caught and the time limit enforced
-/// (a small grace period over `limits.time_limit`, since the loader itself is not interruptible).
-pub async fn check_pdf(bytes: bytes::Bytes, limits: PdfLimits) -> PdfCheck {
-    let wait = limits.time_limit + Duration::from_secs(2);
-    let task = tokio::task::spawn_blocking(move || check_pdf_sync(&bytes, &limits));
-    match tokio::time::timeout(wait, task).await {
-        Ok(Ok(check)) => check,
-        Ok(Err(_)) => PdfCheck::question(PdfQuestion::InternalError, 0),
-        Err(_) => PdfCheck::question(PdfQuestion::Timeout, 0),
     }
 }
 

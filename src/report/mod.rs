@@ -3,7 +3,6 @@
 //! ranking the units by their estimated score. Everything is a machine draft until confirmed.
 
 mod data;
-pub mod escape;
 mod html;
 mod svg;
 mod text;
@@ -12,7 +11,7 @@ mod xlsx;
 pub use data::{assemble, CountyReport};
 pub use data::{county, unit, ItemLine, Ranked, UnitReport};
 pub use html::{county_html, unit_html};
-pub use svg::bar_chart;
+pub use svg::{bar_chart, Bar, BarChart};
 pub use text::unit_text;
 pub use xlsx::{county_workbook, write_county_xlsx};
 

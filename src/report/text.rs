@@ -4,15 +4,16 @@ use std::fmt::Write;
 
 use super::data::UnitReport;
 use super::html::DRAFT_NOTE;
-use super::svg::fmt_points;
+use crate::labels;
 use crate::model::FindingKind;
+use crate::review::fmt_points;
 use crate::store::RunStatus;
 
 /// A unit's report as plain text.
 pub fn unit_text(r: &UnitReport) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}政务公开预评估报告", r.unit);
-    let _ = writeln!(s, "{}（{}）", r.portal, r.category.group_name());
+    let _ = writeln!(s, "{}（{}）", r.portal, labels::category(r.category));
     let _ = writeln!(s);
     let _ = writeln!(s, "{DRAFT_NOTE}");
     let _ = writeln!(s);
@@ -21,7 +22,7 @@ pub fn unit_text(r: &UnitReport) -> String {
         "检查批次：第 {} 次运行，截止日期 {}，状态：{}",
         r.run.id,
         r.run.as_of,
-        r.run.status.label()
+        labels::run_status(r.run.status)
     );
     if r.run.status == RunStatus::Partial {
         let _ = writeln!(
@@ -85,8 +86,8 @@ pub fn unit_text(r: &UnitReport) -> String {
         );
         for f in &line.findings {
             let kind = match f.kind {
-                FindingKind::Deduction => format!("建议扣 {} 分", fmt_points(f.points.points())),
-                FindingKind::Question => "待核查".to_string(),
+                FindingKind::Deduction => format!("建议扣 {} 分", f.points),
+                FindingKind::Question => labels::kind(f.kind).to_string(),
             };
             let _ = writeln!(s, "  - {kind}：{}", f.detail);
             for e in &f.evidence {

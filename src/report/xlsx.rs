@@ -6,7 +6,7 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::data::CountyReport;
 use super::ReportError;
-use crate::model::FindingKind;
+use crate::labels;
 
 /// Builds the workbook in memory.
 pub fn county_workbook(c: &CountyReport) -> Result<Workbook, XlsxError> {
@@ -35,7 +35,7 @@ pub fn county_workbook(c: &CountyReport) -> Result<Workbook, XlsxError> {
     for (i, u) in c.units.iter().enumerate() {
         let row = i as u32 + 1;
         let r = &u.report;
-        sheet.write_string(row, 0, r.category.group_name())?;
+        sheet.write_string(row, 0, labels::category(r.category))?;
         sheet.write_number(row, 1, u.rank as f64)?;
         sheet.write_string(row, 2, &r.unit)?;
         sheet.write_number_with_format(row, 3, r.estimated_score, &points)?;
@@ -46,7 +46,7 @@ pub fn county_workbook(c: &CountyReport) -> Result<Workbook, XlsxError> {
             sheet.write_number(row, 7, ch.new_findings.len() as f64)?;
             sheet.write_number(row, 8, ch.gone_findings.len() as f64)?;
         }
-        sheet.write_string(row, 9, r.run.status.label())?;
+        sheet.write_string(row, 9, labels::run_status(r.run.status))?;
     }
 
     let sheet = book.add_worksheet();
@@ -72,14 +72,7 @@ pub fn county_workbook(c: &CountyReport) -> Result<Workbook, XlsxError> {
                 sheet.write_string(row, 0, &f.unit)?;
                 sheet.write_number(row, 1, f64::from(f.item))?;
                 sheet.write_string(row, 2, &line.title)?;
-                sheet.write_string(
-                    row,
-                    3,
-                    match f.kind {
-                        FindingKind::Deduction => "建议扣分",
-                        FindingKind::Question => "待核查",
-                    },
-                )?;
+                sheet.write_string(row, 3, labels::kind(f.kind))?;
                 sheet.write_number_with_format(row, 4, f.points.points(), &points)?;
                 sheet.write_string(row, 5, &f.detail)?;
                 let urls: Vec<&str> = f.evidence.iter().map(|e| e.url.as_str()).collect();

@@ -3,11 +3,13 @@
 //! (a second auditor deciding the same finding is told, nothing is overwritten silently) and
 //! written with its line of the audit log in one transaction.
 
-use super::store::{insert_log, now_rfc3339, Decision, LogLine, ManualEntry};
-use super::{fmt_points, Identity};
+use super::fmt_points;
 use crate::model::{Centi, Finding, Section, Table};
 use crate::rubric::{Rubric, TableKind};
-use crate::store::{Store, StoreError};
+use crate::store::{
+    Decision, DecisionStatus, EntryKind, Identity, LogLine, ManualEntry, NewDecision, NewEntry,
+    Store, StoreError,
+};
 
 /// What the auditor does with a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,11 +29,11 @@ impl Action {
         }
     }
 
-    fn status(self) -> &'static str {
+    fn status(self) -> DecisionStatus {
         match self {
-            Action::Confirm => "confirmed",
-            Action::Adjust => "adjusted",
-            Action::Reject => "rejected",
+            Action::Confirm => DecisionStatus::Confirmed,
+            Action::Adjust => DecisionStatus::Adjusted,
+            Action::Reject => DecisionStatus::Rejected,
         }
     }
 
@@ -72,19 +74,15 @@ pub enum DecisionError {
     Store(#[from] StoreError),
 }
 
-impl From<sqlx::Error> for DecisionError {
-    fn from(e: sqlx::Error) -> Self {
-        DecisionError::Store(StoreError::Sql(e))
-    }
-}
-
-/// How a state reads in the log and on the pages.
-pub fn state_label(status: &str, points: Centi) -> String {
+/// How a state reads in the log and on the pages (`None`: not decided yet).
+pub fn state_label(status: Option<DecisionStatus>, points: Centi) -> String {
+    let word = crate::labels::decision_status(status.map_or("draft", DecisionStatus::as_str));
     match status {
-        "confirmed" => format!("已确认，扣{points}分"),
-        "adjusted" => format!("已调整，扣{points}分"),
-        "rejected" => "已驳回".to_string(),
-        _ => format!("待审核（建议扣{points}分）"),
+        Some(DecisionStatus::Confirmed | DecisionStatus::Adjusted) => {
+            format!("{word}，扣{points}分")
+        }
+        Some(DecisionStatus::Rejected) => word.to_string(),
+        None => format!("{word}（建议扣{points}分）"),
     }
 }
 
@@ -153,80 +151,32 @@ pub async fn decide(
         return Err(conflict(current.as_ref()));
     }
     let before = current.as_ref().map_or_else(
-        || state_label("draft", finding.points),
-        |d| state_label(&d.status, d.points),
+        || state_label(None, finding.points),
+        |d| state_label(Some(d.status), d.points),
     );
-    let finding_id = finding.id.unwrap_or(0);
-    let now = now_rfc3339();
-    let mut tx = store.pool().begin().await?;
-    // The guarded write comes first so that SQLite takes its write lock at once.
-    let written = if current.is_none() {
-        sqlx::query(
-            "INSERT INTO decisions (unit, section, item, reason, fkey, status, points, note,
-                 version, finding_id, decided_by, decided_at, portal)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12)
-             ON CONFLICT (portal, unit, section, item, reason, fkey) DO NOTHING",
-        )
-        .bind(&id.unit)
-        .bind(&id.section)
-        .bind(id.item)
-        .bind(&id.reason)
-        .bind(&id.fkey)
-        .bind(input.action.status())
-        .bind(points.points())
-        .bind(note)
-        .bind(finding_id)
-        .bind(actor)
-        .bind(&now)
-        .bind(&id.portal)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-    } else {
-        sqlx::query(
-            "UPDATE decisions SET status = $1, points = $2, note = $3, version = version + 1,
-                 finding_id = $4, decided_by = $5, decided_at = $6
-             WHERE unit = $7 AND section = $8 AND item = $9 AND reason = $10 AND fkey = $11
-                 AND version = $12 AND portal = $13",
-        )
-        .bind(input.action.status())
-        .bind(points.points())
-        .bind(note)
-        .bind(finding_id)
-        .bind(actor)
-        .bind(&now)
-        .bind(&id.unit)
-        .bind(&id.section)
-        .bind(id.item)
-        .bind(&id.reason)
-        .bind(&id.fkey)
-        .bind(seen)
-        .bind(&id.portal)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
+    let status = input.action.status();
+    let log = LogLine {
+        portal: &id.portal,
+        actor,
+        action: input.action.log_action(),
+        unit: &id.unit,
+        subject: id.subject(),
+        finding_id: finding.id,
+        before,
+        after: state_label(Some(status), points),
+        note,
     };
-    if written == 0 {
-        tx.rollback().await?;
+    let new = NewDecision {
+        status,
+        points,
+        note,
+        finding_id: finding.id.unwrap_or(0),
+        by: actor,
+    };
+    if !store.write_decision(&id, seen, &new, &log).await? {
         let now_current = store.decision(&id).await?;
         return Err(conflict(now_current.as_ref()));
     }
-    insert_log(
-        &mut tx,
-        &LogLine {
-            portal: &id.portal,
-            actor,
-            action: input.action.log_action(),
-            unit: &id.unit,
-            subject: id.subject(),
-            finding_id: finding.id,
-            before,
-            after: state_label(input.action.status(), points),
-            note,
-        },
-    )
-    .await?;
-    tx.commit().await?;
     store
         .decision(&id)
         .await?
@@ -238,40 +188,13 @@ fn conflict(current: Option<&Decision>) -> DecisionError {
         Some(d) => DecisionError::Conflict {
             by: d.decided_by.clone(),
             at: d.decided_at.clone(),
-            state: state_label(&d.status, d.points),
+            state: state_label(Some(d.status), d.points),
         },
         None => DecisionError::Conflict {
             by: "其他审核人员".into(),
             at: "刚才".into(),
             state: "已撤回".into(),
         },
-    }
-}
-
-/// Kinds of entries added by hand.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryKind {
-    Deduction,
-    Bonus,
-    Penalty,
-}
-
-impl EntryKind {
-    pub fn parse(s: &str) -> Option<EntryKind> {
-        match s {
-            "deduction" => Some(EntryKind::Deduction),
-            "bonus" => Some(EntryKind::Bonus),
-            "penalty" => Some(EntryKind::Penalty),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntryKind::Deduction => "deduction",
-            EntryKind::Bonus => "bonus",
-            EntryKind::Penalty => "penalty",
-        }
     }
 }
 
@@ -289,10 +212,10 @@ pub struct EntryInput {
 }
 
 /// Human text of an entry, for the log and pages.
-pub fn entry_label(rubric: &Rubric, kind: &str, item: i64, rule: &str, amount: f64) -> String {
+pub fn entry_label(rubric: &Rubric, kind: EntryKind, item: i64, rule: &str, amount: f64) -> String {
     match kind {
-        "deduction" => format!("第{item}项扣{}分", fmt_points(amount)),
-        "bonus" => {
+        EntryKind::Deduction => format!("第{item}项扣{}分", fmt_points(amount)),
+        EntryKind::Bonus => {
             let r = rubric.bonus_rule(rule);
             format!(
                 "加分：{} × {}{}",
@@ -301,7 +224,7 @@ pub fn entry_label(rubric: &Rubric, kind: &str, item: i64, rule: &str, amount: f
                 r.map_or("", |r| r.per.as_str())
             )
         }
-        _ => {
+        EntryKind::Penalty => {
             let r = rubric.penalty_rule(rule);
             format!(
                 "扣分项目：{} × {}{}",
@@ -359,26 +282,19 @@ pub async fn add_entry(
             (0, input.rule.clone())
         }
     };
-    let mut tx = store.pool().begin().await?;
-    let row = sqlx::query(
-        "INSERT INTO manual_entries (unit, kind, item, rule, amount, note, withdrawn, created_by, created_at, portal)
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9) RETURNING id",
-    )
-    .bind(unit)
-    .bind(input.kind.as_str())
-    .bind(item)
-    .bind(&rule)
-    .bind(input.amount)
-    .bind(note)
-    .bind(actor)
-    .bind(now_rfc3339())
-    .bind(portal)
-    .fetch_one(&mut *tx)
-    .await?;
-    let id: i64 = sqlx::Row::try_get(&row, 0)?;
-    insert_log(
-        &mut tx,
-        &LogLine {
+    let entry = NewEntry {
+        portal,
+        unit,
+        kind: input.kind,
+        item,
+        rule: &rule,
+        amount: input.amount,
+        note,
+        by: actor,
+    };
+    let after = entry_label(rubric, input.kind, item, &rule, input.amount);
+    let id = store
+        .add_manual_entry(&entry, |id| LogLine {
             portal,
             actor,
             action: "entry-add",
@@ -386,12 +302,10 @@ pub async fn add_entry(
             subject: format!("entry:{id}"),
             finding_id: None,
             before: "无".into(),
-            after: entry_label(rubric, input.kind.as_str(), item, &rule, input.amount),
+            after,
             note,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+        })
+        .await?;
     Ok(id)
 }
 
@@ -407,32 +321,20 @@ pub async fn withdraw_entry(
     if note.is_empty() {
         return Err(DecisionError::Invalid("撤销须填写理由。".into()));
     }
-    let mut tx = store.pool().begin().await?;
-    let n = sqlx::query("UPDATE manual_entries SET withdrawn = 1 WHERE id = $1 AND withdrawn = 0")
-        .bind(entry.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        tx.rollback().await?;
+    let label = entry_label(rubric, entry.kind, entry.item, &entry.rule, entry.amount);
+    let log = LogLine {
+        portal: &entry.portal,
+        actor,
+        action: "entry-withdraw",
+        unit: &entry.unit,
+        subject: format!("entry:{}", entry.id),
+        finding_id: None,
+        before: label,
+        after: "已撤销".into(),
+        note,
+    };
+    if !store.withdraw_manual_entry(entry.id, &log).await? {
         return Err(DecisionError::Invalid("该条目已被撤销。".into()));
     }
-    let label = entry_label(rubric, &entry.kind, entry.item, &entry.rule, entry.amount);
-    insert_log(
-        &mut tx,
-        &LogLine {
-            portal: &entry.portal,
-            actor,
-            action: "entry-withdraw",
-            unit: &entry.unit,
-            subject: format!("entry:{}", entry.id),
-            finding_id: None,
-            before: label,
-            after: "已撤销".into(),
-            note,
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -6,13 +6,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::store::{Decision, ManualEntry};
-use super::Identity;
 use crate::config::{PortalConfig, UnitClass};
-use crate::model::{Centi, Finding, Reason, Section, Table};
+use crate::model::{Centi, Finding, FindingStatus, Reason, Section, Table};
 use crate::rubric::Rubric;
 use crate::score::{self, Category, Deduction, Entry, GradeRow, History, UnitInput, UnitScore};
-use crate::store::{Run, Store, StoreError};
+use crate::store::{Decision, EntryKind, Identity, ManualEntry, Run, Store, StoreError};
 
 /// A finding as the auditor sees it.
 #[derive(Debug, Clone, Serialize)]
@@ -20,8 +18,7 @@ pub struct ReviewedFinding {
     /// The current run's row, or the row last decided on when the problem is gone.
     pub finding: Finding,
     pub decision: Option<Decision>,
-    /// draft | confirmed | adjusted | rejected
-    pub status: String,
+    pub status: FindingStatus,
     /// The deduction that counts now (confirmed or adjusted), else 0.
     pub counted: Centi,
     /// Decided earlier but not found by the current run: 可能已整改.
@@ -65,7 +62,7 @@ impl UnitReview {
         let drafts = |item: Option<u32>| {
             self.findings
                 .iter()
-                .filter(|f| f.status == "draft" && !f.maybe_fixed)
+                .filter(|f| f.status == FindingStatus::Draft && !f.maybe_fixed)
                 .filter(|f| {
                     item.is_none_or(|i| f.finding.section == Section::Item && f.finding.item == i)
                 })
@@ -104,7 +101,7 @@ pub async fn findings_with_decisions(store: &Store, run: &Run) -> Result<Vec<Fin
         .collect();
     for f in &mut findings {
         if let Some(d) = decisions.get(&Identity::of(f, &run.portal)) {
-            f.status = crate::model::FindingStatus::parse(&d.status).unwrap_or(f.status);
+            f.status = d.status.into();
             f.decision = Some(crate::model::FindingDecision {
                 points: d.points,
                 note: d.note.clone(),
@@ -114,6 +111,21 @@ pub async fn findings_with_decisions(store: &Store, run: &Run) -> Result<Vec<Fin
         }
     }
     Ok(findings)
+}
+
+/// The portal description recorded with a run (`None` for runs older than the record).
+pub async fn recorded_description(
+    store: &Store,
+    run: &Run,
+) -> Result<Option<PortalConfig>, StoreError> {
+    store
+        .run_description(run.id)
+        .await?
+        .map(|json| {
+            PortalConfig::from_recorded(&json, run.id)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .transpose()
 }
 
 /// The portal a review is about: the run's, else the configuration's.
@@ -163,13 +175,8 @@ pub async fn review_units(
         if seen.contains(&d.identity()) {
             continue;
         }
-        let run_id = match sqlx::query("SELECT run_id FROM findings WHERE id = $1")
-            .bind(d.finding_id)
-            .fetch_optional(store.pool())
-            .await?
-        {
-            Some(row) => sqlx::Row::try_get::<i64, _>(&row, 0)?,
-            None => continue,
+        let Some(run_id) = store.finding_run(d.finding_id).await? else {
+            continue;
         };
         if let std::collections::hash_map::Entry::Vacant(e) = by_run.entry(run_id) {
             e.insert(store.findings(run_id).await?);
@@ -248,10 +255,12 @@ fn reviewed(
     let decision = decisions.get(&Identity::of(f, portal)).cloned();
     let status = decision
         .as_ref()
-        .map_or_else(|| "draft".to_string(), |d| d.status.clone());
-    let counted = match status.as_str() {
-        "confirmed" | "adjusted" => decision.as_ref().map_or(Centi::ZERO, |d| d.points),
-        _ => Centi::ZERO,
+        .map_or(FindingStatus::Draft, |d| d.status.into());
+    let counted = match status {
+        FindingStatus::Confirmed | FindingStatus::Adjusted => {
+            decision.as_ref().map_or(Centi::ZERO, |d| d.points)
+        }
+        FindingStatus::Draft | FindingStatus::Rejected => Centi::ZERO,
     };
     ReviewedFinding {
         finding: f.clone(),
@@ -317,7 +326,7 @@ fn unit_input(
     };
     for f in findings
         .iter()
-        .filter(|f| matches!(f.status.as_str(), "confirmed" | "adjusted"))
+        .filter(|f| matches!(f.status, FindingStatus::Confirmed | FindingStatus::Adjusted))
     {
         match f.finding.section {
             Section::Item if table.item(f.finding.item).is_some() => {
@@ -339,9 +348,9 @@ fn unit_input(
             }
         }
     }
-    for e in entries.iter().filter(|e| !e.withdrawn) {
-        match e.kind.as_str() {
-            "deduction" => {
+    for e in entries.iter().filter(|e| !*e.withdrawn) {
+        match e.kind {
+            EntryKind::Deduction => {
                 if let Ok(item) = u32::try_from(e.item) {
                     if table.item(item).is_some() {
                         input.deductions.push(Deduction {
@@ -351,15 +360,17 @@ fn unit_input(
                     }
                 }
             }
-            "bonus" if rubric.bonus_rule(&e.rule).is_some() => input.bonuses.push(Entry {
+            EntryKind::Bonus if rubric.bonus_rule(&e.rule).is_some() => input.bonuses.push(Entry {
                 rule: e.rule.clone(),
                 count: e.amount as u32,
             }),
-            "penalty" if rubric.penalty_rule(&e.rule).is_some() => input.penalties.push(Entry {
-                rule: e.rule.clone(),
-                count: e.amount as u32,
-            }),
-            _ => {}
+            EntryKind::Penalty if rubric.penalty_rule(&e.rule).is_some() => {
+                input.penalties.push(Entry {
+                    rule: e.rule.clone(),
+                    count: e.amount as u32,
+                })
+            }
+            EntryKind::Bonus | EntryKind::Penalty => {}
         }
     }
     input

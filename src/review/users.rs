@@ -1,59 +1,7 @@
-//! Accounts and their roles; argon2id password hashes; random tokens for sessions and forms.
+//! Argon2id password hashes and random tokens for sessions and forms.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-
-/// What an account may do: viewers read, auditors decide, admins also manage accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Viewer,
-    Auditor,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Auditor => "auditor",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "viewer" => Some(Role::Viewer),
-            "auditor" => Some(Role::Auditor),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Viewer => "查看",
-            Role::Auditor => "审核",
-            Role::Admin => "管理员",
-        }
-    }
-
-    /// Auditors and admins take decisions.
-    pub fn can_decide(self) -> bool {
-        self >= Role::Auditor
-    }
-}
-
-/// An account as stored.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct User {
-    pub id: i64,
-    pub name: String,
-    pub role: Role,
-    pub disabled: bool,
-    #[serde(skip)]
-    pub password_hash: String,
-}
 
 /// `n` random bytes from the OS, hex encoded.
 pub fn random_token(n: usize) -> String {

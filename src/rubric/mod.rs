@@ -3,7 +3,7 @@
 //! the grading rules of section 五 (评议办法).
 //!
 //! One TOML file per notice lives in `rubrics/` (e.g. `rubrics/changning-2020.toml`); next year's
-//! notice is a new file, not new code. [`Rubric::load`] reads and checks a file;
+//! notice is a new file, not new code. [`crate::config::load_rubric`] reads and checks a file;
 //! [`Rubric::bundled_2020`] returns the 2020 file compiled into the binary.
 
 mod error;
@@ -260,16 +260,6 @@ pub enum TableKind {
 }
 
 impl Rubric {
-    /// Reads and checks a rubric file.
-    pub fn load(path: impl AsRef<Path>) -> Result<Rubric, RubricError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| RubricError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::from_toml(&text, path)
-    }
-
     /// The bundled 2020 rubric (Changning, 昌政办发〔2020〕56号).
     pub fn bundled_2020() -> Rubric {
         Self::from_toml(

@@ -6,6 +6,8 @@ use super::grade::GradeRow;
 use super::quota::BandQuota;
 use super::unit::Category;
 use super::Centi;
+use crate::labels;
+use crate::model::Table;
 
 /// The quota table as one line per band, e.g. `优秀 20%：7个（A类5个，B类2个）`.
 pub fn quota_lines(quotas: &[BandQuota]) -> String {
@@ -28,16 +30,16 @@ pub fn quota_lines(quotas: &[BandQuota]) -> String {
 /// Results as a text table, one section per group (乡镇, A类, B类), tab-separated columns.
 pub fn table(rows: &[GradeRow], quotas: &[BandQuota]) -> String {
     let mut out = String::new();
-    for (title, cats) in [
-        ("乡镇", &[Category::Township][..]),
-        ("县直部门", &[Category::DeptA, Category::DeptB][..]),
+    for (table, cats) in [
+        (Table::Township, &[Category::Township][..]),
+        (Table::Department, &[Category::DeptA, Category::DeptB][..]),
     ] {
         let part: Vec<&GradeRow> = rows.iter().filter(|r| cats.contains(&r.category)).collect();
         if part.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "【{title}】共{}个", part.len());
-        if title == "县直部门" {
+        let _ = writeln!(out, "【{}】共{}个", labels::table(table), part.len());
+        if table == Table::Department {
             out.push_str(&quota_lines(quotas));
         }
         let _ = writeln!(out, "类别\t排名\t单位\t得分\t等次\t评定理由");

@@ -46,13 +46,8 @@ pub enum TableError {
 const SCORE_COLUMNS: &str = "单位、类别、得分（可选：一票否决）";
 const HISTORY_COLUMNS: &str = "单位、年度、排名、总数";
 
-/// Reads a score table. Scores must lie between 0 and `max` (the rubric's cap).
-pub fn read_scores(path: &Path, max: f64) -> Result<Vec<ScoredUnit>, TableError> {
-    let text = read_text(path)?;
-    parse_scores(&text, path, max)
-}
-
-/// Parses score table text; `path` is used in messages.
+/// Parses score table text; `path` is used in messages. Scores must lie between 0 and `max`
+/// (the rubric's cap).
 pub fn parse_scores(text: &str, path: &Path, max: f64) -> Result<Vec<ScoredUnit>, TableError> {
     let mut sheet = Sheet::open(text, path)?;
     let unit = sheet.column("单位", SCORE_COLUMNS)?;
@@ -88,12 +83,6 @@ pub fn parse_scores(text: &str, path: &Path, max: f64) -> Result<Vec<ScoredUnit>
     Ok(out)
 }
 
-/// Reads a history table.
-pub fn read_history(path: &Path) -> Result<History, TableError> {
-    let text = read_text(path)?;
-    parse_history(&text, path)
-}
-
 /// Parses history table text; `path` is used in messages.
 pub fn parse_history(text: &str, path: &Path) -> Result<History, TableError> {
     let mut sheet = Sheet::open(text, path)?;
@@ -120,17 +109,13 @@ pub fn parse_history(text: &str, path: &Path) -> Result<History, TableError> {
     Ok(history)
 }
 
-/// Reads a file as text: UTF-8 (BOM stripped) or, failing that, GB18030.
-fn read_text(path: &Path) -> Result<String, TableError> {
-    let bytes = std::fs::read(path).map_err(|source| TableError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+/// A table file's bytes as text: UTF-8 (BOM stripped) or, failing that, GB18030.
+pub fn decode_text(bytes: Vec<u8>) -> String {
     let text = match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => encoding_rs::GB18030.decode(e.as_bytes()).0.into_owned(),
     };
-    Ok(text.trim_start_matches('\u{feff}').to_string())
+    text.trim_start_matches('\u{feff}').to_string()
 }
 
 struct Sheet<'a> {
@@ -260,23 +245,9 @@ pub fn history_rows(rows: &[super::grade::GradeRow], year: i32) -> String {
     out
 }
 
-/// Appends this year's results to a history file, writing the header if the file is new or empty.
-pub fn append_history(
-    path: &Path,
-    rows: &[super::grade::GradeRow],
-    year: i32,
-) -> Result<(), TableError> {
-    use std::io::Write as _;
-    let io = |source| TableError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let existing = std::fs::read(path).unwrap_or_default();
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(io)?;
+/// What to append to a history file holding `existing` for this year's results: the header
+/// when the file is new or empty, a line break when its last line has none.
+pub fn history_addition(existing: &[u8], rows: &[super::grade::GradeRow], year: i32) -> String {
     let mut text = String::new();
     if existing.is_empty() {
         text.push_str("单位,年度,排名,总数\n");
@@ -284,7 +255,7 @@ pub fn append_history(
         text.push('\n');
     }
     text.push_str(&history_rows(rows, year));
-    file.write_all(text.as_bytes()).map_err(io)
+    text
 }
 
 fn csv_field(s: &str) -> String {

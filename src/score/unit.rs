@@ -30,13 +30,9 @@ impl Category {
         }
     }
 
-    /// Name of the group for sentences: 乡镇, A类, B类.
+    /// Name of the group for sentences: 乡镇, A类, B类 (see [`crate::labels`]).
     pub fn group_name(self) -> &'static str {
-        match self {
-            Category::Township => "乡镇",
-            Category::DeptA => "A类",
-            Category::DeptB => "B类",
-        }
+        crate::labels::category(self)
     }
 
     /// Parses 乡镇 / A / B (also A类, B类, lower case).

@@ -1,11 +1,11 @@
 //! XLSX output of grading results: one sheet per table (乡镇, 县直部门), Chinese headers.
 
-use std::path::Path;
-
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::grade::GradeRow;
 use super::unit::Category;
+use crate::labels;
+use crate::model::Table;
 
 const HEADERS: [(&str, f64); 8] = [
     ("单位", 22.0),
@@ -23,12 +23,12 @@ pub fn workbook(rows: &[GradeRow]) -> Result<Workbook, XlsxError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let score_fmt = Format::new().set_num_format("0.00");
-    for (name, cats) in [
-        ("乡镇", &[Category::Township][..]),
-        ("县直部门", &[Category::DeptA, Category::DeptB][..]),
+    for (table, cats) in [
+        (Table::Township, &[Category::Township][..]),
+        (Table::Department, &[Category::DeptA, Category::DeptB][..]),
     ] {
         let sheet = book.add_worksheet();
-        sheet.set_name(name)?;
+        sheet.set_name(labels::table(table))?;
         for (col, (header, width)) in HEADERS.iter().enumerate() {
             sheet.write_string_with_format(0, col as u16, *header, &bold)?;
             sheet.set_column_width(col as u16, *width)?;
@@ -50,9 +50,4 @@ pub fn workbook(rows: &[GradeRow]) -> Result<Workbook, XlsxError> {
         }
     }
     Ok(book)
-}
-
-/// Writes the workbook to `path`.
-pub fn write(rows: &[GradeRow], path: &Path) -> Result<(), XlsxError> {
-    workbook(rows)?.save(path)
 }

@@ -31,9 +31,12 @@ impl JobKind {
             JobKind::Finalize => "finalize",
         }
     }
+}
 
-    fn parse(s: &str) -> Result<Self, StoreError> {
-        match s {
+impl TryFrom<String> for JobKind {
+    type Error = StoreError;
+    fn try_from(s: String) -> Result<Self, StoreError> {
+        match s.as_str() {
             "board" => Ok(JobKind::Board),
             "unit" => Ok(JobKind::Unit),
             "finalize" => Ok(JobKind::Finalize),
@@ -42,11 +45,36 @@ impl JobKind {
     }
 }
 
+/// Where a job stands in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    Queued,
+    /// Held by a worker until its lease runs out.
+    Leased,
+    Done,
+    /// Given up after [`MAX_ATTEMPTS`] leases.
+    Failed,
+}
+
+impl TryFrom<String> for JobState {
+    type Error = StoreError;
+    fn try_from(s: String) -> Result<Self, StoreError> {
+        match s.as_str() {
+            "queued" => Ok(JobState::Queued),
+            "leased" => Ok(JobState::Leased),
+            "done" => Ok(JobState::Done),
+            "failed" => Ok(JobState::Failed),
+            _ => Err(StoreError::Corrupt(format!("crawl_jobs.state = {s}"))),
+        }
+    }
+}
+
 /// A job as a worker holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Job {
     pub id: i64,
     pub run_id: i64,
+    #[sqlx(try_from = "String")]
     pub kind: JobKind,
     /// The unit's configured name (unit jobs).
     pub unit: Option<String>,
@@ -55,10 +83,12 @@ pub struct Job {
 }
 
 /// A finished job with what it left for the finalize job.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct JobResult {
+    #[sqlx(flatten)]
     pub job: Job,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: JobState,
     pub result: Option<String>,
     pub error: Option<String>,
 }
@@ -136,7 +166,7 @@ impl Store {
             // SQLite has one writer at a time: the UPDATE is the lock.
             Backend::Sqlite => "",
         };
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "UPDATE crawl_jobs SET state = 'leased', worker = $1, lease_until = {now} + $2,
                  attempts = attempts + 1, updated_at = {now}
              WHERE id = (
@@ -153,8 +183,7 @@ impl Store {
         .bind(millis(lease))
         .bind(portal)
         .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| job_from_row(&r)).transpose()
+        .await?)
     }
 
     /// Extends a lease; false when the job is no longer this worker's (it was taken again).
@@ -222,41 +251,36 @@ impl Store {
 
     /// Every job of a run with its result, in queue order.
     pub async fn job_results(&self, run_id: i64) -> Result<Vec<JobResult>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, run_id, kind, unit, attempts, state, result, error FROM crawl_jobs
              WHERE run_id = $1 ORDER BY id",
         )
         .bind(run_id)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(JobResult {
-                    job: job_from_row(r)?,
-                    state: r.try_get("state")?,
-                    result: r.try_get("result")?,
-                    error: r.try_get("error")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Jobs of a run by state.
     pub async fn job_counts(&self, run_id: i64) -> Result<JobCounts, StoreError> {
-        let rows = sqlx::query(
+        #[derive(sqlx::FromRow)]
+        struct Count {
+            #[sqlx(try_from = "String")]
+            state: JobState,
+            n: i64,
+        }
+        let rows: Vec<Count> = sqlx::query_as(
             "SELECT state, COUNT(*) AS n FROM crawl_jobs WHERE run_id = $1 GROUP BY state",
         )
         .bind(run_id)
         .fetch_all(&self.pool)
         .await?;
         let mut counts = JobCounts::default();
-        for r in rows {
-            let n: i64 = r.try_get("n")?;
-            match r.try_get::<String, _>("state")?.as_str() {
-                "queued" => counts.queued = n,
-                "leased" => counts.leased = n,
-                "done" => counts.done = n,
-                _ => counts.failed += n,
+        for Count { state, n } in rows {
+            match state {
+                JobState::Queued => counts.queued = n,
+                JobState::Leased => counts.leased = n,
+                JobState::Done => counts.done = n,
+                JobState::Failed => counts.failed = n,
             }
         }
         Ok(counts)
@@ -278,15 +302,4 @@ impl Store {
 
 fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
-
-fn job_from_row(row: &sqlx::any::AnyRow) -> Result<Job, StoreError> {
-    let kind: String = row.try_get("kind")?;
-    Ok(Job {
-        id: row.try_get("id")?,
-        run_id: row.try_get("run_id")?,
-        kind: JobKind::parse(&kind)?,
-        unit: row.try_get("unit")?,
-        attempts: row.try_get("attempts")?,
-    })
 }

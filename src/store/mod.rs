@@ -4,16 +4,24 @@
 
 mod error;
 mod jobs;
+mod mail_log;
 mod pages;
 mod records;
+mod review;
 mod runs;
+#[cfg(feature = "testing")]
 pub mod scratch;
 mod turns;
 
 pub use error::StoreError;
-pub use jobs::{Job, JobCounts, JobKind, JobResult, MAX_ATTEMPTS};
+pub use jobs::{Job, JobCounts, JobKind, JobResult, JobState, MAX_ATTEMPTS};
+pub use mail_log::{MailLogEntry, MailStatus, NewMail};
 pub use pages::{PageKind, PageRecord, StoredPage};
 pub use records::{AttachmentRow, ColumnRow, DocumentRow, MessageRow};
+pub use review::{
+    AuditEntry, Decision, DecisionStatus, EntryKind, Flag, Identity, LogLine, ManualEntry,
+    NewDecision, NewEntry, Role, Session, User,
+};
 pub use runs::{Run, RunStats, RunStatus};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -90,12 +98,13 @@ impl Store {
         Ok(())
     }
 
-    pub fn backend(&self) -> Backend {
-        self.backend
+    /// Closes every connection (waits for those in use to come back).
+    pub async fn close(&self) {
+        self.pool.close().await;
     }
 
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// Replaces the findings of one unit in a run (a re-check after --resume).

@@ -35,6 +35,23 @@ impl PageKind {
     }
 }
 
+impl TryFrom<String> for PageKind {
+    type Error = StoreError;
+    fn try_from(s: String) -> Result<Self, StoreError> {
+        Ok(match s.as_str() {
+            "home" => PageKind::Home,
+            "landing" => PageKind::Landing,
+            "column" => PageKind::Column,
+            "list_page" => PageKind::ListPage,
+            "document" => PageKind::Document,
+            "attachment" => PageKind::Attachment,
+            "messages" => PageKind::Messages,
+            "message" => PageKind::Message,
+            _ => return Err(StoreError::Corrupt(format!("pages.kind = {s}"))),
+        })
+    }
+}
+
 /// One fetch as it is recorded.
 #[derive(Debug, Clone, Default)]
 pub struct PageRecord {
@@ -52,13 +69,15 @@ pub struct PageRecord {
 }
 
 /// A page read back from the store.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StoredPage {
     pub id: i64,
     pub run_id: i64,
     pub url: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: PageKind,
     pub unit: Option<String>,
+    #[sqlx(try_from = "i64")]
     pub status: u16,
     pub error: Option<String>,
     pub fetched_at: String,
@@ -68,7 +87,9 @@ pub struct StoredPage {
     pub last_modified: Option<String>,
     pub sha256: Option<String>,
     pub size: i64,
+    /// Absent from listings ([`Store::pages`]).
     #[serde(skip)]
+    #[sqlx(default)]
     pub body: Option<Vec<u8>>,
 }
 
@@ -129,14 +150,13 @@ impl Store {
         run_id: i64,
         url: &str,
     ) -> Result<Option<StoredPage>, StoreError> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "{PAGE_SELECT} WHERE p.run_id = $1 AND p.url = $2 AND p.error IS NULL"
         ))
         .bind(run_id)
         .bind(url)
         .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| page_from_row(&r, true)).transpose()
+        .await?)
     }
 
     /// The newest successful copy of a URL in an earlier run (for conditional requests).
@@ -145,24 +165,22 @@ impl Store {
         before_run: i64,
         url: &str,
     ) -> Result<Option<StoredPage>, StoreError> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "{PAGE_SELECT} WHERE p.run_id < $1 AND p.url = $2 AND p.error IS NULL AND p.sha256 IS NOT NULL
              ORDER BY p.run_id DESC LIMIT 1"
         ))
         .bind(before_run)
         .bind(url)
         .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| page_from_row(&r, true)).transpose()
+        .await?)
     }
 
     /// A stored page by id, with its body.
     pub async fn page(&self, id: i64) -> Result<Option<StoredPage>, StoreError> {
-        let row = sqlx::query(&format!("{PAGE_SELECT} WHERE p.id = $1"))
+        Ok(sqlx::query_as(&format!("{PAGE_SELECT} WHERE p.id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| page_from_row(&r, true)).transpose()
+            .await?)
     }
 
     /// The id of the stored copy of a URL in a run.
@@ -178,13 +196,12 @@ impl Store {
     /// Every page record of a run, without bodies.
     pub async fn pages(&self, run_id: i64) -> Result<Vec<StoredPage>, StoreError> {
         // No join on the blobs: bodies stay in the database.
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "{PAGE_COLUMNS} FROM pages p WHERE p.run_id = $1 ORDER BY p.id"
         ))
         .bind(run_id)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| page_from_row(r, false)).collect()
+        .await?)
     }
 }
 
@@ -193,27 +210,3 @@ const PAGE_COLUMNS: &str = "SELECT p.id, p.run_id, p.url, p.kind, p.unit, p.stat
 const PAGE_SELECT: &str = "SELECT p.id, p.run_id, p.url, p.kind, p.unit, p.status, p.error,
     p.fetched_at, p.content_type, p.encoding, p.etag, p.last_modified, p.sha256, p.size, b.body
     FROM pages p LEFT JOIN blobs b ON b.sha256 = p.sha256";
-
-fn page_from_row(row: &sqlx::any::AnyRow, with_body: bool) -> Result<StoredPage, StoreError> {
-    Ok(StoredPage {
-        id: row.try_get("id")?,
-        run_id: row.try_get("run_id")?,
-        url: row.try_get("url")?,
-        kind: row.try_get("kind")?,
-        unit: row.try_get("unit")?,
-        status: u16::try_from(row.try_get::<i64, _>("status")?).unwrap_or(0),
-        error: row.try_get("error")?,
-        fetched_at: row.try_get("fetched_at")?,
-        content_type: row.try_get("content_type")?,
-        encoding: row.try_get("encoding")?,
-        etag: row.try_get("etag")?,
-        last_modified: row.try_get("last_modified")?,
-        sha256: row.try_get("sha256")?,
-        size: row.try_get("size")?,
-        body: if with_body {
-            row.try_get("body")?
-        } else {
-            None
-        },
-    })
-}

@@ -2,16 +2,16 @@
 //! unit in one transaction, replacing what an interrupted attempt may have left.
 
 use serde::Serialize;
-use sqlx::Row;
 
-use super::{Store, StoreError};
+use super::{Flag, Store, StoreError};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ColumnRow {
     pub name: String,
     pub url: String,
     pub path: String,
-    pub is_leaf: bool,
+    #[sqlx(try_from = "i64")]
+    pub is_leaf: Flag,
     pub state: String,
     pub documents: i64,
     pub pages: i64,
@@ -27,12 +27,13 @@ pub struct DocumentRow {
     pub list_position: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AttachmentRow {
     pub document_url: String,
     pub url: String,
     pub name: String,
-    pub sampled: bool,
+    #[sqlx(try_from = "i64")]
+    pub sampled: Flag,
     pub verdict: Option<String>,
     pub marking: Option<String>,
     pub marking_page: Option<i64>,
@@ -82,7 +83,7 @@ impl Store {
             .bind(&c.name)
             .bind(&c.url)
             .bind(&c.path)
-            .bind(i64::from(c.is_leaf))
+            .bind(i64::from(c.is_leaf.0))
             .bind(&c.state)
             .bind(c.documents)
             .bind(c.pages)
@@ -115,7 +116,7 @@ impl Store {
             .bind(&a.document_url)
             .bind(&a.url)
             .bind(&a.name)
-            .bind(i64::from(a.sampled))
+            .bind(i64::from(a.sampled.0))
             .bind(a.verdict.clone())
             .bind(a.marking.clone())
             .bind(a.marking_page)
@@ -162,27 +163,14 @@ impl Store {
 
     /// The columns recorded for a unit in a run.
     pub async fn columns(&self, run_id: i64, unit: &str) -> Result<Vec<ColumnRow>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT name, url, path, is_leaf, state, documents, pages FROM columns
              WHERE run_id = $1 AND unit = $2 ORDER BY id",
         )
         .bind(run_id)
         .bind(unit)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ColumnRow {
-                    name: r.try_get("name")?,
-                    url: r.try_get("url")?,
-                    path: r.try_get("path")?,
-                    is_leaf: r.try_get::<i64, _>("is_leaf")? != 0,
-                    state: r.try_get("state")?,
-                    documents: r.try_get("documents")?,
-                    pages: r.try_get("pages")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// The sampled attachments of a unit in a run (item 17/15's sample).
@@ -191,27 +179,13 @@ impl Store {
         run_id: i64,
         unit: &str,
     ) -> Result<Vec<AttachmentRow>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT document_url, url, name, sampled, verdict, marking, marking_page, reason
              FROM attachments WHERE run_id = $1 AND unit = $2 AND sampled = 1 ORDER BY id",
         )
         .bind(run_id)
         .bind(unit)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AttachmentRow {
-                    document_url: r.try_get("document_url")?,
-                    url: r.try_get("url")?,
-                    name: r.try_get("name")?,
-                    sampled: r.try_get::<i64, _>("sampled")? != 0,
-                    verdict: r.try_get("verdict")?,
-                    marking: r.try_get("marking")?,
-                    marking_page: r.try_get("marking_page")?,
-                    reason: r.try_get("reason")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 }

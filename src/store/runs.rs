@@ -29,42 +29,45 @@ impl RunStatus {
         }
     }
 
-    fn parse(s: &str) -> Self {
-        match s {
+    /// In Chinese (see [`crate::labels`]).
+    pub fn label(self) -> &'static str {
+        crate::labels::run_status(self)
+    }
+}
+
+impl TryFrom<String> for RunStatus {
+    type Error = StoreError;
+    fn try_from(s: String) -> Result<Self, StoreError> {
+        Ok(match s.as_str() {
+            "running" => RunStatus::Running,
             "complete" => RunStatus::Complete,
             "partial" => RunStatus::Partial,
             "failed" => RunStatus::Failed,
-            _ => RunStatus::Running,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            RunStatus::Running => "进行中（未完成）",
-            RunStatus::Complete => "已完成",
-            RunStatus::Partial => "部分完成（有页面未能抓取）",
-            RunStatus::Failed => "失败",
-        }
+            _ => return Err(StoreError::Corrupt(format!("runs.status = {s}"))),
+        })
     }
 }
 
 /// A run as stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Run {
     pub id: i64,
     pub portal: String,
     pub config_path: String,
     pub base_url: String,
+    #[sqlx(try_from = "i64")]
     pub year: i32,
     pub as_of: String,
     pub started_at: String,
     pub finished_at: Option<String>,
+    #[sqlx(try_from = "String")]
     pub status: RunStatus,
+    #[sqlx(flatten)]
     pub stats: RunStats,
 }
 
 /// Counters of a run.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, sqlx::FromRow)]
 pub struct RunStats {
     pub requests: i64,
     pub bytes: i64,
@@ -116,6 +119,30 @@ impl Store {
         Ok(())
     }
 
+    /// Records the portal description (JSON) the run is made with.
+    pub async fn record_run_description(
+        &self,
+        run_id: i64,
+        description: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE runs SET description = $1 WHERE id = $2")
+            .bind(description)
+            .bind(run_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The portal description (JSON) a run was made with; `None` for runs older than the record.
+    pub async fn run_description(&self, run_id: i64) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT description FROM runs WHERE id = $1")
+            .bind(run_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NoSuchRun(run_id))?;
+        Ok(row.try_get(0)?)
+    }
+
     /// Marks a run as under way again (for --resume).
     pub async fn reopen_run(&self, run_id: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = $1")
@@ -126,20 +153,18 @@ impl Store {
     }
 
     pub async fn run(&self, run_id: i64) -> Result<Run, StoreError> {
-        let row = sqlx::query(&format!("{RUN_SELECT} WHERE id = $1"))
+        sqlx::query_as(&format!("{RUN_SELECT} WHERE id = $1"))
             .bind(run_id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or(StoreError::NoSuchRun(run_id))?;
-        run_from_row(&row)
+            .ok_or(StoreError::NoSuchRun(run_id))
     }
 
     /// All runs, newest first.
     pub async fn runs(&self) -> Result<Vec<Run>, StoreError> {
-        let rows = sqlx::query(&format!("{RUN_SELECT} ORDER BY id DESC"))
+        Ok(sqlx::query_as(&format!("{RUN_SELECT} ORDER BY id DESC"))
             .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(run_from_row).collect()
+            .await?)
     }
 
     /// The newest run that finished (complete or partial), of any portal.
@@ -153,23 +178,23 @@ impl Store {
         &self,
         portal: Option<&str>,
     ) -> Result<Option<Run>, StoreError> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "{RUN_SELECT} WHERE status IN ('complete', 'partial') AND ($1 IS NULL OR portal = $1)
              ORDER BY id DESC LIMIT 1"
         ))
         .bind(portal.map(str::to_string))
         .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| run_from_row(&r)).transpose()
+        .await?)
     }
 
     /// The runs of one portal, newest first.
     pub async fn runs_of(&self, portal: &str) -> Result<Vec<Run>, StoreError> {
-        let rows = sqlx::query(&format!("{RUN_SELECT} WHERE portal = $1 ORDER BY id DESC"))
-            .bind(portal)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(run_from_row).collect()
+        Ok(
+            sqlx::query_as(&format!("{RUN_SELECT} WHERE portal = $1 ORDER BY id DESC"))
+                .bind(portal)
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     /// The portals that have runs in the database, by name.
@@ -185,37 +210,16 @@ impl Store {
     /// The newest run of this portal left unfinished, for `crawl --resume`.
     /// Distributed runs (those with queued jobs) belong to the workers and are left out.
     pub async fn unfinished_run(&self, portal: &str) -> Result<Option<Run>, StoreError> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "{RUN_SELECT} WHERE portal = $1 AND status = 'running'
                AND NOT EXISTS (SELECT 1 FROM crawl_jobs j WHERE j.run_id = runs.id)
              ORDER BY id DESC LIMIT 1"
         ))
         .bind(portal)
         .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| run_from_row(&r)).transpose()
+        .await?)
     }
 }
 
 const RUN_SELECT: &str = "SELECT id, portal, config_path, base_url, year, as_of, started_at,
     finished_at, status, requests, bytes, errors FROM runs";
-
-fn run_from_row(row: &sqlx::any::AnyRow) -> Result<Run, StoreError> {
-    let status: String = row.try_get("status")?;
-    Ok(Run {
-        id: row.try_get("id")?,
-        portal: row.try_get("portal")?,
-        config_path: row.try_get("config_path")?,
-        base_url: row.try_get("base_url")?,
-        year: i32::try_from(row.try_get::<i64, _>("year")?).unwrap_or(0),
-        as_of: row.try_get("as_of")?,
-        started_at: row.try_get("started_at")?,
-        finished_at: row.try_get("finished_at")?,
-        status: RunStatus::parse(&status),
-        stats: RunStats {
-            requests: row.try_get("requests")?,
-            bytes: row.try_get("bytes")?,
-            errors: row.try_get("errors")?,
-        },
-    })
-}

@@ -6,7 +6,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::{auth, evidence, headers, pages, templates, users, AppConfig, AppError};
+use super::{auth, evidence, headers, pages, users, AppConfig, AppError};
 
 /// Shared, cheap to clone.
 #[derive(Clone)]
@@ -14,7 +14,6 @@ pub struct AppState(pub Arc<Inner>);
 
 pub struct Inner {
     pub config: AppConfig,
-    pub templates: minijinja::Environment<'static>,
 }
 
 impl std::ops::Deref for AppState {
@@ -25,23 +24,19 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    /// Renders a page template.
+    /// Renders a page template (see [`crate::render`]).
     pub fn render(
         &self,
         name: &str,
         ctx: minijinja::Value,
     ) -> Result<axum::response::Html<String>, AppError> {
-        let t = self.templates.get_template(name)?;
-        Ok(axum::response::Html(t.render(ctx)?))
+        Ok(axum::response::Html(crate::render::render(name, ctx)?))
     }
 }
 
 /// The whole app.
 pub fn app(config: AppConfig) -> Router {
-    let state = AppState(Arc::new(Inner {
-        config,
-        templates: templates::environment(),
-    }));
+    let state = AppState(Arc::new(Inner { config }));
     Router::new()
         .route("/", get(pages::overview))
         .route("/login", get(auth::login_form).post(auth::login))

@@ -141,7 +141,7 @@ pub async fn login(
     let user = store.user_by_name(form.name.trim()).await?;
     // Verify against a dummy hash for unknown names, so that timing does not tell them apart.
     let ok = match &user {
-        Some(u) => verify_password(&form.password, &u.password_hash) && !u.disabled,
+        Some(u) => verify_password(&form.password, &u.password_hash) && !*u.disabled,
         None => {
             verify_password(&form.password, DUMMY_HASH);
             false

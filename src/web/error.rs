@@ -1,5 +1,5 @@
-//! Errors of the web layer: each maps to a status and a short Chinese page; internals are
-//! logged, not shown.
+//! Errors of the web layer: each maps to a status and a short Chinese page (`error.html`);
+//! internals are logged, not shown.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -60,18 +60,17 @@ impl IntoResponse for AppError {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
-        let page = format!(
-            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>出错了</title>\
-             <link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main>\
-             <h1>{}</h1><p class=\"error\" id=\"error\">{}</p><p><a href=\"/\">返回总览</a></p></main></body></html>",
-            status.as_u16(),
-            escape(&self.to_string())
+        let message = self.to_string();
+        let page = crate::render::render(
+            "error.html",
+            minijinja::context! { status => status.as_u16(), message => message },
         );
-        (status, Html(page)).into_response()
+        match page {
+            Ok(page) => (status, Html(page)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "the error page failed");
+                (status, message).into_response()
+            }
+        }
     }
-}
-
-/// HTML-escapes text for the few pages built without templates.
-pub fn escape(s: &str) -> String {
-    crate::util::html_escape(s)
 }

@@ -12,7 +12,6 @@ mod error;
 mod evidence;
 mod headers;
 mod pages;
-mod templates;
 mod users;
 
 use std::net::SocketAddr;

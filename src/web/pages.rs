@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::app::AppState;
 use super::auth::CurrentUser;
 use super::{csrf, AppError};
+use crate::labels;
 use crate::model::{Finding, Section, Table};
 use crate::review::{self, Action, DecisionInput, EntryInput, EntryKind, Identity, UnitReview};
 use crate::rubric::TableKind;
@@ -36,11 +37,17 @@ fn portal_name(st: &AppState, run: Option<&Run>) -> String {
     review::portal_of(run, st.config.portal.as_ref())
 }
 
+/// The current run and every unit's review. Units and their classes come from the served
+/// description, else from the one the run recorded.
 async fn current(st: &AppState) -> Result<(Option<Run>, Vec<UnitReview>), AppError> {
     let c = &st.config;
     let run = current_run(st).await?;
-    let reviews =
-        review::review_units(&c.store, &c.rubric, run.as_ref(), c.portal.as_ref()).await?;
+    let recorded = match (&c.portal, &run) {
+        (None, Some(r)) => review::recorded_description(&c.store, r).await?,
+        _ => None,
+    };
+    let description = c.portal.as_ref().or(recorded.as_ref());
+    let reviews = review::review_units(&c.store, &c.rubric, run.as_ref(), description).await?;
     Ok((run, reviews))
 }
 
@@ -68,7 +75,7 @@ fn item_heads(st: &AppState, kind: TableKind) -> Vec<ItemHead> {
 fn run_ctx(run: Option<&Run>) -> Value {
     run.map_or(Value::from(()), |r| {
         context! { id => r.id, portal => r.portal, year => r.year, as_of => r.as_of,
-        finished_at => r.finished_at, status => r.status.label() }
+        finished_at => r.finished_at, status => labels::run_status(r.status) }
     })
 }
 
@@ -86,7 +93,7 @@ pub async fn overview(
                 context! { url => unit_url(&r.unit), ..Value::from_serialize(&s) }
             })
             .collect();
-        context! { label => table.label(), items => item_heads(&st, kind), rows => rows }
+        context! { label => labels::table(table), items => item_heads(&st, kind), rows => rows }
     };
     let groups = vec![
         group(Table::Township, TableKind::Township),
@@ -98,14 +105,6 @@ pub async fn overview(
     )
 }
 
-fn section_label(s: Section) -> &'static str {
-    match s {
-        Section::Item => "评分项",
-        Section::Bonus => "加分项目",
-        Section::Penalty => "扣分项目",
-    }
-}
-
 fn item_title(st: &AppState, f: &Finding) -> String {
     match f.section {
         Section::Item => st
@@ -114,8 +113,7 @@ fn item_title(st: &AppState, f: &Finding) -> String {
             .table(review::table_kind(f.table))
             .item(f.item)
             .map_or_else(String::new, |i| i.title.clone()),
-        Section::Bonus => "加分项目".into(),
-        Section::Penalty => "扣分项目".into(),
+        Section::Bonus | Section::Penalty => labels::section(f.section).into(),
     }
 }
 
@@ -136,7 +134,7 @@ pub async fn unit(
         .map(|rf| {
             let f = &rf.finding;
             context! {
-                id => f.id, item => f.item, section => section_label(f.section),
+                id => f.id, item => f.item, section => labels::section(f.section),
                 item_title => item_title(&st, f), reason => f.reason, detail => f.detail,
                 points => f.points, status => rf.status, counted => rf.counted,
                 maybe_fixed => rf.maybe_fixed, evidence => f.evidence,
@@ -150,7 +148,7 @@ pub async fn unit(
         .iter()
         .map(|e| {
             context! {
-                id => e.id, label => review::entry_label(rubric, &e.kind, e.item, &e.rule, e.amount),
+                id => e.id, label => review::entry_label(rubric, e.kind, e.item, &e.rule, e.amount),
                 note => e.note, withdrawn => e.withdrawn, by => e.created_by, at => e.created_at,
             }
         })
@@ -165,8 +163,8 @@ pub async fn unit(
         "unit.html",
         context! {
             me => me.me(), csrf => me.csrf, run => run_ctx(run.as_ref()),
-            unit => r.unit, url => unit_url(&r.unit), category => r.category.group_name(),
-            table => r.table.label(), score => r.score, grade => r.grade,
+            unit => r.unit, url => unit_url(&r.unit), category => labels::category(r.category),
+            table => labels::table(r.table), score => r.score, grade => r.grade,
             findings => findings, entries => entries, log => log, items => items,
             bonus_rules => rubric.bonus, penalty_rules => rubric.penalty,
         },
@@ -209,8 +207,8 @@ pub async fn finding(
         "finding.html",
         context! {
             me => me.me(), csrf => me.csrf,
-            f => f, section => section_label(f.section), item_title => item_title(&st, &f),
-            unit_url => unit_url(&f.unit), table => f.table.label(),
+            f => f, section => labels::section(f.section), item_title => item_title(&st, &f),
+            unit_url => unit_url(&f.unit), table => labels::table(f.table),
             status => decision.as_ref().map_or("draft", |d| d.status.as_str()),
             decision => decision, version => decision.as_ref().map_or(0, |d| d.version),
             max => max, log => log, current_id => current_id, maybe_fixed => maybe_fixed,

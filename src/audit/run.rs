@@ -1,0 +1,190 @@
+//! A whole run in one process: the message board and every unit, then the checks, then the
+//! findings stored.
+//! A run killed halfway keeps what it stored; `resume` replays it and finishes.
+
+use chrono::NaiveDate;
+use futures::stream::{self, StreamExt};
+use serde::Serialize;
+use url::Url;
+
+use super::check::{check_and_store, UnitSummary};
+use crate::config::PortalConfig;
+use crate::crawl::http::Fetcher;
+use crate::crawl::{crawl_board, crawl_unit, CrawlError, Recorder};
+use crate::store::{RunStats, RunStatus, Store};
+
+/// What to crawl and how.
+#[derive(Debug, Clone)]
+pub struct CrawlOptions {
+    pub config: PortalConfig,
+    /// Path of the configuration file, recorded with the run.
+    pub config_path: String,
+    /// The day delays are counted to.
+    pub as_of: NaiveDate,
+    /// Finish the newest unfinished run of this portal instead of starting a new one.
+    pub resume: bool,
+}
+
+/// Progress events for a terminal display.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    Started {
+        run_id: i64,
+        units: usize,
+        resumed: bool,
+    },
+    BoardDone {
+        messages: usize,
+    },
+    UnitDone {
+        unit: String,
+    },
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrawlSummary {
+    pub run_id: i64,
+    pub status: RunStatus,
+    pub requests: u64,
+    pub bytes: u64,
+    pub retries: u64,
+    pub unchanged: u64,
+    pub replayed: u64,
+    pub errors: u64,
+    /// Message-board pages or messages that could not be read (replies may be incomplete).
+    pub board_errors: Vec<String>,
+    pub units: Vec<UnitSummary>,
+}
+
+/// Crawls the portal, runs the checks and stores the findings.
+pub async fn crawl(
+    store: &Store,
+    opts: CrawlOptions,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<CrawlSummary, CrawlError> {
+    let config = &opts.config;
+    let base = config.portal.base_url.clone();
+    let fetcher = Fetcher::new(&config.crawl, &base)?;
+    let as_of_text = opts.as_of.format("%Y-%m-%d").to_string();
+    let (run_id, resumed) = match opts.resume {
+        true => match store.unfinished_run(&config.portal.name).await? {
+            Some(run) => {
+                store.reopen_run(run.id).await?;
+                (run.id, true)
+            }
+            None => (new_run(store, &opts, &base, &as_of_text).await?, false),
+        },
+        false => (new_run(store, &opts, &base, &as_of_text).await?, false),
+    };
+    progress(Progress::Started {
+        run_id,
+        units: config.units.len(),
+        resumed,
+    });
+    let rec = Recorder::new(fetcher, store.clone(), run_id, resumed);
+    let result = crawl_all(&rec, config, &base, opts.as_of, progress).await;
+    let fstats = rec.fetcher().stats();
+    let stats = RunStats {
+        requests: fstats.requests as i64,
+        bytes: fstats.bytes as i64,
+        errors: rec.errors() as i64,
+    };
+    let (units, board_errors) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            // Leave the run resumable; its pages stay stored.
+            let _ = store.finish_run(run_id, RunStatus::Running, stats).await;
+            return Err(e);
+        }
+    };
+    let status = if rec.errors() == 0 {
+        RunStatus::Complete
+    } else {
+        RunStatus::Partial
+    };
+    store.finish_run(run_id, status, stats).await?;
+    Ok(CrawlSummary {
+        run_id,
+        status,
+        requests: fstats.requests,
+        bytes: fstats.bytes,
+        retries: fstats.retries,
+        unchanged: rec.unchanged(),
+        replayed: rec.replayed(),
+        errors: rec.errors(),
+        board_errors,
+        units,
+    })
+}
+
+async fn new_run(
+    store: &Store,
+    opts: &CrawlOptions,
+    base: &Url,
+    as_of: &str,
+) -> Result<i64, CrawlError> {
+    let run_id = store
+        .create_run(
+            &opts.config.portal.name,
+            &opts.config_path,
+            base.as_str(),
+            opts.config.portal.year,
+            as_of,
+        )
+        .await?;
+    store
+        .record_run_description(run_id, &opts.config.recorded())
+        .await?;
+    Ok(run_id)
+}
+
+async fn crawl_all(
+    rec: &Recorder,
+    config: &PortalConfig,
+    base: &Url,
+    as_of: NaiveDate,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<(Vec<UnitSummary>, Vec<String>), CrawlError> {
+    let board = crawl_board(rec, config, base, as_of).await?;
+    for (unit, e) in &board.errors {
+        tracing::warn!(error = %e, unit = ?unit, "message board incomplete");
+    }
+    progress(Progress::BoardDone {
+        messages: board.messages.len(),
+    });
+    let parallel = config.crawl.concurrency.max(1) * 2;
+    // Indices, not references, keep the future `Send` for spawned runs (a closure over `&T`
+    // trips the compiler's higher-ranked lifetime check).
+    let snapshots: Vec<_> = stream::iter(0..config.units.len())
+        .map(|i| async move {
+            let unit = &config.units[i];
+            let snap = crawl_unit(rec, config, base, unit).await;
+            progress(Progress::UnitDone {
+                unit: unit.name.clone(),
+            });
+            snap
+        })
+        .buffered(parallel)
+        .collect()
+        .await;
+    let snapshots = snapshots.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let summaries = check_and_store(
+        rec.store(),
+        rec.run_id(),
+        config,
+        as_of,
+        snapshots,
+        &board.messages,
+        &board.errors,
+    )
+    .await?;
+    Ok((
+        summaries,
+        board
+            .errors
+            .into_iter()
+            .map(|(_, e)| e.to_string())
+            .collect(),
+    ))
+}

@@ -1,0 +1,128 @@
+//! The Chinese words for gongkai's codes and kinds, each defined once: the review pages, the
+//! reports (HTML, text, XLSX), the CLI and the audit log all read them here. Templates reach
+//! them through the filters of [`crate::render`]; the `label()` methods of the enums forward
+//! here. Codes (`confirmed`, `township`, …) stay stable in the database and JSON; only these
+//! words are shown.
+
+use crate::model::{FindingKind, Section, Table};
+use crate::review::Role;
+use crate::score::Category;
+use crate::store::RunStatus;
+
+/// Which scoring table: 乡镇 (annex 2) or 县直部门 (annex 3).
+pub fn table(t: Table) -> &'static str {
+    match t {
+        Table::Township => "乡镇",
+        Table::Department => "县直部门",
+    }
+}
+
+/// A ranking group as sentences and headings name it: 乡镇, A类, B类.
+pub fn category(c: Category) -> &'static str {
+    match c {
+        Category::Township => "乡镇",
+        Category::DeptA => "A类",
+        Category::DeptB => "B类",
+    }
+}
+
+/// The part of the rubric: 评分项目, 加分项目, 扣分项目.
+pub fn section(s: Section) -> &'static str {
+    match s {
+        Section::Item => "评分项目",
+        Section::Bonus => "加分项目",
+        Section::Penalty => "扣分项目",
+    }
+}
+
+/// What the machine drafted: a deduction to confirm or a question to check.
+pub fn kind(k: FindingKind) -> &'static str {
+    match k {
+        FindingKind::Deduction => "建议扣分",
+        FindingKind::Question => "待核查",
+    }
+}
+
+/// Where a run stands.
+pub fn run_status(s: RunStatus) -> &'static str {
+    match s {
+        RunStatus::Running => "进行中（未完成）",
+        RunStatus::Complete => "已完成",
+        RunStatus::Partial => "部分完成（有页面未能抓取）",
+        RunStatus::Failed => "失败",
+    }
+}
+
+/// Every run status, to read one back from its code.
+const RUN_STATUSES: [RunStatus; 4] = [
+    RunStatus::Running,
+    RunStatus::Complete,
+    RunStatus::Partial,
+    RunStatus::Failed,
+];
+
+/// The label of a run status code (`complete`, …); `None` for an unknown code.
+pub fn run_status_code(code: &str) -> Option<&'static str> {
+    RUN_STATUSES
+        .iter()
+        .find(|s| s.as_str() == code)
+        .map(|s| run_status(*s))
+}
+
+/// What an account may do.
+pub fn role(r: Role) -> &'static str {
+    match r {
+        Role::Viewer => "查看",
+        Role::Auditor => "审核",
+        Role::Admin => "管理员",
+    }
+}
+
+/// Every role, to read one back from its code.
+const ROLES: [Role; 3] = [Role::Viewer, Role::Auditor, Role::Admin];
+
+/// The label of a role code (`viewer`, …); `None` for an unknown code.
+pub fn role_code(code: &str) -> Option<&'static str> {
+    ROLES.iter().find(|r| r.as_str() == code).map(|r| role(*r))
+}
+
+/// A finding's review status code (`draft`, `confirmed`, `adjusted`, `rejected`).
+pub fn decision_status(code: &str) -> &'static str {
+    match code {
+        "confirmed" => "已确认",
+        "adjusted" => "已调整",
+        "rejected" => "已驳回",
+        _ => "待审核",
+    }
+}
+
+/// An audit-log action code; an unknown code is shown as it is.
+pub fn action(code: &str) -> &str {
+    match code {
+        "confirm" => "确认",
+        "adjust" => "调整",
+        "reject" => "驳回",
+        "entry-add" => "新增人工加减分",
+        "entry-withdraw" => "撤回人工加减分",
+        "user-add" => "新增账户",
+        "user-disable" => "停用账户",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_read_back() {
+        assert_eq!(
+            run_status_code("partial"),
+            Some(run_status(RunStatus::Partial))
+        );
+        assert_eq!(run_status_code("nonsense"), None);
+        assert_eq!(decision_status("draft"), "待审核");
+        assert_eq!(action("user-add"), "新增账户");
+        assert_eq!(action("unknown-code"), "unknown-code");
+    }
+}

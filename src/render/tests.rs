@@ -1,0 +1,468 @@
+//! Every bundled template rendered with representative, hostile data: markup in unit names,
+//! titles, excerpts and URLs must come out escaped, and only http(s) URLs may become links. A
+//! template added to `TEMPLATES` without a sample here fails `every_template_renders_escaped`.
+
+use serde_json::json;
+
+use super::*;
+use crate::model::{Finding, Section};
+use crate::monitor::changes::{Changes, PageChange, PointsChange};
+use crate::report::{county_html, unit_html, CountyReport, ItemLine, Ranked, UnitReport};
+use crate::score::Category;
+use crate::store::{Run, RunStats, RunStatus};
+
+/// Markup, quotes and an ampersand, as a hostile portal might publish them.
+const BAD: &str = "<script>alert(1)</script>\"'&";
+
+fn bad(prefix: &str) -> String {
+    format!("{prefix}{BAD}")
+}
+
+/// Checks one rendered template: nothing hostile got through, and (when `printed`) the hostile
+/// strings were printed, escaped.
+fn assert_escaped(name: &str, out: &str, printed: bool) {
+    assert!(!out.contains("<script"), "{name}: raw markup\n{out}");
+    assert!(!out.contains("<img"), "{name}: raw markup\n{out}");
+    assert!(!out.contains(BAD), "{name}: raw hostile string\n{out}");
+    assert!(!out.contains("\"'&"), "{name}: raw quotes\n{out}");
+    assert!(
+        !out.contains("href=\"javascript") && !out.contains("href=\"data:"),
+        "{name}: a link that is not http(s)\n{out}"
+    );
+    if printed {
+        assert!(out.contains(&escape(BAD)), "{name}: nothing printed\n{out}");
+    }
+}
+
+fn me() -> serde_json::Value {
+    json!({ "name": bad("审核员"), "role": bad("审核"), "can_decide": true, "is_admin": true })
+}
+
+fn log() -> serde_json::Value {
+    json!([{
+        "id": 1, "at": bad("2020-12-15 "), "actor": bad("审核员"), "action": "confirm",
+        "unit": bad("温泉镇"), "subject": "item|7|x|", "finding_id": 3,
+        "before_state": bad("待审核"), "after_state": bad("已确认"), "note": bad("理由"),
+    }, {
+        "id": 2, "at": "2020-12-16", "actor": "管理员", "action": bad("unknown-"),
+        "unit": "（账户）", "subject": "user:x", "finding_id": null,
+        "before_state": "无", "after_state": "审核", "note": "",
+    }])
+}
+
+fn finding_json(id: i64) -> serde_json::Value {
+    json!({
+        "unit": bad("温泉镇"), "table": "township", "section": "item", "item": 7, "points": 1.5,
+        "kind": "deduction", "reason": "guide_missing", "detail": bad("说明<img src=x onerror=alert(1)>"),
+        "evidence": [
+            { "url": "http://127.0.0.1/m.htm?a=1&b=2", "excerpt": bad("摘录"), "page_id": 5 },
+            { "url": "javascript:alert(1)", "excerpt": "" },
+            { "url": bad("https://x.cn/"), "excerpt": bad("\"><svg onload=alert(1)>") },
+        ],
+        "status": "draft", "key": bad("k"), "id": id, "run_id": 2,
+    })
+}
+
+/// A finding as the store reads it back (through its JSON form, which is public).
+fn finding(id: i64, section: &str, item: u32, points: f64, kind: &str, urls: &[&str]) -> Finding {
+    let mut f = finding_json(id);
+    f["section"] = json!(section);
+    f["item"] = json!(item);
+    f["points"] = json!(points);
+    f["kind"] = json!(kind);
+    f["evidence"] = urls
+        .iter()
+        .map(|u| json!({ "url": u, "excerpt": bad("摘录") }))
+        .collect();
+    serde_json::from_value(f).expect("a finding")
+}
+
+fn run(id: i64, status: RunStatus, finished_at: Option<&str>) -> Run {
+    Run {
+        id,
+        portal: bad("测试县"),
+        config_path: "county.toml".into(),
+        base_url: "http://127.0.0.1/".into(),
+        year: 2020,
+        as_of: bad("2020-12-15"),
+        started_at: bad("2020-12-15T08:00:00+08:00"),
+        finished_at: finished_at.map(str::to_string),
+        status,
+        stats: RunStats::default(),
+    }
+}
+
+fn page_change(url: &str, status_after: Option<u16>) -> PageChange {
+    PageChange {
+        url: url.into(),
+        unit: None,
+        kind: crate::store::PageKind::Document,
+        status_after,
+    }
+}
+
+/// A unit's report that takes every branch of the unit template.
+fn full_report() -> UnitReport {
+    let unit = bad("温泉镇");
+    let http = "http://127.0.0.1/m.htm?a=1&b=2";
+    let deduction = finding(
+        1,
+        "item",
+        7,
+        5.0,
+        "deduction",
+        &[http, "javascript:alert(1)"],
+    );
+    let question = finding(2, "item", 7, 0.0, "question", &[]);
+    let penalty = finding(
+        3,
+        "penalty",
+        1,
+        2.25,
+        "deduction",
+        &["data:text/html,<b>x</b>"],
+    );
+    let bonus = finding(
+        4,
+        "bonus",
+        2,
+        0.0,
+        "question",
+        &[bad("http://x.cn/").as_str()],
+    );
+    let line = |section, item, title: String, max, at_stake, findings| ItemLine {
+        section,
+        item,
+        title,
+        max,
+        at_stake,
+        findings,
+    };
+    let mut disappeared: Vec<PageChange> = (0..55)
+        .map(|i| page_change(&format!("http://x.cn/{i}?a&b"), (i % 2 == 0).then_some(404)))
+        .collect();
+    disappeared[1] = page_change("javascript:alert(1)", Some(410));
+    UnitReport {
+        portal: bad("测试县"),
+        run: run(3, RunStatus::Partial, Some("2020-12-15T10:05:00+08:00")),
+        unit,
+        table: crate::model::Table::Township,
+        category: Category::Township,
+        items: vec![
+            line(
+                Section::Item,
+                7,
+                bad("政府信息公开指南"),
+                Some(5.0),
+                5.0,
+                vec![deduction.clone(), question.clone()],
+            ),
+            line(
+                Section::Penalty,
+                1,
+                bad("扣分项目1："),
+                None,
+                2.25,
+                vec![penalty.clone()],
+            ),
+            line(
+                Section::Bonus,
+                2,
+                bad("加分项目2："),
+                None,
+                0.0,
+                vec![bonus],
+            ),
+        ],
+        deductions: 2,
+        questions: 2,
+        at_stake: 7.25,
+        max_score: 100.0,
+        estimated_score: 92.75,
+        since: Some(run(1, RunStatus::Complete, Some("not a time"))),
+        changes: Some(Changes {
+            run_a: 1,
+            run_b: 3,
+            new_findings: vec![deduction.clone(), penalty],
+            gone_findings: vec![question],
+            changed_points: vec![PointsChange {
+                before: 1.0,
+                after: 0.25,
+                finding: deduction,
+            }],
+            pages_disappeared: disappeared,
+            pages_changed: (0..25)
+                .map(|i| page_change(&format!("https://x.cn/c{i}\"<"), Some(200)))
+                .collect(),
+        }),
+    }
+}
+
+fn county(units: Vec<UnitReport>, since: Option<Run>) -> CountyReport {
+    CountyReport {
+        portal: bad("测试县"),
+        run: run(3, RunStatus::Failed, None),
+        since,
+        units: units
+            .into_iter()
+            .map(|report| Ranked {
+                rank: 1,
+                group_size: 1,
+                report,
+            })
+            .collect(),
+    }
+}
+
+/// The output of each bundled template, rendered with hostile data; `false` for the pieces
+/// that print nothing of their own (layouts, macros).
+fn sample(name: &str) -> (String, bool) {
+    let me = me();
+    let csrf = bad("csrf");
+    let render = |ctx: serde_json::Value| super::render(name, ctx).expect(name);
+    let out = match name {
+        "base.html" => render(json!({ "me": me, "csrf": csrf })),
+        "login.html" => render(json!({ "csrf": csrf, "error": bad("用户名或密码错误") })),
+        "log.html" => render(json!({ "log": log() })),
+        "error.html" => render(json!({ "status": 403, "message": bad("只有审核人员") })),
+        "overview.html" => render(json!({
+            "me": me, "csrf": csrf,
+            "run": { "id": 3, "portal": bad("测试县"), "year": 2020, "as_of": bad("2020-12-15"),
+                     "finished_at": null, "status": bad("已完成") },
+            "groups": [{
+                "label": "县直部门",
+                "items": [{ "number": 7, "title": bad("指南"), "points": 5.0 }],
+                "rows": [{
+                    "url": "/units/%E5%B7%A5", "unit": bad("工信局"), "category": "A类",
+                    "drafts": 2, "cells": [{ "item": 7, "drafts": 1, "deducted": 0.5 }],
+                    "total": 97.5, "rank": 1, "grade": bad("优秀"),
+                }],
+            }],
+        })),
+        "unit.html" => render(json!({
+            "me": me, "csrf": csrf, "run": null, "unit": bad("工信局"), "url": "/units/x",
+            "category": "A类", "table": "县直部门",
+            "score": { "total": 95.5, "items_total": 96, "bonus": 0.5, "penalty": 1, "veto": true },
+            "grade": { "rank": 1, "group_size": 9, "grade": bad("优秀") },
+            "findings": [{
+                "id": 1, "item": 7, "section": "评分项目", "item_title": bad("指南"),
+                "reason": bad("guide_"), "detail": bad("说明"), "points": 1.5,
+                "status": "adjusted", "counted": 1, "maybe_fixed": true,
+                "evidence": finding_json(1)["evidence"], "decided_by": bad("审核员"),
+                "note": bad("理由"),
+            }],
+            "entries": [{ "id": 1, "label": bad("第7项扣1分"), "note": bad("理由"),
+                          "withdrawn": false, "by": bad("审核员"), "at": "2020-12-15" }],
+            "log": log(),
+            "items": [{ "number": 7, "title": bad("指南"), "points": 5.0 }],
+            "bonus_rules": [{ "id": "b1", "text": bad("加分") }],
+            "penalty_rules": [{ "id": "p1", "text": bad("扣分") }],
+        })),
+        "finding.html" => render(json!({
+            "me": me, "csrf": csrf, "f": finding_json(9), "section": "评分项目",
+            "item_title": bad("指南"), "unit_url": "/units/x", "table": "乡镇",
+            "status": "confirmed",
+            "decision": { "status": "confirmed", "points": 1, "decided_by": bad("审核员"),
+                          "decided_at": bad("2020-12-15") },
+            "version": 1, "max": 5.0, "log": log(), "current_id": 10, "maybe_fixed": true,
+            "run_id": 2,
+        })),
+        "evidence.html" => render(json!({
+            "me": me, "csrf": csrf,
+            "page": { "id": 5, "url": bad("http://x.cn/"), "fetched_at": bad("2020"),
+                      "status": 200, "content_type": bad("text/html"), "size": 10,
+                      "sha256": bad("ab") },
+            "finding": { "id": 9 }, "excerpt": bad("摘录"), "before": bad("前"),
+            "hit": bad("摘录"), "after": bad("后"), "is_html": true, "is_pdf": false,
+        })),
+        "users.html" => render(json!({
+            "me": me, "csrf": csrf, "log": log(),
+            "users": [{ "id": 1, "name": bad("审核员"), "role": "auditor", "disabled": false },
+                      { "id": 2, "name": "乙", "role": "viewer", "disabled": true }],
+        })),
+        "report/page.html" => return (render(json!({})), false),
+        "report/macros.html" => return (render(json!({})), false),
+        "report/unit.html" => unit_html(&full_report()),
+        "report/county.html" => {
+            let mut other = full_report();
+            other.unit = bad("工信局");
+            other.category = Category::DeptA;
+            other.changes = Some(Changes::default());
+            let since = other.since.clone();
+            county_html(&county(vec![full_report(), other], since))
+        }
+        _ => panic!("no sample for the template {name}: add one to render/tests.rs"),
+    };
+    (out, true)
+}
+
+#[test]
+fn every_template_renders_escaped() {
+    for name in template_names() {
+        let (out, printed) = sample(name);
+        assert_escaped(name, &out, printed);
+    }
+}
+
+#[test]
+fn the_unit_report_takes_every_branch_escaped() {
+    let html = unit_html(&full_report());
+    assert_escaped("unit report", &html, true);
+    for expected in [
+        "<h1>温泉镇&lt;script&gt;",
+        "href=\"http://127.0.0.1/m.htm?a=1&amp;b=2\" rel=\"noopener noreferrer\"",
+        // Anything but http(s) is shown as text.
+        "javascript:alert(1)（javascript:alert(1)）",
+        "data:text/html,&lt;b&gt;x&lt;/b&gt;（data:text/html,&lt;b&gt;x&lt;/b&gt;）",
+        "本次检查部分完成",
+        "上次报告依据第 1 次运行（not a time）",
+        "新发现的问题（2 项）",
+        "本次未再发现的问题（可能已整改，1 项）",
+        "第7项 说明&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;：1 分 → 0.25 分",
+        "已无法访问的页面（55 个）",
+        "（现返回 404）",
+        "（本次未再链接）",
+        "<li>……共 55 个</li>",
+        "<li>……共 25 个</li>",
+        "<svg",
+        "<td>评分项目第7项</td>",
+        "<td>扣分项目第1项</td>",
+        "<td>加分项目第2项</td>",
+        "<strong>建议扣分 5 分</strong>",
+        "<strong>待核查</strong>",
+        "<span class=\"excerpt\">摘录&lt;script&gt;",
+        "92.75 / 100",
+    ] {
+        assert!(html.contains(expected), "missing {expected}\n{html}");
+    }
+    assert_eq!(
+        html.matches("<li>").count(),
+        2 + 1 + 1 + 51 + 21 + 4,
+        "{html}"
+    );
+}
+
+#[test]
+fn a_first_report_and_an_unchanged_one() {
+    let mut r = full_report();
+    r.items.clear();
+    r.since = None;
+    r.run = run(3, RunStatus::Running, None);
+    let html = unit_html(&r);
+    assert_escaped("first report", &html, true);
+    assert!(html.contains("这是第一份报告"));
+    assert!(html.contains("本次检查未正常结束"));
+    assert!(html.contains("本次检查未发现需要扣分或核查的问题。"));
+    assert!(!html.contains("<svg"));
+
+    r.since = Some(run(1, RunStatus::Complete, None));
+    r.changes = Some(Changes::default());
+    r.run = run(3, RunStatus::Complete, None);
+    let html = unit_html(&r);
+    assert!(html.contains("与上次报告相比没有变化。"));
+    assert!(!html.contains("class=\"warn\""));
+}
+
+#[test]
+fn the_county_summary_groups_ranks_and_links() {
+    let mut dept = full_report();
+    dept.unit = "工信局/财政".into();
+    dept.category = Category::DeptB;
+    dept.changes = None;
+    let c = county(vec![full_report(), dept], None);
+    let html = county_html(&c);
+    assert_escaped("county", &html, true);
+    assert_eq!(html.matches("<svg").count(), 2);
+    assert!(html.contains("<h2>乡镇（1 个）</h2>"));
+    assert!(html.contains("<h2>B类（1 个）</h2>"));
+    assert!(html.contains("共 2 个单位，建议扣分合计 14.5 分。"));
+    assert!(html.contains("新增 2 项，可能已整改 1 项，页面消失 55 个"));
+    assert!(html.contains("<td>—</td>"));
+    assert!(html.contains("href=\"%E5%B7%A5%E4%BF%A1%E5%B1%80_%E8%B4%A2%E6%94%BF.html\""));
+    assert!(html.contains("本次检查未正常结束"));
+    assert!(!html.contains("“变化”一栏"));
+
+    let empty = county_html(&county(vec![], Some(run(1, RunStatus::Complete, None))));
+    assert!(empty.contains("“变化”一栏与第 1 次运行相比。"));
+    assert!(empty.contains("共 0 个单位"));
+}
+
+#[test]
+fn only_http_urls_become_links() {
+    assert!(http_url("javascript:alert(1)").is_none());
+    assert!(http_url("data:text/html,<b>").is_none());
+    assert!(http_url(" JAVASCRIPT:alert(1)").is_none());
+    assert!(http_url("/relative").is_none());
+    assert_eq!(
+        http_url("http://x.cn/a?b=1&c=\"2\"").as_deref(),
+        Some("http://x.cn/a?b=1&c=%222%22")
+    );
+}
+
+#[test]
+fn escapes_markup_and_quotes() {
+    assert_eq!(
+        escape("<a href='x'>&\"</a>"),
+        "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+    );
+    let out = environment()
+        .render_str(
+            "{{ s }}|{{ n }}|{{ l }}",
+            json!({ "s": "a/b<", "n": 1.5, "l": ["<"] }),
+        )
+        .unwrap();
+    assert_eq!(
+        out, "a/b&lt;|1.5|[&quot;&lt;&quot;]",
+        "slashes stay readable"
+    );
+}
+
+#[test]
+fn filters() {
+    let env = environment();
+    let r = |t: &str| env.render_str(t, ()).unwrap();
+    assert_eq!(
+        r("{{ 94.5|pts }} {{ 95.0|pts }} {{ 3|pts }} {{ 0.125|pts }}"),
+        "94.5 95 3 0.13"
+    );
+    assert_eq!(r("{{ 'not a time'|local_time }}"), "not a time");
+    assert_eq!(
+        r("{{ 'confirmed'|status_label }} {{ 'draft'|status_label }}"),
+        "已确认 待审核"
+    );
+    assert_eq!(
+        r("{{ 'entry-add'|action_label }} {{ 'x'|action_label }}"),
+        "新增人工加减分 x"
+    );
+    assert_eq!(
+        r("{{ 'penalty'|section_label }} {{ 'question'|kind_label }}"),
+        "扣分项目 待核查"
+    );
+    assert_eq!(
+        r("{{ 'department'|table_label }} {{ 'A'|category_label }}"),
+        "县直部门 A类"
+    );
+    assert_eq!(
+        r("{{ 'partial'|run_status_label }} {{ 'admin'|role_label }}"),
+        "部分完成（有页面未能抓取） 管理员"
+    );
+    // A name the context lacks is an error, not an empty string.
+    assert!(env.render_str("{{ missing }}", ()).is_err());
+    assert!(env.render_str("{{ missing.x }}", ()).is_err());
+    assert_eq!(r("{% if missing %}x{% endif %}"), "");
+}
+
+/// The reports used to format points as `format!("{:.2}")` with the zeros trimmed; the shared
+/// filter (fixed-point cents) writes the same for every value with at most two decimals.
+#[test]
+fn points_as_the_reports_wrote_them() {
+    let old = |p: f64| {
+        let s = format!("{:.2}", p + 0.0);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    for cents in -1000..=20000 {
+        let p = f64::from(cents) / 100.0;
+        assert_eq!(crate::review::fmt_points(p), old(p), "{p}");
+    }
+    assert_eq!(crate::review::fmt_points(0.1 + 0.2), old(0.1 + 0.2));
+}

@@ -1,0 +1,334 @@
+//! The `gongkai` binary as scripts use it: exit codes, messages, and the findings JSON.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use gongkai::fixture::FixtureServer;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+    c.env_remove("DATABASE_URL").env("RUST_LOG", "error");
+    c
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_bad_config_exits_2_naming_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(root().join("selectors/fixture.toml"))
+        .unwrap()
+        .replace("year = 2020", "year = 1900");
+    std::fs::write(&bad, text).unwrap();
+    let out = bin()
+        .args(["crawl", "--config"])
+        .arg(&bad)
+        .arg("--db")
+        .arg(format!("sqlite://{}", dir.path().join("x.db").display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml") && err.contains("portal.year"),
+        "{err}"
+    );
+    let out = bin()
+        .args(["crawl", "--config", "/nonexistent/x.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("无法读取配置文件"));
+}
+
+#[test]
+fn findings_without_a_run_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["findings", "--format", "json", "--db"])
+        .arg(format!(
+            "sqlite://{}",
+            dir.path().join("empty.db").display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("还没有完成的运行"));
+}
+
+#[test]
+fn crawl_then_findings_json_has_the_documented_fields() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(FixtureServer::start(&root().join("fixtures/portal")))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("c.db").display());
+    // Only a few units, to keep it quick.
+    let config = dir.path().join("small.toml");
+    let text = std::fs::read_to_string(root().join("selectors/fixture.toml")).unwrap();
+    let (head, units) = text.split_once("[[units]]").unwrap();
+    let keep: Vec<&str> = units
+        .split("[[units]]")
+        .filter(|u| u.contains("\"大田坝镇\"") || u.contains("\"工信局\""))
+        .collect();
+    std::fs::write(
+        &config,
+        format!("{head}[[units]]{}", keep.join("[[units]]")),
+    )
+    .unwrap();
+    let out = bin()
+        .args(["crawl", "--as-of", "2020-12-15", "--json", "--config"])
+        .arg(&config)
+        .args(["--db", &db, "--base-url", &server.base_url()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["status"], "complete");
+    let out = bin()
+        .args(["findings", "--format", "json", "--db", &db])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!findings.is_empty());
+    for f in &findings {
+        for field in [
+            "unit", "table", "section", "item", "points", "kind", "reason", "detail", "evidence",
+            "status", "key",
+        ] {
+            assert!(f.get(field).is_some(), "{field} missing in {f}");
+        }
+        assert!(f["item"].is_u64());
+        assert_eq!(f["status"], "draft");
+        assert!(["township", "department"].contains(&f["table"].as_str().unwrap()));
+        assert!(["deduction", "question"].contains(&f["kind"].as_str().unwrap()));
+        for e in f["evidence"].as_array().unwrap() {
+            assert!(e["url"].as_str().unwrap().starts_with("http://127.0.0.1"));
+            assert!(e.get("excerpt").is_some());
+        }
+    }
+    let guide = findings
+        .iter()
+        .find(|f| f["unit"] == "大田坝镇" && f["reason"] == "guide_missing")
+        .expect("大田坝镇 has no guide");
+    assert_eq!(guide["item"], 7);
+    assert_eq!(guide["points"], 5.0);
+    assert_eq!(guide["table"], "township");
+    assert!(guide.get("decision").is_none());
+
+    // Once an auditor decides, the JSON says so (suggested points stay as drafted).
+    rt.block_on(async {
+        let store = gongkai::store::Store::connect(&db).await.unwrap();
+        let run = store.latest_finished_run().await.unwrap().unwrap();
+        let finding = store
+            .findings(run.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|f| f.unit == "大田坝镇" && f.reason == gongkai::model::Reason::GuideMissing)
+            .unwrap();
+        let input = gongkai::review::DecisionInput {
+            action: gongkai::review::Action::Adjust,
+            points: Some(4.0),
+            note: "指南在其他栏目中找到部分内容".into(),
+            version: 0,
+        };
+        gongkai::review::decide(
+            &store,
+            &gongkai::rubric::Rubric::bundled_2020(),
+            "审核员甲",
+            &finding,
+            &input,
+        )
+        .await
+        .unwrap();
+    });
+    let out = bin()
+        .args([
+            "findings",
+            "--format",
+            "json",
+            "--unit",
+            "大田坝镇",
+            "--db",
+            &db,
+        ])
+        .output()
+        .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let guide = findings
+        .iter()
+        .find(|f| f["reason"] == "guide_missing")
+        .unwrap();
+    assert_eq!(guide["status"], "adjusted");
+    assert_eq!(guide["points"], 5.0);
+    assert_eq!(guide["decision"]["points"], 4.0);
+    assert_eq!(guide["decision"]["by"], "审核员甲");
+    drop(server);
+}
+
+/// Two counties in one database, 县乙 crawled last: `report` and `mail` given 县甲's description
+/// work on 县甲's latest run, never on 县乙's; without a description they read the units as
+/// the run recorded them.
+#[test]
+fn report_and_mail_take_the_run_of_the_portal_they_are_given() {
+    use gongkai::config::PortalConfig;
+    use gongkai::store::{RunStats, RunStatus, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("two.db").display());
+    let a_path = root().join("selectors/fixture.toml");
+    let a = PortalConfig::load(&a_path).unwrap();
+    let mut b = a.clone();
+    b.portal.name = "县乙人民政府".into();
+    b.units.retain(|u| u.name == "工信局");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (run_a, run_b) = rt.block_on(async {
+        let store = Store::connect(&db).await.unwrap();
+        let mut ids = Vec::new();
+        for c in [&a, &b] {
+            let id = store
+                .create_run(
+                    &c.portal.name,
+                    "gone.toml",
+                    "http://127.0.0.1/",
+                    2020,
+                    "2020-12-15",
+                )
+                .await
+                .unwrap();
+            store
+                .record_run_description(id, &c.recorded())
+                .await
+                .unwrap();
+            store
+                .finish_run(id, RunStatus::Complete, RunStats::default())
+                .await
+                .unwrap();
+            ids.push(id);
+        }
+        store.close().await;
+        (ids[0], ids[1])
+    });
+    assert!(run_b > run_a);
+
+    let out_dir = dir.path().join("reports");
+    let out = bin()
+        .args(["report", "--all", "--db", &db, "--config"])
+        .arg(&a_path)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&format!("第 {run_a} 次运行")), "{said}");
+    // Every unit of 县甲 has its report, not just 县乙's one unit.
+    assert_eq!(
+        std::fs::read_dir(&out_dir).unwrap().count(),
+        a.units.len() + 1
+    );
+
+    let outbox = dir.path().join("outbox");
+    let out = bin()
+        .args(["mail", "--all", "--dry-run", "--db", &db, "--config"])
+        .arg(&a_path)
+        .arg("--outbox")
+        .arg(&outbox)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let names: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.is_empty());
+    assert!(
+        names.iter().all(|n| n.contains(&format!("第{run_a}次"))),
+        "{names:?}"
+    );
+
+    // A run of another portal than the description names is refused.
+    let out = bin()
+        .args([
+            "report",
+            "--all",
+            "--db",
+            &db,
+            "--run",
+            &run_b.to_string(),
+            "--config",
+        ])
+        .arg(&a_path)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("县乙人民政府"));
+
+    // Without a description: 县乙's latest run, with the units it recorded (its file is gone).
+    let out_b = dir.path().join("reports-b");
+    let out = bin()
+        .args(["report", "--all", "--db", &db, "--out"])
+        .arg(&out_b)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("第 {run_b} 次运行")));
+    assert_eq!(std::fs::read_dir(&out_b).unwrap().count(), 2);
+}
+
+/// A bad value on the command line is refused like a bad file value: exit 2, the flag named.
+#[test]
+fn a_bad_override_exits_2_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("x.db").display());
+    for (flag, value) in [
+        ("--base-url", "ftp://x/"),
+        ("--rate", "0"),
+        ("--base-url", "not a url"),
+    ] {
+        let out = bin()
+            .args(["crawl", "--config"])
+            .arg(root().join("selectors/fixture.toml"))
+            .args(["--db", &db, flag, value])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag) && err.contains("无效"), "{err}");
+    }
+    // A bad selector in the file: exit 2, the file and the key named.
+    let bad = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(root().join("selectors/fixture.toml"))
+        .unwrap()
+        .replace("column_tree = \"", "column_tree = \"ul..[[");
+    std::fs::write(&bad, text).unwrap();
+    for cmd in ["crawl", "enqueue"] {
+        let out = bin()
+            .args([cmd, "--db", &db, "--config"])
+            .arg(&bad)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("bad.toml") && err.contains("pages.column_tree"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,309 @@
+//! The crawler and checks end to end on the fixture county, served on loopback: the ground
+//! truth met exactly, a killed run resumed, hostile pages survived, the rate limit kept.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use gongkai::model::{Finding, FindingKind, Reason};
+use gongkai::store::RunStatus;
+use serde::Deserialize;
+
+use crate::support::crawl_common::{root, run, setup};
+
+#[derive(Debug, Deserialize)]
+struct Expected {
+    unit: String,
+    section: String,
+    item: u32,
+    points: f64,
+    kind: String,
+    reason: String,
+    key: String,
+    #[serde(default)]
+    evidence_urls: Vec<String>,
+}
+
+type Key = (String, String, u32, String, String);
+
+fn key_of(f: &Finding) -> Key {
+    let section = serde_json::to_value(f.section).unwrap();
+    (
+        f.unit.clone(),
+        section.as_str().unwrap().to_string(),
+        f.item,
+        f.reason.to_string(),
+        f.key.clone(),
+    )
+}
+
+/// Compares findings with the ground truth; returns every difference in words.
+fn compare(findings: &[Finding], path: &Path) -> Vec<String> {
+    let expected: Vec<Expected> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let got: BTreeMap<Key, &Finding> = findings.iter().map(|f| (key_of(f), f)).collect();
+    assert_eq!(got.len(), findings.len(), "duplicate finding identities");
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    for e in &expected {
+        let k = (
+            e.unit.clone(),
+            e.section.clone(),
+            e.item,
+            e.reason.clone(),
+            e.key.clone(),
+        );
+        seen.push(k.clone());
+        let Some(f) = got.get(&k) else {
+            problems.push(format!("missing: {k:?} ({} points)", e.points));
+            continue;
+        };
+        let kind = match f.kind {
+            FindingKind::Deduction => "deduction",
+            FindingKind::Question => "question",
+        };
+        if (f.points.points() - e.points).abs() > 1e-9 || kind != e.kind {
+            problems.push(format!(
+                "wrong: {k:?}: got {} {kind}, want {} {}",
+                f.points, e.points, e.kind
+            ));
+        }
+        for url in &e.evidence_urls {
+            if !f.evidence.iter().any(|ev| ev.url.ends_with(url.as_str())) {
+                problems.push(format!("evidence of {k:?} lacks {url}"));
+            }
+        }
+        if f.evidence.is_empty() || f.detail.is_empty() {
+            problems.push(format!("{k:?} has no evidence or detail"));
+        }
+    }
+    for (k, f) in &got {
+        if !seen.contains(k) {
+            problems.push(format!(
+                "not planted: {k:?} {} {:?}: {}",
+                f.points, f.kind, f.detail
+            ));
+        }
+    }
+    problems
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fixture_county_meets_the_ground_truth_exactly() {
+    let (server, config, store, _dir) = setup().await;
+    let summary = run(&store, &config, false).await;
+    // The one planted dead link makes the run partial; everything else was read.
+    assert_eq!(summary.status, RunStatus::Partial);
+    assert_eq!(summary.errors, 1, "{summary:?}");
+    assert_eq!(summary.units.len(), 49);
+    let findings = store.findings(summary.run_id).await.unwrap();
+    let problems = compare(&findings, &root().join("fixtures/ground-truth.json"));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Attachments were fetched with the article as Referer.
+    let downloads: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("download.jsp"))
+        .collect();
+    assert!(!downloads.is_empty());
+    assert!(downloads
+        .iter()
+        .all(|r| r.referer.as_deref().is_some_and(|r| r.contains("/info/"))));
+    // Every request identified itself.
+    assert!(server.requests().iter().all(|r| r
+        .user_agent
+        .as_deref()
+        .is_some_and(|ua| ua.starts_with("gongkai/"))));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_run_resumes_without_refetching_and_ends_the_same() {
+    let (server, config, store, _dir) = setup().await;
+    let task = {
+        let (store, config) = (store.clone(), config.clone());
+        tokio::spawn(async move { run(&store, &config, false).await })
+    };
+    // Kill the run once it is well under way.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while server.requests().len() < 400 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "crawl made no progress"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    task.abort();
+    let _ = task.await;
+    let before = server.requests().len();
+    let runs = store.runs().await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].status, RunStatus::Running);
+    let stored = store.pages(runs[0].id).await.unwrap().len();
+    assert!(stored >= 300, "only {stored} pages stored before the kill");
+
+    let summary = run(&store, &config, true).await;
+    assert_eq!(summary.run_id, runs[0].id, "resume continues the same run");
+    assert!(summary.replayed as usize >= stored - 10, "{summary:?}");
+    let after = server.requests().len() - before;
+    let findings = store.findings(summary.run_id).await.unwrap();
+    let problems = compare(&findings, &root().join("fixtures/ground-truth.json"));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The resumed part fetched only what was missing.
+    let (_s2, config2, store2, _d2) = setup().await;
+    let full = run(&store2, &config2, false).await;
+    assert!(
+        (before + after) < full.requests as usize + 40,
+        "killed {before} + resumed {after} vs full {}",
+        full.requests
+    );
+}
+
+const HOSTILE_LANDING: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>田园镇</title></head><body>
+<div class="zfxxgk-left"><ul class="zfxxgk-tree">
+<li><a href="/bad/endless.htm">永不结束的栏目</a></li>
+<li><a href="/bad/huge.htm">超大栏目</a></li>
+<li><a href="/bad/loop1.htm">循环跳转栏目</a></li>
+<li><a href="/bad/storm.htm">总是503的栏目</a></li>
+<li><a href="/bad/reset">断开连接的栏目</a></li>
+<li><a href="/bad/broken.htm">残缺HTML栏目</a></li>
+<li><a href="/bmym/tyz/zfxxgkpt/nothing.htm">失效链接栏目</a></li>
+<li><a href="http://example.com/elsewhere.htm">站外栏目</a></li>
+</ul></div></body></html>"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_pages_become_questions_and_the_run_goes_on() {
+    let (server, mut config, store, _dir) = setup().await;
+    server.set_file(
+        "/bmym/tyz/zfxxgkpt.htm",
+        HOSTILE_LANDING.as_bytes().to_vec(),
+    );
+    config.crawl.timeout_secs = 2;
+    config.crawl.retries = 1;
+    config.crawl.backoff_ms = 10;
+    config.crawl.max_body_bytes = 1024 * 1024;
+    // 田园镇 (hostile), 大田坝镇 (no guide: −5) and 工信局 (planted findings) only.
+    config
+        .units
+        .retain(|u| ["田园镇", "大田坝镇", "工信局"].contains(&u.name.as_str()));
+    let started = std::time::Instant::now();
+    let summary = tokio::time::timeout(Duration::from_secs(90), run(&store, &config, false))
+        .await
+        .expect("the run must not hang");
+    assert_eq!(summary.status, RunStatus::Partial);
+    let findings = store.findings(summary.run_id).await.unwrap();
+    let unreachable: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.unit == "田园镇" && f.reason == Reason::ColumnUnreachable)
+        .map(|f| f.key.as_str())
+        .collect();
+    for path in [
+        "/bad/endless.htm",
+        "/bad/huge.htm",
+        "/bad/loop1.htm",
+        "/bad/storm.htm",
+        "/bad/reset",
+        "/bmym/tyz/zfxxgkpt/nothing.htm",
+        "/elsewhere.htm",
+    ] {
+        assert!(
+            unreachable.contains(&path),
+            "{path} not a question: {unreachable:?}"
+        );
+    }
+    // Questions only: nothing unreadable became a deduction for 田园镇's columns.
+    assert!(findings
+        .iter()
+        .filter(|f| f.unit == "田园镇" && f.reason.as_str().starts_with("column_"))
+        .all(|f| f.kind == FindingKind::Question && f.points.points() == 0.0));
+    // The messages explain themselves in Chinese and name the URL.
+    let endless = findings
+        .iter()
+        .find(|f| f.key == "/bad/endless.htm")
+        .unwrap();
+    assert!(
+        endless.evidence[0].excerpt.contains("超时"),
+        "{:?}",
+        endless.evidence
+    );
+    let huge = findings.iter().find(|f| f.key == "/bad/huge.htm").unwrap();
+    assert!(huge.evidence[0].excerpt.contains("/bad/huge.htm"));
+    // The rest of the run went on: the other units' planted findings are there.
+    assert!(findings.iter().any(|f| f.unit == "大田坝镇"
+        && f.reason == Reason::GuideMissing
+        && f.points.points() == 5.0));
+    assert!(findings
+        .iter()
+        .any(|f| f.unit == "工信局" && f.reason == Reason::GuideMissing));
+    // Nothing was requested off the portal's host, nothing waited past its timeouts.
+    assert!(started.elapsed() < Duration::from_secs(60));
+    let pages = store.pages(summary.run_id).await.unwrap();
+    assert!(pages
+        .iter()
+        .all(|p| !p.url.contains("example.com") || p.error.is_some()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_unit_code_is_corrected_from_the_platform_home() {
+    let (_server, mut config, store, _dir) = setup().await;
+    config.units.retain(|u| u.name == "工信局");
+    config.units[0].code = "wrongcode".into();
+    let summary = run(&store, &config, false).await;
+    let findings = store.findings(summary.run_id).await.unwrap();
+    assert!(
+        findings.iter().all(|f| f.reason != Reason::UnitUnreachable),
+        "{findings:?}"
+    );
+    assert!(findings
+        .iter()
+        .any(|f| f.reason == Reason::GuideMissing && f.points.points() == 5.0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_policy_document_keeps_its_place_in_the_sample_as_a_question() {
+    let (server, mut config, store, _dir) = setup().await;
+    config.units.retain(|u| u.name == "发改局");
+    config.crawl.retries = 0;
+    // The newest policy document's page is gone: it must not silently leave the sample.
+    server.remove_file("/info/1227/9230176.htm");
+    let summary = run(&store, &config, false).await;
+    let findings = store.findings(summary.run_id).await.unwrap();
+    let q = findings
+        .iter()
+        .find(|f| f.reason == Reason::PdfDownloadFailed && f.key == "/info/1227/9230176.htm")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(
+        (q.kind, q.points.points(), q.item),
+        (FindingKind::Question, 0.0, 15)
+    );
+    let sampled = store
+        .sampled_attachments(summary.run_id, "发改局")
+        .await
+        .unwrap();
+    assert!(sampled.len() <= 10);
+}
+
+const NESTED_POLICY_LANDING: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>县发展和改革局</title></head><body>
+<div class="zfxxgk-left"><ul class="zfxxgk-tree">
+<li><a href="/bmym/fgj/zfxxgkpt/gkzn.htm">政府信息公开指南</a></li>
+<li class="has-sub"><span><a href="/bmym/fgj/zfxxgkpt/wjzl.htm">政策文件</a></span>
+  <ul><li><a href="/bmym/fgj/zfxxgkpt/fdzdgknr/zcwj.htm">本部门文件</a></li></ul>
+</li>
+</ul></div></body></html>"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn policy_documents_are_found_under_a_parent_named_like_the_role() {
+    let (server, mut config, store, _dir) = setup().await;
+    server.set_file(
+        "/bmym/fgj/zfxxgkpt.htm",
+        NESTED_POLICY_LANDING.as_bytes().to_vec(),
+    );
+    config.units.retain(|u| u.name == "发改局");
+    let summary = run(&store, &config, false).await;
+    let sampled = store
+        .sampled_attachments(summary.run_id, "发改局")
+        .await
+        .unwrap();
+    assert_eq!(sampled.len(), 10, "the child column was sampled");
+    let findings = store.findings(summary.run_id).await.unwrap();
+    assert!(findings.iter().all(|f| f.reason != Reason::PdfSampleEmpty));
+}

@@ -1,0 +1,27 @@
+//! The integration tests, one binary (one link, shared support). Three stay binaries of their
+//! own: the PDF fuzz and memory tests count the heap of their whole process, and `timing`
+//! measures requests per second on the wire, which other tests' load would disturb.
+
+mod support;
+
+mod checks;
+mod cli;
+mod crawl;
+mod fixture_server;
+mod grade_cli;
+mod grade_rules;
+mod http_fetch;
+mod layers;
+mod mail_smtp;
+mod monitor_incremental;
+mod monitor_schedule;
+mod pdf_hostile;
+mod pdf_kit;
+mod pg_crawl;
+mod report_html;
+mod rubric_errors;
+mod rubric_notice;
+mod selectors;
+mod store_story;
+mod web_e2e;
+mod web_http;

@@ -1,0 +1,513 @@
+//! One story of the store, told on every backend: SQLite always, PostgreSQL when
+//! `GONGKAI_TEST_PG_URL` is set. Runs, pages with bodies, records, findings, several portals in
+//! one database, the crawl queue with its leases, and the shared request turns.
+
+use crate::support::pg_common;
+
+use std::time::{Duration, Instant};
+
+use gongkai::model::{Evidence, Finding, FindingKind, FindingStatus, Reason, Section, Table};
+use gongkai::store::{
+    AttachmentRow, ColumnRow, DocumentRow, JobKind, MessageRow, PageKind, PageRecord, RunStats,
+    RunStatus, Store,
+};
+use pg_common::PgDb;
+
+#[tokio::test]
+async fn story_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("s.db").display()))
+        .await
+        .unwrap();
+    story(&store).await;
+}
+
+#[tokio::test]
+async fn story_on_postgres() {
+    let Some(db) = PgDb::fresh("store_story").await else {
+        return;
+    };
+    let store = Store::connect(&db.url).await.unwrap();
+    assert_eq!(store.backend(), gongkai::store::Backend::Postgres);
+    story(&store).await;
+    // Connecting again finds the migrations applied.
+    drop(Store::connect(&db.url).await.unwrap());
+    store.close().await;
+    db.drop_now().await;
+}
+
+async fn story(store: &Store) {
+    runs_pages_and_records(store).await;
+    portals_share_the_database(store).await;
+    decisions_belong_to_their_portal(store).await;
+    mail_log_belongs_to_its_portal(store).await;
+    the_queue_leases_jobs(store).await;
+    turns_are_spaced(store).await;
+}
+
+fn page(url: &str, body: Option<&[u8]>, error: Option<&str>) -> PageRecord {
+    PageRecord {
+        url: url.into(),
+        kind: Some(PageKind::Column),
+        unit: Some("田园镇".into()),
+        status: if error.is_some() { 404 } else { 200 },
+        error: error.map(str::to_string),
+        content_type: Some("text/html; charset=utf-8".into()),
+        encoding: Some("UTF-8".into()),
+        etag: Some("\"v1\"".into()),
+        last_modified: None,
+        body: body.map(<[u8]>::to_vec),
+    }
+}
+
+fn finding(unit: &str, item: u32, points: f64, page_id: i64) -> Finding {
+    Finding {
+        unit: unit.into(),
+        table: Table::Township,
+        section: Section::Item,
+        item,
+        points: gongkai::model::Centi::from_points(points),
+        kind: FindingKind::Deduction,
+        reason: Reason::EmptyColumns,
+        detail: "栏目“财政预决算”无内容".into(),
+        evidence: vec![Evidence {
+            url: "http://x/a.htm".into(),
+            excerpt: "暂无信息".into(),
+            page_id: Some(page_id),
+        }],
+        status: FindingStatus::Draft,
+        key: format!("/a{item}.htm"),
+        id: None,
+        run_id: None,
+        decision: None,
+    }
+}
+
+async fn runs_pages_and_records(store: &Store) {
+    let run = store
+        .create_run("县甲", "selectors/a.toml", "http://a/", 2020, "2020-12-15")
+        .await
+        .unwrap();
+    let body = "<html>暂无信息</html>".as_bytes();
+    let id = store
+        .record_page(run, &page("http://a/x.htm", Some(body), None))
+        .await
+        .unwrap();
+    // Recording the same URL again replaces the record and keeps its id.
+    let again = store
+        .record_page(run, &page("http://a/x.htm", Some(b"\x00\xff binary"), None))
+        .await
+        .unwrap();
+    assert_eq!(id, again);
+    store
+        .record_page(
+            run,
+            &page("http://a/dead.htm", None, Some("页面不存在（404）")),
+        )
+        .await
+        .unwrap();
+    let cached = store
+        .cached_page(run, "http://a/x.htm")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cached.body.as_deref(), Some(&b"\x00\xff binary"[..]));
+    assert_eq!(cached.status, 200);
+    assert_eq!(cached.unit.as_deref(), Some("田园镇"));
+    assert!(store
+        .cached_page(run, "http://a/dead.htm")
+        .await
+        .unwrap()
+        .is_none());
+    let pages = store.pages(run).await.unwrap();
+    assert_eq!(pages.len(), 2);
+    assert!(pages.iter().all(|p| p.body.is_none()));
+    assert_eq!(
+        store.page_id(run, "http://a/x.htm").await.unwrap(),
+        Some(id)
+    );
+    assert_eq!(store.page(id).await.unwrap().unwrap().sha256, cached.sha256);
+
+    let columns = [ColumnRow {
+        name: "财政预决算".into(),
+        url: "http://a/c.htm".into(),
+        path: "法定主动公开内容 > 财政预决算".into(),
+        is_leaf: gongkai::store::Flag(true),
+        state: "empty".into(),
+        documents: 0,
+        pages: 1,
+    }];
+    let documents = [DocumentRow {
+        column_url: "http://a/c.htm".into(),
+        url: "http://a/d.htm".into(),
+        title: "关于印发《某某办法》的通知".into(),
+        published: Some("2020-03-01".into()),
+        list_page: 1,
+        list_position: 2,
+    }];
+    let attachment = |sampled: bool| AttachmentRow {
+        document_url: "http://a/d.htm".into(),
+        url: format!("http://a/{sampled}.pdf"),
+        name: "附件.pdf".into(),
+        sampled: gongkai::store::Flag(sampled),
+        verdict: sampled.then(|| "marked".into()),
+        marking: sampled.then(|| "（此件公开发布）".into()),
+        marking_page: sampled.then_some(1),
+        reason: None,
+    };
+    for _ in 0..2 {
+        store
+            .replace_unit_records(
+                run,
+                "田园镇",
+                &columns,
+                &documents,
+                &[attachment(true), attachment(false)],
+            )
+            .await
+            .unwrap();
+    }
+    let got = store.columns(run, "田园镇").await.unwrap();
+    assert_eq!(got.len(), 1, "records are replaced, not added");
+    assert!(*got[0].is_leaf);
+    let sampled = store.sampled_attachments(run, "田园镇").await.unwrap();
+    assert_eq!(sampled.len(), 1);
+    assert_eq!(sampled[0].marking_page, Some(1));
+    store
+        .replace_messages(
+            run,
+            &[MessageRow {
+                url: "http://a/m1.htm".into(),
+                title: "路灯不亮".into(),
+                unit_raw: "田园镇人民政府".into(),
+                unit: Some("田园镇".into()),
+                submitted: "2020-05-01 10:00".into(),
+                replied: None,
+                status_text: "未回复".into(),
+            }],
+        )
+        .await
+        .unwrap();
+
+    let findings = [finding("田园镇", 3, 0.5, id), finding("田园镇", 4, 2.0, id)];
+    store
+        .replace_findings(run, "田园镇", &findings)
+        .await
+        .unwrap();
+    store
+        .replace_findings(run, "田园镇", &findings[..1])
+        .await
+        .unwrap();
+    let back = store.findings(run).await.unwrap();
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].points, gongkai::model::Centi(50));
+    assert_eq!(back[0].evidence[0].page_id, Some(id));
+    assert_eq!(back[0].run_id, Some(run));
+    assert_eq!(back[0].detail, findings[0].detail);
+
+    assert_eq!(store.unfinished_run("县甲").await.unwrap().unwrap().id, run);
+    store
+        .finish_run(
+            run,
+            RunStatus::Partial,
+            RunStats {
+                requests: 3,
+                bytes: 100,
+                errors: 1,
+            },
+        )
+        .await
+        .unwrap();
+    let r = store.run(run).await.unwrap();
+    assert_eq!(r.status, RunStatus::Partial);
+    assert_eq!((r.stats.requests, r.stats.errors), (3, 1));
+    assert!(store.unfinished_run("县甲").await.unwrap().is_none());
+
+    // A later run asks the earlier copy for conditional requests.
+    let run2 = store
+        .create_run("县甲", "selectors/a.toml", "http://a/", 2020, "2020-12-16")
+        .await
+        .unwrap();
+    let prev = store
+        .previous_page(run2, "http://a/x.htm")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(prev.run_id, run);
+    assert_eq!(prev.etag.as_deref(), Some("\"v1\""));
+    store.reopen_run(run).await.unwrap();
+    assert_eq!(store.run(run).await.unwrap().status, RunStatus::Running);
+    store
+        .finish_run(run, RunStatus::Partial, RunStats::default())
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.run(9_999_999).await,
+        Err(gongkai::store::StoreError::NoSuchRun(9_999_999))
+    ));
+}
+
+async fn portals_share_the_database(store: &Store) {
+    let b1 = store
+        .create_run("县乙", "selectors/b.toml", "http://b/", 2020, "2020-12-15")
+        .await
+        .unwrap();
+    store
+        .finish_run(b1, RunStatus::Complete, RunStats::default())
+        .await
+        .unwrap();
+    let a_latest = store
+        .latest_finished_run_of(Some("县甲"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a_latest.portal, "县甲");
+    assert!(a_latest.id < b1);
+    assert_eq!(
+        store
+            .latest_finished_run_of(Some("县乙"))
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        b1
+    );
+    assert_eq!(store.latest_finished_run().await.unwrap().unwrap().id, b1);
+    assert!(store
+        .latest_finished_run_of(Some("县丙"))
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(store.portals().await.unwrap(), vec!["县乙", "县甲"]);
+    assert!(store
+        .runs_of("县甲")
+        .await
+        .unwrap()
+        .iter()
+        .all(|r| r.portal == "县甲"));
+    // 县甲's second run is still running, 县乙 has none.
+    assert!(store.unfinished_run("县甲").await.unwrap().is_some());
+    assert!(store.unfinished_run("县乙").await.unwrap().is_none());
+}
+
+/// Two counties each have a 工信局: a report sent in one county is neither "already sent" nor
+/// "the last report" in the other, even with the same bytes.
+async fn mail_log_belongs_to_its_portal(store: &Store) {
+    use gongkai::store::{MailStatus, NewMail};
+    let mut runs = Vec::new();
+    for portal in ["县甲", "县乙"] {
+        let run = store
+            .create_run(portal, "selectors/x.toml", "http://x/", 2020, "2020-12-15")
+            .await
+            .unwrap();
+        store
+            .finish_run(run, RunStatus::Complete, RunStats::default())
+            .await
+            .unwrap();
+        runs.push(run);
+    }
+    let mail = |portal: &'static str, run_id: i64| NewMail {
+        portal,
+        unit: "工信局",
+        run_id,
+        report_sha256: "same-bytes",
+        report_path: "/tmp/r.html",
+        recipients: "gxj@example.cn",
+        subject: "预评估报告",
+    };
+    let a = store.open_mail(&mail("县甲", runs[0])).await.unwrap();
+    store
+        .record_mail_attempt(a.id, "gxj@example.cn", None)
+        .await
+        .unwrap();
+    let later = runs[1] + 1;
+    assert_eq!(
+        store
+            .last_mailed_run_before("县甲", "工信局", later)
+            .await
+            .unwrap(),
+        Some(runs[0])
+    );
+    // 县乙 has sent nothing: its comparison must not reach 县甲's run.
+    assert_eq!(
+        store
+            .last_mailed_run_before("县乙", "工信局", later)
+            .await
+            .unwrap(),
+        None
+    );
+    // The same report bytes in 县乙 are a new report, not "already sent".
+    let b = store.open_mail(&mail("县乙", runs[1])).await.unwrap();
+    assert_ne!(a.id, b.id);
+    assert_eq!(b.status, MailStatus::Pending);
+    assert_eq!(b.portal, "县乙");
+    let a_again = store.open_mail(&mail("县甲", runs[0])).await.unwrap();
+    assert_eq!((a_again.id, a_again.status), (a.id, MailStatus::Sent));
+    assert!(store
+        .mail_entries("县乙")
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.portal == "县乙"));
+}
+
+/// Two counties each have a 工信局 with the same finding: deciding one leaves the other alone.
+async fn decisions_belong_to_their_portal(store: &Store) {
+    use gongkai::review::{decide, Action, DecisionInput, Identity};
+    let rubric = gongkai::rubric::Rubric::bundled_2020();
+    let mut found = Vec::new();
+    for portal in ["县甲", "县乙"] {
+        let run = store
+            .create_run(portal, "selectors/x.toml", "http://x/", 2020, "2020-12-15")
+            .await
+            .unwrap();
+        let mut f = finding("工信局", 12, 1.0, 1);
+        f.table = Table::Department;
+        store.replace_findings(run, "工信局", &[f]).await.unwrap();
+        store
+            .finish_run(run, RunStatus::Complete, RunStats::default())
+            .await
+            .unwrap();
+        found.push((portal, store.findings(run).await.unwrap().remove(0)));
+    }
+    let input = |action, version| DecisionInput {
+        action,
+        points: None,
+        note: "核实".into(),
+        version,
+    };
+    let (a, fa) = &found[0];
+    let (b, fb) = &found[1];
+    decide(store, &rubric, "甲县审核员", fa, &input(Action::Confirm, 0))
+        .await
+        .unwrap();
+    // 县乙's identical finding is still undecided: its first decision needs no version.
+    assert!(store
+        .decision(&Identity::of(fb, b))
+        .await
+        .unwrap()
+        .is_none());
+    decide(store, &rubric, "乙县审核员", fb, &input(Action::Reject, 0))
+        .await
+        .unwrap();
+    let da = store.decision(&Identity::of(fa, a)).await.unwrap().unwrap();
+    let db = store.decision(&Identity::of(fb, b)).await.unwrap().unwrap();
+    assert_eq!((da.status.as_str(), da.points.points()), ("confirmed", 1.0));
+    assert_eq!((db.status.as_str(), db.points.points()), ("rejected", 0.0));
+    assert_eq!(store.decisions(a).await.unwrap().len(), 1);
+    let log = store.audit_log(b, "工信局", None).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].actor, "乙县审核员");
+    // An adjusted deduction is kept in hundredths, as the score counts it.
+    let adjust = DecisionInput {
+        action: Action::Adjust,
+        points: Some(0.333),
+        note: "部分整改".into(),
+        version: da.version,
+    };
+    decide(store, &rubric, "甲县审核员", fa, &adjust)
+        .await
+        .unwrap();
+    let da = store.decision(&Identity::of(fa, a)).await.unwrap().unwrap();
+    assert_eq!(da.points, gongkai::model::Centi(33));
+    let log = store.audit_log(a, "工信局", None).await.unwrap();
+    assert!(
+        log.iter().any(|l| l.after_state == "已调整，扣0.33分"),
+        "{log:?}"
+    );
+}
+
+async fn the_queue_leases_jobs(store: &Store) {
+    let run = store
+        .create_run("县丁", "selectors/d.toml", "http://d/", 2020, "2020-12-15")
+        .await
+        .unwrap();
+    store
+        .enqueue_jobs(run, &["甲镇".into(), "乙局".into()])
+        .await
+        .unwrap();
+    let lease = Duration::from_secs(60);
+    // Another portal's workers see none of it.
+    assert!(store
+        .claim_job("县戊", "w0", lease)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(store.open_jobs("县丁").await.unwrap(), 4);
+    let board = store.claim_job("县丁", "w1", lease).await.unwrap().unwrap();
+    assert_eq!(
+        (board.kind, board.run_id, board.attempts),
+        (JobKind::Board, run, 1)
+    );
+    let u1 = store.claim_job("县丁", "w2", lease).await.unwrap().unwrap();
+    assert_eq!(u1.kind, JobKind::Unit);
+    assert_eq!(u1.unit.as_deref(), Some("甲镇"));
+    // A lease already expired: the job is taken again by the next worker, the first loses it.
+    let u2 = store
+        .claim_job("县丁", "w1", Duration::ZERO)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(u2.unit.as_deref(), Some("乙局"));
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    // The finalize job waits while others are open; the expired one comes first.
+    let again = store.claim_job("县丁", "w3", lease).await.unwrap().unwrap();
+    assert_eq!((again.id, again.attempts), (u2.id, 2));
+    assert!(!store.renew_lease(u2.id, "w1", lease).await.unwrap());
+    assert!(!store.complete_job(u2.id, "w1", "{}").await.unwrap());
+    assert!(store.renew_lease(u2.id, "w3", lease).await.unwrap());
+    assert!(store
+        .claim_job("县丁", "w4", lease)
+        .await
+        .unwrap()
+        .is_none());
+    // A failure gives the job back to the queue.
+    assert!(store.release_job(u1.id, "w2", "数据库中断").await.unwrap());
+    let retry = store.claim_job("县丁", "w4", lease).await.unwrap().unwrap();
+    assert_eq!((retry.id, retry.attempts), (u1.id, 2));
+    for (job, worker) in [(&board, "w1"), (&retry, "w4"), (&again, "w3")] {
+        let result = format!("{{\"job\":{}}}", job.id);
+        assert!(store.complete_job(job.id, worker, &result).await.unwrap());
+    }
+    let counts = store.job_counts(run).await.unwrap();
+    assert_eq!((counts.done, counts.queued, counts.leased), (3, 1, 0));
+    let fin = store.claim_job("县丁", "w2", lease).await.unwrap().unwrap();
+    assert_eq!(fin.kind, JobKind::Finalize);
+    assert_eq!(store.open_jobs("县丁").await.unwrap(), 1);
+    let results = store.job_results(run).await.unwrap();
+    assert_eq!(results.len(), 4);
+    assert_eq!(
+        results[1].result.as_deref(),
+        Some(format!("{{\"job\":{}}}", u1.id).as_str())
+    );
+    assert!(store.complete_job(fin.id, "w2", "{}").await.unwrap());
+    store
+        .finish_run(run, RunStatus::Complete, RunStats::default())
+        .await
+        .unwrap();
+    assert_eq!(store.open_jobs("县丁").await.unwrap(), 0);
+    assert!(store
+        .claim_job("县丁", "w1", lease)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+async fn turns_are_spaced(store: &Store) {
+    let period = Duration::from_millis(30);
+    let started = Instant::now();
+    let mut slots = Vec::new();
+    for _ in 0..5 {
+        let wait = store.take_turn("portal.example:80", period).await.unwrap();
+        slots.push(started.elapsed() + wait);
+    }
+    // Each turn is one period after the one before (the first is at once).
+    assert!(slots[0] < Duration::from_millis(25), "{slots:?}");
+    for pair in slots.windows(2) {
+        let gap = pair[1].saturating_sub(pair[0]);
+        assert!(gap >= Duration::from_millis(25), "{slots:?}");
+    }
+    // Another host has its own turns.
+    let other = store.take_turn("other.example:80", period).await.unwrap();
+    assert!(other < Duration::from_millis(25));
+}

@@ -1,0 +1,42 @@
+//! The fixture county crawled on SQLite: served on loopback, one run at a time.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use gongkai::audit::{crawl, CrawlOptions, CrawlSummary};
+use gongkai::config::PortalConfig;
+use gongkai::fixture::FixtureServer;
+use gongkai::store::Store;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2020, 12, 15).unwrap()
+}
+
+pub async fn setup() -> (FixtureServer, PortalConfig, Store, tempfile::TempDir) {
+    let server = FixtureServer::start(&root().join("fixtures/portal"))
+        .await
+        .unwrap();
+    let mut config = PortalConfig::load(&root().join("selectors/fixture.toml")).unwrap();
+    config.portal.base_url = server.base_url().parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
+        .await
+        .unwrap();
+    (server, config, store, dir)
+}
+
+pub async fn run(store: &Store, config: &PortalConfig, resume: bool) -> CrawlSummary {
+    let opts = CrawlOptions {
+        config: config.clone(),
+        config_path: "selectors/fixture.toml".into(),
+        as_of: as_of(),
+        resume,
+    };
+    crawl(store, opts, &no_progress).await.unwrap()
+}
+
+pub fn no_progress(_: gongkai::audit::Progress) {}
