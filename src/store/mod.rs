@@ -24,10 +24,10 @@ pub use review::{
 };
 pub use runs::{Run, RunStats, RunStatus};
 
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
 
-use crate::model::{Centi, Evidence, Finding, FindingKind, FindingStatus, Section, Table};
+use crate::model::{Centi, Finding, FindingKind, FindingStatus, Reason, Section, Table};
 
 /// Which database sits behind the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,14 +151,14 @@ impl Store {
 
     /// The findings of a run, ordered by unit, section and item.
     pub async fn findings(&self, run_id: i64) -> Result<Vec<Finding>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<FindingRow> = sqlx::query_as(
             "SELECT id, run_id, unit, tbl, section, item, points, kind, reason, detail, evidence, status, fkey
              FROM findings WHERE run_id = $1 ORDER BY id",
         )
         .bind(run_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(finding_from_row).collect()
+        rows.into_iter().map(Finding::try_from).collect()
     }
 }
 
@@ -187,42 +187,180 @@ fn kind_str(k: FindingKind) -> &'static str {
     }
 }
 
-fn finding_from_row(row: &AnyRow) -> Result<Finding, StoreError> {
-    let bad = |what: &str, value: String| StoreError::Corrupt(format!("findings.{what} = {value}"));
-    let table: String = row.try_get("tbl")?;
-    let section: String = row.try_get("section")?;
-    let kind: String = row.try_get("kind")?;
-    let status: String = row.try_get("status")?;
-    let reason: String = row.try_get("reason")?;
-    let evidence: String = row.try_get("evidence")?;
-    let evidence: Vec<Evidence> = serde_json::from_str(&evidence)?;
-    Ok(Finding {
-        id: Some(row.try_get("id")?),
-        run_id: Some(row.try_get("run_id")?),
-        decision: None,
-        unit: row.try_get("unit")?,
-        table: match table.as_str() {
-            "township" => Table::Township,
-            "department" => Table::Department,
-            _ => return Err(bad("tbl", table)),
-        },
-        section: match section.as_str() {
-            "item" => Section::Item,
-            "bonus" => Section::Bonus,
-            "penalty" => Section::Penalty,
-            _ => return Err(bad("section", section)),
-        },
-        item: u32::try_from(row.try_get::<i64, _>("item")?).unwrap_or(0),
-        points: Centi::from_points(row.try_get("points")?),
-        kind: match kind.as_str() {
-            "deduction" => FindingKind::Deduction,
-            "question" => FindingKind::Question,
-            _ => return Err(bad("kind", kind)),
-        },
-        reason: reason.parse().map_err(|_| bad("reason", reason.clone()))?,
-        detail: row.try_get("detail")?,
-        evidence,
-        status: FindingStatus::parse(&status).ok_or_else(|| bad("status", status.clone()))?,
-        key: row.try_get("fkey")?,
-    })
+/// A findings row as stored: the model's enums as their codes, evidence as JSON. It becomes a
+/// [`Finding`] in one place, so that a value the model does not know is reported with its column
+/// and value (the derive's `#[sqlx(try_from)]` reports any conversion error of sqlx 0.8 as an
+/// "unprintable error").
+#[derive(sqlx::FromRow)]
+struct FindingRow {
+    id: i64,
+    run_id: i64,
+    unit: String,
+    tbl: String,
+    section: String,
+    item: i64,
+    points: f64,
+    kind: String,
+    reason: String,
+    detail: String,
+    evidence: String,
+    status: String,
+    fkey: String,
+}
+
+impl TryFrom<FindingRow> for Finding {
+    type Error = StoreError;
+    fn try_from(r: FindingRow) -> Result<Finding, StoreError> {
+        Ok(Finding {
+            id: Some(r.id),
+            run_id: Some(r.run_id),
+            decision: None,
+            unit: r.unit,
+            table: code(r.tbl)?,
+            section: code(r.section)?,
+            item: u32::try_from(r.item).map_err(|_| corrupt("item", r.item))?,
+            points: Centi::try_from(r.points).map_err(|_| corrupt("points", r.points))?,
+            kind: code(r.kind)?,
+            reason: code(r.reason)?,
+            detail: r.detail,
+            evidence: serde_json::from_str(&r.evidence)?,
+            status: code(r.status)?,
+            key: r.fkey,
+        })
+    }
+}
+
+fn corrupt(column: &str, value: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("findings.{column} = {value}"))
+}
+
+/// A model enum read back from the code it is stored as.
+fn code<T: StoredCode>(s: String) -> Result<T, StoreError> {
+    T::from_code(&s).ok_or_else(|| corrupt(T::COLUMN, s))
+}
+
+/// The findings column a model enum is stored in, and its codes.
+trait StoredCode: Sized {
+    const COLUMN: &'static str;
+    fn from_code(code: &str) -> Option<Self>;
+}
+
+impl StoredCode for Table {
+    const COLUMN: &'static str = "tbl";
+    fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "township" => Some(Table::Township),
+            "department" => Some(Table::Department),
+            _ => None,
+        }
+    }
+}
+
+impl StoredCode for Section {
+    const COLUMN: &'static str = "section";
+    fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "item" => Some(Section::Item),
+            "bonus" => Some(Section::Bonus),
+            "penalty" => Some(Section::Penalty),
+            _ => None,
+        }
+    }
+}
+
+impl StoredCode for FindingKind {
+    const COLUMN: &'static str = "kind";
+    fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "deduction" => Some(FindingKind::Deduction),
+            "question" => Some(FindingKind::Question),
+            _ => None,
+        }
+    }
+}
+
+impl StoredCode for Reason {
+    const COLUMN: &'static str = "reason";
+    fn from_code(code: &str) -> Option<Self> {
+        code.parse().ok()
+    }
+}
+
+impl StoredCode for FindingStatus {
+    const COLUMN: &'static str = "status";
+    fn from_code(code: &str) -> Option<Self> {
+        FindingStatus::parse(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Evidence;
+
+    fn finding(reason: Reason, points: i64) -> Finding {
+        Finding {
+            unit: "田园镇".into(),
+            table: Table::Department,
+            section: Section::Penalty,
+            item: 2,
+            points: Centi(points),
+            kind: FindingKind::Question,
+            reason,
+            detail: "自身标注为“不予公开”".into(),
+            evidence: vec![Evidence {
+                url: "http://x.gov.cn/a.pdf".into(),
+                excerpt: "第1页".into(),
+                page_id: Some(7),
+            }],
+            status: FindingStatus::Draft,
+            key: "/info/1.htm".into(),
+            id: None,
+            run_id: None,
+            decision: None,
+        }
+    }
+
+    /// Findings rows come back as they went in, and a code the model does not know is named
+    /// with its column instead of being read as something else.
+    #[tokio::test]
+    async fn findings_rows_map_to_findings_and_unknown_codes_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        let run = store
+            .create_run("县甲", "x.toml", "http://x.gov.cn/", 2020, "2020-12-15")
+            .await
+            .unwrap();
+        let written = [
+            finding(Reason::PdfNondisclosable, 500),
+            finding(Reason::GuideOutdated, 33),
+        ];
+        store
+            .replace_findings(run, "田园镇", &written)
+            .await
+            .unwrap();
+        let back = store.findings(run).await.unwrap();
+        assert_eq!(back.len(), 2);
+        for (b, w) in back.iter().zip(&written) {
+            assert_eq!(b.run_id, Some(run));
+            assert!(b.id.is_some());
+            let b = Finding {
+                id: None,
+                run_id: None,
+                ..b.clone()
+            };
+            assert_eq!(&b, w);
+        }
+
+        sqlx::query("UPDATE findings SET reason = 'guide_gone' WHERE reason = 'guide_outdated'")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let err = store.findings(run).await.unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Corrupt(what) if what == "findings.reason = guide_gone"),
+            "{err:?}"
+        );
+    }
 }
