@@ -10,9 +10,9 @@ pub mod crawl;
 pub mod extract;
 #[cfg(feature = "testing")]
 pub mod fixture;
-pub mod labels;
 pub mod mail;
 pub mod model;
+pub use model::labels;
 pub mod monitor;
 pub mod pdf;
 pub mod render;

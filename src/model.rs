@@ -4,14 +4,17 @@
 //! added, never renamed or removed.
 
 mod failure;
+pub mod labels;
 mod points;
 mod reason;
+mod status;
 
 use serde::{Deserialize, Serialize};
 
 pub use failure::{FetchFailure, PageFailure};
 pub use points::{Centi, NotFinite};
 pub use reason::{Reason, UnknownReason};
+pub use status::{Role, RunStatus};
 
 /// Which scoring table a unit is assessed by: annex 2 (乡镇) or annex 3 (县直部门).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -31,7 +34,7 @@ impl Table {
 
     /// 乡镇 or 县直部门 (see [`crate::labels`]).
     pub fn label(self) -> &'static str {
-        crate::labels::table(self)
+        labels::table(self)
     }
 
     /// The rubric item number of a check in this table (annex 2 vs annex 3 numbering).

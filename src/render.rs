@@ -97,7 +97,7 @@ fn build() -> Environment<'static> {
     });
     env.add_filter("table_label", |t: ViaDeserialize<Table>| labels::table(t.0));
     env.add_filter("category_label", |c: ViaDeserialize<Category>| {
-        labels::category(c.0)
+        c.0.group_name()
     });
     env.add_filter("run_status_label", |code: &str| {
         labels::run_status_code(code).unwrap_or(code).to_string()

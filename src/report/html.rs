@@ -88,7 +88,7 @@ pub fn county_html(c: &CountyReport) -> String {
             unchanged: r.changes.as_ref().is_some_and(Changes::is_empty),
             report: r,
         };
-        let name = crate::labels::category(r.category);
+        let name = r.category.group_name();
         if let Some(g) = groups.last_mut().filter(|g| g.name == name) {
             g.rows.push(row);
             continue;

@@ -13,7 +13,7 @@ use crate::store::RunStatus;
 pub fn unit_text(r: &UnitReport) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}政务公开预评估报告", r.unit);
-    let _ = writeln!(s, "{}（{}）", r.portal, labels::category(r.category));
+    let _ = writeln!(s, "{}（{}）", r.portal, r.category.group_name());
     let _ = writeln!(s);
     let _ = writeln!(s, "{DRAFT_NOTE}");
     let _ = writeln!(s);

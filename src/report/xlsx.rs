@@ -35,7 +35,7 @@ pub fn county_workbook(c: &CountyReport) -> Result<Workbook, XlsxError> {
     for (i, u) in c.units.iter().enumerate() {
         let row = i as u32 + 1;
         let r = &u.report;
-        sheet.write_string(row, 0, labels::category(r.category))?;
+        sheet.write_string(row, 0, r.category.group_name())?;
         sheet.write_number(row, 1, u.rank as f64)?;
         sheet.write_string(row, 2, &r.unit)?;
         sheet.write_number_with_format(row, 3, r.estimated_score, &points)?;

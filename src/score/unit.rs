@@ -32,7 +32,11 @@ impl Category {
 
     /// Name of the group for sentences: 乡镇, A类, B类 (see [`crate::labels`]).
     pub fn group_name(self) -> &'static str {
-        crate::labels::category(self)
+        match self {
+            Category::Township => "乡镇",
+            Category::DeptA => "A类",
+            Category::DeptB => "B类",
+        }
     }
 
     /// Parses 乡镇 / A / B (also A类, B类, lower case).

@@ -8,43 +8,7 @@ use sqlx::Row;
 use super::{Store, StoreError};
 use crate::model::{Centi, Finding, FindingStatus};
 
-/// What an account may do: viewers read, auditors decide, admins also manage accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Viewer,
-    Auditor,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Auditor => "auditor",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "viewer" => Some(Role::Viewer),
-            "auditor" => Some(Role::Auditor),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-
-    /// In Chinese (see [`crate::labels`]).
-    pub fn label(self) -> &'static str {
-        crate::labels::role(self)
-    }
-
-    /// Auditors and admins take decisions.
-    pub fn can_decide(self) -> bool {
-        self >= Role::Auditor
-    }
-}
+pub use crate::model::Role;
 
 impl TryFrom<String> for Role {
     type Error = StoreError;

@@ -5,35 +5,7 @@ use sqlx::Row;
 
 use super::{Store, StoreError};
 
-/// Where a run stands. Only a complete run is shown as current.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RunStatus {
-    /// Under way, or killed while under way (then `crawl --resume` finishes it).
-    Running,
-    /// Every unit was read.
-    Complete,
-    /// Finished, but some pages could not be fetched.
-    Partial,
-    /// Stopped by an error before the end.
-    Failed,
-}
-
-impl RunStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Running => "running",
-            RunStatus::Complete => "complete",
-            RunStatus::Partial => "partial",
-            RunStatus::Failed => "failed",
-        }
-    }
-
-    /// In Chinese (see [`crate::labels`]).
-    pub fn label(self) -> &'static str {
-        crate::labels::run_status(self)
-    }
-}
+pub use crate::model::RunStatus;
 
 impl TryFrom<String> for RunStatus {
     type Error = StoreError;

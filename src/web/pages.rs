@@ -163,7 +163,7 @@ pub async fn unit(
         "unit.html",
         context! {
             me => me.me(), csrf => me.csrf, run => run_ctx(run.as_ref()),
-            unit => r.unit, url => unit_url(&r.unit), category => labels::category(r.category),
+            unit => r.unit, url => unit_url(&r.unit), category => r.category.group_name(),
             table => labels::table(r.table), score => r.score, grade => r.grade,
             findings => findings, entries => entries, log => log, items => items,
             bonus_rules => rubric.bonus, penalty_rules => rubric.penalty,

@@ -4,25 +4,13 @@
 //! here. Codes (`confirmed`, `township`, …) stay stable in the database and JSON; only these
 //! words are shown.
 
-use crate::model::{FindingKind, Section, Table};
-use crate::review::Role;
-use crate::score::Category;
-use crate::store::RunStatus;
+use super::{FindingKind, Role, RunStatus, Section, Table};
 
 /// Which scoring table: 乡镇 (annex 2) or 县直部门 (annex 3).
 pub fn table(t: Table) -> &'static str {
     match t {
         Table::Township => "乡镇",
         Table::Department => "县直部门",
-    }
-}
-
-/// A ranking group as sentences and headings name it: 乡镇, A类, B类.
-pub fn category(c: Category) -> &'static str {
-    match c {
-        Category::Township => "乡镇",
-        Category::DeptA => "A类",
-        Category::DeptB => "B类",
     }
 }
 
