@@ -10,6 +10,7 @@ use gongkai::extract::dates::{find_stamp, Stamp};
 use gongkai::extract::detail::AttachmentLink;
 use gongkai::model::{Centi, FetchFailure, Finding, FindingKind, PageFailure, Reason, Section};
 use gongkai::pdf::{Attribute, PdfCheck, PdfQuestion, Verdict};
+use gongkai::rubric::Rubric;
 use gongkai::snapshot::*;
 use url::Url;
 
@@ -97,8 +98,10 @@ fn clean(config: &PortalConfig, name: &str) -> UnitSnapshot {
 }
 
 fn run(config: &PortalConfig, u: &UnitSnapshot) -> Vec<Finding> {
+    let rubric = Rubric::bundled_2020();
     let ctx = CheckContext {
         config,
+        rubric: &rubric,
         as_of: NaiveDate::from_ymd_opt(2020, 12, 15).unwrap(),
     };
     run_all(&ctx, u)
