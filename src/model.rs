@@ -283,4 +283,22 @@ mod tests {
                 .unwrap();
         assert_eq!(back, finding(0.5, Some(0.25)));
     }
+
+    /// The names rubric files use are the ones `as_str` gives (messages quote them).
+    #[test]
+    fn rubric_check_names_are_the_serialised_ones() {
+        for c in RubricCheck::ALL {
+            assert_eq!(
+                serde_json::to_string(&c).unwrap(),
+                format!("\"{}\"", c.as_str())
+            );
+        }
+        assert_eq!(
+            RubricCheck::ALL
+                .iter()
+                .filter(|c| c.section() == Section::Penalty)
+                .count(),
+            1
+        );
+    }
 }

@@ -53,7 +53,8 @@ impl Check for FinanceCheck {
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
         let year = ctx.year();
         let item = ctx.item(unit.unit.table, RubricCheck::Finance);
-        let mut budget_left = centi(item.points);
+        // The item's points cap the parts' sum (never reached with the notice's figures).
+        let mut left = centi(item.points);
         let mut docs: Vec<Doc<'_>> = unit
             .columns
             .iter()
@@ -179,8 +180,11 @@ impl Check for FinanceCheck {
                 page_id: None,
             }];
             if !missing.is_empty() && unread.is_empty() && unsure.is_empty() {
-                let points = centi(item.deduct.part_missing).min(budget_left);
-                budget_left = budget_left - points;
+                let points = centi(item.deduct.part_missing).min(left);
+                if points == Centi::ZERO {
+                    continue;
+                }
+                left = left - points;
                 out.push(draft(
                     ctx,
                     unit,

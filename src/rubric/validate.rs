@@ -283,7 +283,10 @@ fn check_rules(key: &str, section: Section, rules: &[AdjustmentRule]) -> Result<
         if check.section() == section && !checks.contains_key(&check) {
             return Err((
                 key.into(),
-                format!("没有规则由检查“{check}”建议：请在相应规则上写 check = \"{check}\""),
+                format!(
+                    "没有{}由检查“{check}”建议：请在相应规则上写 check = \"{check}\"",
+                    place(section)
+                ),
             ));
         }
     }
