@@ -50,6 +50,7 @@ fn main() {
         let opts = CrawlOptions {
             config: config.clone(),
             config_path: "selectors/fixture.toml".into(),
+            rubric: gongkai::rubric::Rubric::bundled_2020(),
             as_of: NaiveDate::from_ymd_opt(2020, 12, 15).expect("date"),
             resume: false,
         };

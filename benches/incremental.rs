@@ -31,6 +31,7 @@ async fn bench() {
     let opts = CrawlOptions {
         config,
         config_path: "selectors/fixture.toml".into(),
+        rubric: gongkai::rubric::Rubric::bundled_2020(),
         as_of: NaiveDate::from_ymd_opt(2020, 12, 15).expect("date"),
         resume: false,
     };

@@ -36,33 +36,65 @@ impl Table {
     pub fn label(self) -> &'static str {
         labels::table(self)
     }
+}
 
-    /// The rubric item number of a check in this table (annex 2 vs annex 3 numbering).
-    pub fn item(self, check: RubricCheck) -> u32 {
-        use RubricCheck::*;
-        match (self, check) {
-            (Table::Township, Guide) => 7,
-            (Table::Department, Guide) => 7,
-            (Table::Township, Finance) => 10,
-            (Table::Department, Finance) => 9,
-            (Table::Township, EmptyColumns) => 13,
-            (Table::Department, EmptyColumns) => 12,
-            (Table::Township, PdfMarking) => 17,
-            (Table::Department, PdfMarking) => 15,
-            (Table::Township, Replies) => 28,
-            (Table::Department, Replies) => 27,
+/// The readings gongkai's checks make, by the name the rubric file gives them
+/// (`check = "guide"` on an item). Which item a check drafts, and its amounts, are rubric data
+/// ([`crate::rubric::Item::check`]); each check is named on exactly one item of each table, or
+/// (`nondisclosable`) on one penalty rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RubricCheck {
+    /// 政府信息公开指南: present, with its elements, updated in the year.
+    Guide,
+    /// 财政预决算, 三公经费, 绩效自评报告.
+    Finance,
+    /// 空白栏目.
+    EmptyColumns,
+    /// 公开属性标识 on the sampled PDFs.
+    PdfMarking,
+    /// Replies on the message board within the rubric's delays.
+    Replies,
+    /// A published PDF marked 依申请公开 / 不予公开 (a penalty rule, not an item).
+    Nondisclosable,
+}
+
+impl RubricCheck {
+    /// Every check, in rubric order.
+    pub const ALL: [RubricCheck; 6] = [
+        RubricCheck::Guide,
+        RubricCheck::Finance,
+        RubricCheck::EmptyColumns,
+        RubricCheck::PdfMarking,
+        RubricCheck::Replies,
+        RubricCheck::Nondisclosable,
+    ];
+
+    /// The name used in rubric files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RubricCheck::Guide => "guide",
+            RubricCheck::Finance => "finance",
+            RubricCheck::EmptyColumns => "empty_columns",
+            RubricCheck::PdfMarking => "pdf_marking",
+            RubricCheck::Replies => "replies",
+            RubricCheck::Nondisclosable => "nondisclosable",
+        }
+    }
+
+    /// Where the rubric names this check: on an item of each table, or on a penalty rule.
+    pub fn section(self) -> Section {
+        match self {
+            RubricCheck::Nondisclosable => Section::Penalty,
+            _ => Section::Item,
         }
     }
 }
 
-/// The rubric items that gongkai's checks draft.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RubricCheck {
-    Guide,
-    Finance,
-    EmptyColumns,
-    PdfMarking,
-    Replies,
+impl std::fmt::Display for RubricCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Which part of the rubric a finding is under.
@@ -253,5 +285,23 @@ mod tests {
             serde_json::from_str(&serde_json::to_string(&finding(0.5, Some(0.25))).unwrap())
                 .unwrap();
         assert_eq!(back, finding(0.5, Some(0.25)));
+    }
+
+    /// The names rubric files use are the ones `as_str` gives (messages quote them).
+    #[test]
+    fn rubric_check_names_are_the_serialised_ones() {
+        for c in RubricCheck::ALL {
+            assert_eq!(
+                serde_json::to_string(&c).unwrap(),
+                format!("\"{}\"", c.as_str())
+            );
+        }
+        assert_eq!(
+            RubricCheck::ALL
+                .iter()
+                .filter(|c| c.section() == Section::Penalty)
+                .count(),
+            1
+        );
     }
 }

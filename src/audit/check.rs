@@ -8,6 +8,7 @@ use crate::checks::{run_all, CheckContext};
 use crate::config::PortalConfig;
 use crate::crawl::CrawlError;
 use crate::model::{Centi, FindingKind, PageFailure, Table};
+use crate::rubric::Rubric;
 use crate::snapshot::{MessageSnapshot, UnitSnapshot};
 use crate::store::Store;
 
@@ -22,17 +23,24 @@ pub struct UnitSummary {
 }
 
 /// Runs the checks over every unit's snapshot (with its messages from the board) and stores
-/// the findings; shared by the single-process crawl and the distributed finalize job.
+/// the findings; shared by the single-process crawl and the distributed finalize job. Item
+/// numbers and amounts are the rubric's.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn check_and_store(
     store: &Store,
     run_id: i64,
     config: &PortalConfig,
+    rubric: &Rubric,
     as_of: NaiveDate,
     snapshots: Vec<UnitSnapshot>,
     messages: &[(Option<String>, MessageSnapshot)],
     board_problems: &[(Option<String>, PageFailure)],
 ) -> Result<Vec<UnitSummary>, CrawlError> {
-    let ctx = CheckContext { config, as_of };
+    let ctx = CheckContext {
+        config,
+        rubric,
+        as_of,
+    };
     let mut summaries = Vec::new();
     for mut snap in snapshots {
         let mine = |u: &Option<String>| u.as_deref() == Some(snap.unit.name.as_str());

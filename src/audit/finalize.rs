@@ -8,6 +8,7 @@ use super::queue::{BoardResult, JobStats, UnitResult};
 use crate::config::PortalConfig;
 use crate::crawl::CrawlError;
 use crate::model::PageFailure;
+use crate::rubric::Rubric;
 use crate::store::{JobKind, JobState, Run, RunStats, RunStatus, Store, StoreError};
 
 /// Runs the checks of `run` and closes it: complete, partial (pages could not be fetched) or
@@ -15,6 +16,7 @@ use crate::store::{JobKind, JobState, Run, RunStats, RunStatus, Store, StoreErro
 pub(super) async fn finalize(
     store: &Store,
     config: &PortalConfig,
+    rubric: &Rubric,
     run: &Run,
     as_of: NaiveDate,
 ) -> Result<Vec<UnitSummary>, CrawlError> {
@@ -55,8 +57,10 @@ pub(super) async fn finalize(
     for (unit, e) in problems {
         tracing::warn!(error = %e, unit = ?unit, "message board incomplete");
     }
-    let summaries =
-        check_and_store(store, run.id, config, as_of, snapshots, messages, problems).await?;
+    let summaries = check_and_store(
+        store, run.id, config, rubric, as_of, snapshots, messages, problems,
+    )
+    .await?;
     let status = if !given_up.is_empty() {
         for g in &given_up {
             tracing::warn!(run = run.id, job = %g, "job given up");

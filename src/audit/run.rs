@@ -11,6 +11,7 @@ use super::check::{check_and_store, UnitSummary};
 use crate::config::PortalConfig;
 use crate::crawl::http::Fetcher;
 use crate::crawl::{crawl_board, crawl_unit, CrawlError, Recorder};
+use crate::rubric::Rubric;
 use crate::store::{RunStats, RunStatus, Store};
 
 /// What to crawl and how.
@@ -19,10 +20,25 @@ pub struct CrawlOptions {
     pub config: PortalConfig,
     /// Path of the configuration file, recorded with the run.
     pub config_path: String,
+    /// The rubric the checks draft by (item numbers, amounts, caps).
+    pub rubric: Rubric,
     /// The day delays are counted to.
     pub as_of: NaiveDate,
     /// Finish the newest unfinished run of this portal instead of starting a new one.
     pub resume: bool,
+}
+
+impl CrawlOptions {
+    /// A new run (not resumed) checked by the bundled 2020 rubric.
+    pub fn new(config: PortalConfig, config_path: impl Into<String>, as_of: NaiveDate) -> Self {
+        CrawlOptions {
+            config,
+            config_path: config_path.into(),
+            rubric: Rubric::bundled_2020(),
+            as_of,
+            resume: false,
+        }
+    }
 }
 
 /// Progress events for a terminal display.
@@ -83,7 +99,7 @@ pub async fn crawl(
         resumed,
     });
     let rec = Recorder::new(fetcher, store.clone(), run_id, resumed);
-    let result = crawl_all(&rec, config, &base, opts.as_of, progress).await;
+    let result = crawl_all(&rec, config, &opts.rubric, &base, opts.as_of, progress).await;
     let fstats = rec.fetcher().stats();
     let stats = RunStats {
         requests: fstats.requests as i64,
@@ -142,6 +158,7 @@ async fn new_run(
 async fn crawl_all(
     rec: &Recorder,
     config: &PortalConfig,
+    rubric: &Rubric,
     base: &Url,
     as_of: NaiveDate,
     progress: &(dyn Fn(Progress) + Send + Sync),
@@ -173,6 +190,7 @@ async fn crawl_all(
         rec.store(),
         rec.run_id(),
         config,
+        rubric,
         as_of,
         snapshots,
         &board.messages,

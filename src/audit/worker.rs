@@ -15,6 +15,7 @@ use crate::config::PortalConfig;
 use crate::crawl::global_limit::StoreTurns;
 use crate::crawl::http::Fetcher;
 use crate::crawl::{crawl_board, crawl_unit, CrawlError, Recorder};
+use crate::rubric::Rubric;
 use crate::store::{Job, JobKind, Run, Store};
 
 /// How a worker works.
@@ -22,6 +23,8 @@ use crate::store::{Job, JobKind, Run, Store};
 pub struct WorkerOptions {
     /// The portal's configuration: the worker takes only jobs of runs of this portal.
     pub config: PortalConfig,
+    /// The rubric the finalize job's checks draft by (item numbers, amounts, caps).
+    pub rubric: Rubric,
     /// Unique among the workers on the database (e.g. host and process id).
     pub name: String,
     /// A job not renewed for this long is taken again by another worker.
@@ -37,10 +40,12 @@ pub struct WorkerOptions {
 }
 
 impl WorkerOptions {
-    /// Defaults: 30 s leases, a look every 500 ms, one job at a time, stop when idle.
+    /// Defaults: the bundled 2020 rubric, 30 s leases, a look every 500 ms, one job at a time,
+    /// stop when idle.
     pub fn new(config: PortalConfig, name: impl Into<String>) -> Self {
         WorkerOptions {
             config,
+            rubric: Rubric::bundled_2020(),
             name: name.into(),
             lease: Duration::from_secs(30),
             poll: Duration::from_millis(500),
@@ -183,7 +188,7 @@ async fn run_job(store: &Store, opts: &WorkerOptions, job: &Job) -> Result<Strin
         CrawlError::Config(format!("运行 {} 的截止日期 {}：{e}", run.id, run.as_of))
     })?;
     if job.kind == JobKind::Finalize {
-        finalize(store, config, &run, as_of).await?;
+        finalize(store, config, &opts.rubric, &run, as_of).await?;
         return Ok("{}".into());
     }
     let base = base_url(opts, &run)?;

@@ -1,5 +1,6 @@
-//! Item 13 / 12: 空白栏目 — one point when any leaf column is empty; five or more trip the
-//! national single-veto indicator. Columns that could not be read are questions, not deductions.
+//! 空白栏目 (item 13 / 12 in 2020) — the rubric item's `any_empty` (1 point) once when any leaf
+//! column is empty; five or more trip the national single-veto indicator. Columns that could
+//! not be read are questions, not deductions.
 
 use super::{centi, draft, url_key, Check, CheckContext};
 use crate::model::{Centi, Evidence, Finding, FindingKind, Reason, RubricCheck};
@@ -14,6 +15,7 @@ impl Check for EmptyColumnsCheck {
 
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
         let rules = &ctx.config.rules;
+        let item = ctx.item(unit.unit.table, RubricCheck::EmptyColumns);
         let mut out = Vec::new();
         let empty: Vec<_> = unit
             .columns
@@ -30,10 +32,11 @@ impl Check for EmptyColumnsCheck {
                 ));
             }
             out.push(draft(
+                ctx,
                 unit,
                 RubricCheck::EmptyColumns,
                 FindingKind::Deduction,
-                centi(rules.empty_column_points),
+                centi(item.deduct.any_empty).min(centi(item.points)),
                 Reason::EmptyColumns,
                 String::new(),
                 detail,
@@ -60,6 +63,7 @@ impl Check for EmptyColumnsCheck {
                 _ => continue,
             };
             out.push(draft(
+                ctx,
                 unit,
                 RubricCheck::EmptyColumns,
                 FindingKind::Question,

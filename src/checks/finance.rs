@@ -1,4 +1,5 @@
-//! Item 10 / 9: 财政预决算, 三公经费, 绩效自评报告 — one point for each missing part.
+//! 财政预决算, 三公经费, 绩效自评报告 (item 10 / 9 in 2020) — the rubric item's `part_missing`
+//! (1 point) for each missing part, never more than the item's points.
 //! Documents count wherever they stand in the unit's columns, on any page of a column.
 
 use super::text::squash;
@@ -51,6 +52,9 @@ impl Check for FinanceCheck {
 
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
         let year = ctx.year();
+        let item = ctx.item(unit.unit.table, RubricCheck::Finance);
+        // The item's points cap the parts' sum (never reached with the notice's figures).
+        let mut left = centi(item.points);
         let mut docs: Vec<Doc<'_>> = unit
             .columns
             .iter()
@@ -176,11 +180,17 @@ impl Check for FinanceCheck {
                 page_id: None,
             }];
             if !missing.is_empty() && unread.is_empty() && unsure.is_empty() {
+                let points = centi(item.deduct.part_missing).min(left);
+                if points == Centi::ZERO {
+                    continue;
+                }
+                left = left - points;
                 out.push(draft(
+                    ctx,
                     unit,
                     RubricCheck::Finance,
                     FindingKind::Deduction,
-                    centi(ctx.config.rules.finance_part_points),
+                    points,
                     reason,
                     String::new(),
                     format!("{year}年内未公开{}。", missing.join("和")),
@@ -201,6 +211,7 @@ impl Check for FinanceCheck {
                     }));
                 }
                 out.push(draft(
+                    ctx,
                     unit,
                     RubricCheck::Finance,
                     FindingKind::Question,

@@ -1,4 +1,5 @@
-//! Item 7 / 7: the 政府信息公开指南 — present, with its elements, updated in the year.
+//! The 政府信息公开指南 (item 7 / 7 in 2020) — present, with its elements, updated in the year.
+//! Amounts and cap from the rubric item (`check = "guide"`).
 
 use chrono::NaiveDate;
 
@@ -17,6 +18,8 @@ impl Check for GuideCheck {
 
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
         let rules = &ctx.config.rules;
+        let item = ctx.item(unit.unit.table, RubricCheck::Guide);
+        let cap = centi(item.points);
         let role = &ctx.config.columns.guide;
         let guide = unit
             .columns
@@ -24,6 +27,7 @@ impl Check for GuideCheck {
             .find(|c| c.state != ColumnState::Parent && role.matches(&c.name, &c.code));
         let q = |reason: Reason, detail: String, ev: Vec<Evidence>| {
             draft(
+                ctx,
                 unit,
                 RubricCheck::Guide,
                 FindingKind::Question,
@@ -36,10 +40,11 @@ impl Check for GuideCheck {
         };
         let missing = |detail: &str, ev: Evidence| {
             vec![draft(
+                ctx,
                 unit,
                 RubricCheck::Guide,
                 FindingKind::Deduction,
-                centi(rules.guide_missing_points).min(centi(rules.guide_cap)),
+                centi(item.deduct.missing).min(cap),
                 Reason::GuideMissing,
                 String::new(),
                 detail.to_string(),
@@ -108,11 +113,12 @@ impl Check for GuideCheck {
             .map(|el| el.name.as_str())
             .collect();
         let mut out = Vec::new();
-        let mut budget = centi(rules.guide_cap);
+        let mut budget = cap;
         if !missing.is_empty() {
-            let points = (centi(rules.guide_element_points) * missing.len() as u32).min(budget);
+            let points = (centi(item.deduct.element_missing) * missing.len() as u32).min(budget);
             budget = budget - points;
             out.push(draft(
+                ctx,
                 unit,
                 RubricCheck::Guide,
                 FindingKind::Deduction,
@@ -123,7 +129,7 @@ impl Check for GuideCheck {
                     "公开指南缺少{}项要素：{}（每项扣{}分）。",
                     missing.len(),
                     missing.join("、"),
-                    rules.guide_element_points
+                    centi(item.deduct.element_missing)
                 ),
                 vec![Evidence {
                     excerpt: format!(
@@ -143,10 +149,11 @@ impl Check for GuideCheck {
                 vec![col_evidence(col)],
             )),
             Some(latest) if latest.date < year_start && budget > Centi::ZERO => out.push(draft(
+                ctx,
                 unit,
                 RubricCheck::Guide,
                 FindingKind::Deduction,
-                centi(rules.guide_outdated_points).min(budget),
+                centi(item.deduct.outdated).min(budget),
                 Reason::GuideOutdated,
                 String::new(),
                 format!(

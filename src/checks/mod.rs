@@ -1,5 +1,7 @@
 //! The checks: each reads a unit's snapshot and drafts findings for one rubric item.
-//! A new check is a new file plus one line in [`all`].
+//! A new check is a new file plus one line in [`all`]. Which item a check drafts, what it
+//! deducts and its cap come from the rubric ([`CheckContext::item`]); how the portal is read
+//! comes from the portal description's `[rules]`.
 
 mod empty_columns;
 mod finance;
@@ -12,19 +14,51 @@ use chrono::NaiveDate;
 
 use crate::config::PortalConfig;
 use crate::model::{
-    Centi, Evidence, Finding, FindingKind, FindingStatus, Reason, RubricCheck, Section,
+    Centi, Evidence, Finding, FindingKind, FindingStatus, Reason, RubricCheck, Section, Table,
 };
+use crate::rubric::{AdjustmentRule, Item, Rubric};
 use crate::snapshot::UnitSnapshot;
 
 /// What every check may read besides the unit.
 pub struct CheckContext<'a> {
+    /// How to read the portal.
     pub config: &'a PortalConfig,
+    /// What each item is worth and deducts.
+    pub rubric: &'a Rubric,
     pub as_of: NaiveDate,
 }
 
-impl CheckContext<'_> {
+impl<'a> CheckContext<'a> {
     pub fn year(&self) -> i32 {
         self.config.portal.year
+    }
+
+    /// The rubric item `check` drafts in `table`: its number, its points (the cap) and its
+    /// amounts (`deduct`).
+    ///
+    /// # Panics
+    /// When the rubric names no item for the check: a loaded rubric always does
+    /// (`rubric::validate` refuses a file without one).
+    pub fn item(&self, table: Table, check: RubricCheck) -> &'a Item {
+        self.rubric
+            .checked_item(table.into(), check)
+            .unwrap_or_else(|| {
+                panic!(
+                    "the rubric names no {} item for check {check}",
+                    table.as_str()
+                )
+            })
+    }
+
+    /// The bonus or penalty rule whose entries `check` suggests: its number and
+    /// `points_each`.
+    ///
+    /// # Panics
+    /// When the rubric names none (a loaded rubric always does).
+    pub fn rule(&self, check: RubricCheck) -> &'a AdjustmentRule {
+        self.rubric
+            .checked_rule(check)
+            .unwrap_or_else(|| panic!("the rubric names no rule for check {check}"))
     }
 }
 
@@ -52,6 +86,7 @@ pub fn run_all(ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(err) = &unit.landing_error {
         out.push(draft(
+            ctx,
             unit,
             RubricCheck::EmptyColumns,
             FindingKind::Question,
@@ -76,9 +111,11 @@ pub fn run_all(ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
     out
 }
 
-/// A draft finding of a numbered item.
+/// A draft finding of the item `check` drafts in the unit's table, or (for a penalty check)
+/// of the penalty rule it suggests: the number is the rubric's.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn draft(
+    ctx: &CheckContext<'_>,
     unit: &UnitSnapshot,
     check: RubricCheck,
     kind: FindingKind,
@@ -88,11 +125,15 @@ pub(crate) fn draft(
     detail: String,
     evidence: Vec<Evidence>,
 ) -> Finding {
+    let (section, item) = match check.section() {
+        Section::Item => (Section::Item, ctx.item(unit.unit.table, check).number),
+        section => (section, ctx.rule(check).number),
+    };
     Finding {
         unit: unit.unit.name.clone(),
         table: unit.unit.table,
-        section: Section::Item,
-        item: unit.unit.table.item(check),
+        section,
+        item,
         points,
         kind,
         reason,
@@ -114,7 +155,7 @@ pub fn url_key(url: &url::Url) -> String {
     }
 }
 
-/// Points of the configuration in hundredths (0.5 and 0.2 steps stay exact in reports).
+/// Points of the rubric in hundredths (0.5 and 0.2 steps stay exact in reports).
 pub(crate) fn centi(points: f64) -> Centi {
     Centi::from_points(points)
 }

@@ -1,8 +1,9 @@
-//! Item 17 / 15: the 公开属性 marking on the sampled PDFs (0.5 per unmarked file, at most 5),
-//! and penalty item 2's question for published 依申请公开 / 不予公开 documents.
+//! The 公开属性 marking on the sampled PDFs (item 17 / 15 in 2020: the rubric item's `per_file`,
+//! 0.5 per unmarked file, at most its points), and the question under the penalty rule named
+//! `nondisclosable` (penalty 2) for published 依申请公开 / 不予公开 documents.
 
 use super::{centi, draft, url_key, Check, CheckContext};
-use crate::model::{Centi, Evidence, Finding, FindingKind, Reason, RubricCheck, Section};
+use crate::model::{Centi, Evidence, Finding, FindingKind, Reason, RubricCheck};
 use crate::pdf::{Attribute, Verdict};
 use crate::snapshot::{PdfOutcome, SampledPdf, UnitSnapshot};
 
@@ -14,13 +15,15 @@ impl Check for PdfMarkingCheck {
     }
 
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
-        let rules = &ctx.config.rules;
-        let mut budget = centi(rules.pdf_cap);
+        let item = ctx.item(unit.unit.table, RubricCheck::PdfMarking);
+        let penalty = ctx.rule(RubricCheck::Nondisclosable);
+        let mut budget = centi(item.points);
         let mut out = Vec::new();
         let n = unit.sample.len();
         if n == 0 {
             // Nothing to check is not a pass: the auditor must know the item was not checked.
             out.push(draft(
+                ctx,
                 unit,
                 RubricCheck::PdfMarking,
                 FindingKind::Question,
@@ -58,6 +61,7 @@ impl Check for PdfMarkingCheck {
             let check = match &s.outcome {
                 PdfOutcome::DownloadFailed(why) => {
                     out.push(draft(
+                        ctx,
                         unit,
                         RubricCheck::PdfMarking,
                         FindingKind::Question,
@@ -73,9 +77,10 @@ impl Check for PdfMarkingCheck {
             };
             match check.verdict {
                 Verdict::Unmarked if budget > Centi::ZERO => {
-                    let points = centi(rules.pdf_unmarked_points).min(budget);
+                    let points = centi(item.deduct.per_file).min(budget);
                     budget = budget - points;
                     out.push(draft(
+                        ctx,
                         unit,
                         RubricCheck::PdfMarking,
                         FindingKind::Deduction,
@@ -91,6 +96,7 @@ impl Check for PdfMarkingCheck {
                 }
                 Verdict::Unmarked => {}
                 Verdict::Question => out.push(draft(
+                    ctx,
                     unit,
                     RubricCheck::PdfMarking,
                     FindingKind::Question,
@@ -104,17 +110,20 @@ impl Check for PdfMarkingCheck {
                     if let Some(attr @ (Attribute::OnRequest | Attribute::NotDisclosed)) =
                         check.attribute
                     {
-                        let mut f = draft(
+                        out.push(draft(
+                            ctx,
                             unit,
-                            RubricCheck::PdfMarking,
+                            RubricCheck::Nondisclosable,
                             FindingKind::Question,
-                            centi(rules.nondisclosable_penalty_points),
+                            centi(penalty.points_each),
                             Reason::PdfNondisclosable,
                             key,
                             format!(
-                                "{head}自身标注为“{}”，属非主动公开的政府信息却在网站公开，可能适用扣分项目第2项（每起扣{}分），请审核人员核实公开属性是否已变更。",
+                                "{head}自身标注为“{}”，属非主动公开的政府信息却在网站公开，可能适用扣分项目第{}项（每{}扣{}分），请审核人员核实公开属性是否已变更。",
                                 attr.label(),
-                                rules.nondisclosable_penalty_points
+                                penalty.number,
+                                if penalty.per.is_empty() { "次" } else { penalty.per.as_str() },
+                                centi(penalty.points_each)
                             ),
                             evidence(
                                 s,
@@ -124,10 +133,7 @@ impl Check for PdfMarkingCheck {
                                     check.marking.clone().unwrap_or_default()
                                 ),
                             ),
-                        );
-                        f.section = Section::Penalty;
-                        f.item = 2;
-                        out.push(f);
+                        ));
                     }
                 }
             }

@@ -1,5 +1,6 @@
-//! Item 28 / 27: replies on the message board within 3 / 5 / 7 days. The worst delay of the
-//! unit's messages of the year (up to as-of) decides; every late message is listed.
+//! Replies on the message board (item 28 / 27 in 2020) within the rubric item's `delay_steps`
+//! (3 / 5 / 7 days). The worst delay of the unit's messages of the year (up to as-of) decides;
+//! every late message is listed.
 
 use chrono::NaiveDate;
 
@@ -24,8 +25,10 @@ impl Check for RepliesCheck {
 
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
         let rules = &ctx.config.rules;
+        let item = ctx.item(unit.unit.table, RubricCheck::Replies);
+        let steps = &item.deduct.delay_steps;
         let year_start = NaiveDate::from_ymd_opt(ctx.year(), 1, 1).unwrap_or(NaiveDate::MIN);
-        let threshold = rules.reply_delay_steps.first().map_or(i64::MAX, |s| s.0);
+        let threshold = steps.first().map_or(i64::MAX, |s| i64::from(s.over_days));
         let mut late = Vec::new();
         let mut uncountable = Vec::new();
         let mut unknown_reply = Vec::new();
@@ -61,6 +64,7 @@ impl Check for RepliesCheck {
         let mut out = Vec::new();
         if !unit.board_problems.is_empty() {
             out.push(draft(
+                ctx,
                 unit,
                 RubricCheck::Replies,
                 FindingKind::Question,
@@ -83,6 +87,7 @@ impl Check for RepliesCheck {
         }
         if !unknown_reply.is_empty() {
             out.push(draft(
+                ctx,
                 unit,
                 RubricCheck::Replies,
                 FindingKind::Question,
@@ -110,6 +115,7 @@ impl Check for RepliesCheck {
         }
         if !uncountable.is_empty() {
             out.push(draft(
+                ctx,
                 unit,
                 RubricCheck::Replies,
                 FindingKind::Question,
@@ -135,12 +141,12 @@ impl Check for RepliesCheck {
         }
         late.sort_by_key(|(d, m)| (std::cmp::Reverse(*d), m.submitted));
         let worst = late[0].0;
-        let points = rules
-            .reply_delay_steps
+        let points = steps
             .iter()
-            .filter(|(days, _)| worst > *days)
-            .map(|(_, p)| centi(*p))
-            .fold(Centi::ZERO, Centi::max);
+            .filter(|s| worst > i64::from(s.over_days))
+            .map(|s| centi(s.points))
+            .fold(Centi::ZERO, Centi::max)
+            .min(centi(item.points));
         let unit_word = match rules.reply_day_count {
             DayCount::Calendar => "天",
             DayCount::Working => "个工作日",
@@ -174,6 +180,7 @@ impl Check for RepliesCheck {
             })
             .collect();
         out.push(draft(
+            ctx,
             unit,
             RubricCheck::Replies,
             FindingKind::Deduction,

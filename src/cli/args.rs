@@ -1,6 +1,6 @@
 //! Arguments several subcommands share, flattened into each.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use gongkai::config::{Overrides, PortalConfig};
 use gongkai::rubric::Rubric;
@@ -62,9 +62,28 @@ pub struct RunArgs {
 
 impl RunArgs {
     pub fn rubric(&self) -> anyhow::Result<Rubric> {
-        Ok(match &self.rubric {
-            Some(p) => gongkai::config::load_rubric(p)?,
-            None => Rubric::bundled_2020(),
-        })
+        load_rubric(self.rubric.as_deref())
     }
+}
+
+/// `--rubric` of the commands that run the checks: item numbers, amounts and caps.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RubricArgs {
+    /// 评分规则文件（rubrics/*.toml；默认：内置昌宁县2020年度规则）
+    #[arg(long, value_name = "FILE.toml")]
+    pub rubric: Option<PathBuf>,
+}
+
+impl RubricArgs {
+    pub fn load(&self) -> anyhow::Result<Rubric> {
+        load_rubric(self.rubric.as_deref())
+    }
+}
+
+/// The rubric file given, else the bundled 2020 rubric.
+pub fn load_rubric(path: Option<&Path>) -> anyhow::Result<Rubric> {
+    Ok(match path {
+        Some(p) => gongkai::config::load_rubric(p)?,
+        None => Rubric::bundled_2020(),
+    })
 }

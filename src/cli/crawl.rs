@@ -4,10 +4,9 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use gongkai::audit::{crawl, CrawlOptions, CrawlSummary, Progress};
-use gongkai::config::PortalConfig;
 use gongkai::store::{RunStatus, Store};
 
-use super::args::{DbArgs, PortalArgs};
+use super::args::{DbArgs, PortalArgs, RubricArgs};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Debug, clap::Args)]
@@ -16,6 +15,8 @@ pub struct Args {
     pub portal: PortalArgs,
     #[command(flatten)]
     pub db: DbArgs,
+    #[command(flatten)]
+    pub rubric: RubricArgs,
     /// 覆盖每秒请求数
     #[arg(long)]
     pub rate: Option<f64>,
@@ -32,11 +33,17 @@ pub struct Args {
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = args.portal.load(args.rate)?;
+    let rubric = args.rubric.load()?;
     let as_of = args
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let store = args.db.open().await?;
-    let summary = run_crawl(&store, config, args.portal.path(), as_of, args.resume).await?;
+    let opts = CrawlOptions {
+        rubric,
+        resume: args.resume,
+        ..CrawlOptions::new(config, args.portal.path(), as_of)
+    };
+    let summary = run_crawl(&store, opts).await?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
@@ -46,14 +53,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Runs a crawl with a progress bar on a terminal.
-pub async fn run_crawl(
-    store: &Store,
-    config: PortalConfig,
-    config_path: String,
-    as_of: NaiveDate,
-    resume: bool,
-) -> anyhow::Result<CrawlSummary> {
-    let bar = ProgressBar::new(config.units.len() as u64);
+pub async fn run_crawl(store: &Store, opts: CrawlOptions) -> anyhow::Result<CrawlSummary> {
+    let bar = ProgressBar::new(opts.config.units.len() as u64);
     bar.set_style(
         ProgressStyle::with_template(
             "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} 个单位 {msg}",
@@ -76,12 +77,6 @@ pub async fn run_crawl(
             bar_ref.inc(1);
             bar_ref.set_message(unit);
         }
-    };
-    let opts = CrawlOptions {
-        config,
-        config_path,
-        as_of,
-        resume,
     };
     let result = crawl(store, opts, &progress).await;
     bar.finish_and_clear();

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::NaiveDate;
+use gongkai::audit::CrawlOptions;
 use gongkai::config::{Overrides, PortalConfig};
 use gongkai::fixture::FixtureServer;
 use gongkai::store::Store;
@@ -44,14 +45,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
             server.base_url()
         );
         let store = Store::connect(&db).await?;
-        let summary = super::crawl::run_crawl(
-            &store,
-            config,
-            config_path.display().to_string(),
-            as_of,
-            false,
-        )
-        .await?;
+        let opts = CrawlOptions::new(config, config_path.display().to_string(), as_of);
+        let summary = super::crawl::run_crawl(&store, opts).await?;
         server.stop().await;
         summary
     };

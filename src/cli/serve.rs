@@ -7,7 +7,6 @@ use anyhow::Context;
 
 use gongkai::config::PortalConfig;
 use gongkai::monitor::schedule::{run_scheduler, CrawlJob};
-use gongkai::rubric::Rubric;
 use gongkai::web::{AppConfig, Application};
 
 use super::args::DbArgs;
@@ -22,7 +21,7 @@ pub struct Args {
     /// 门户配置（用于列出全部单位及其 A/B 类别；并按其 [monitor] 定时抓取）
     #[arg(long, value_name = "selectors/X.toml")]
     config: Option<PathBuf>,
-    /// 评分规则文件（缺省为内置的昌宁县2020年度规则）
+    /// 评分规则文件（缺省为内置的昌宁县2020年度规则）；定时抓取的检查也按它起草
     #[arg(long, value_name = "FILE.toml")]
     rubric: Option<PathBuf>,
     /// 会话有效期（小时）
@@ -37,16 +36,14 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let rubric = match &args.rubric {
-        Some(p) => gongkai::config::load_rubric(p)?,
-        None => Rubric::bundled_2020(),
-    };
+    let rubric = super::args::load_rubric(args.rubric.as_deref())?;
     let portal = args.config.as_deref().map(PortalConfig::load).transpose()?;
     let schedule = match (&portal, &args.config) {
         (Some(p), Some(path)) if p.monitor.enabled && !args.no_schedule => Some((
             CrawlJob {
                 config: p.clone(),
                 config_path: path.display().to_string(),
+                rubric: rubric.clone(),
             },
             p.monitor.schedule.clone(),
         )),

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use gongkai::audit::{enqueue, work, EnqueueOptions, WorkerEvent, WorkerOptions};
 use gongkai::store::RunStatus;
 
-use super::args::{DbArgs, PortalArgs};
+use super::args::{DbArgs, PortalArgs, RubricArgs};
 use super::error::usage;
 
 #[derive(Debug, clap::Args)]
@@ -30,6 +30,8 @@ pub struct Args {
     pub portal: PortalArgs,
     #[command(flatten)]
     pub db: DbArgs,
+    #[command(flatten)]
+    pub rubric: RubricArgs,
     /// 没有未完成的运行时，先排入一次新运行（截止日期 YYYY-MM-DD）
     #[arg(long)]
     pub as_of: Option<NaiveDate>,
@@ -82,6 +84,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let name = args.name.clone().unwrap_or_else(default_name);
     let mut opts = WorkerOptions::new(config.clone(), name.clone());
+    opts.rubric = args.rubric.load()?;
     opts.lease = Duration::from_secs(args.lease_secs);
     opts.jobs = args.jobs.max(1);
     opts.base_url = args.portal.base_url.clone();

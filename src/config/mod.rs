@@ -302,7 +302,15 @@ fn parse_toml(text: &str, path: &Path) -> Result<PortalConfig, ConfigError> {
     let de = toml::Deserializer::new(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let key = e.path().to_string();
-        let message = e.into_inner().to_string();
+        let mut message = e.into_inner().to_string();
+        if let Some(old) = rules::MOVED_TO_RUBRIC
+            .iter()
+            .find(|k| message.contains(&format!("unknown field `{k}`")))
+        {
+            message.push_str(&format!(
+                "（{old} 等扣分分值已移至评分规则文件 rubrics/*.toml：写在相应评分项目的 deduct 中，上限为该项分值）"
+            ));
+        }
         if key.is_empty() || key == "." {
             ConfigError::Parse {
                 path: path.to_path_buf(),
@@ -338,12 +346,20 @@ impl PortalConfig {
         Self::parse(&text, path)
     }
 
-    /// The description as recorded with a run ([`PortalConfig::recorded`]).
+    /// The description as recorded with a run ([`PortalConfig::recorded`]). Runs recorded
+    /// before the amounts moved to the rubric carry them in `rules`; they are dropped.
     pub fn from_recorded(json: &str, run_id: i64) -> Result<Self, ConfigError> {
-        serde_json::from_str(json).map_err(|e| ConfigError::Parse {
+        let err = |e: serde_json::Error| ConfigError::Parse {
             path: PathBuf::from(format!("第 {run_id} 次运行记录的门户描述")),
             message: e.to_string(),
-        })
+        };
+        let mut value: serde_json::Value = serde_json::from_str(json).map_err(err)?;
+        if let Some(rules) = value.get_mut("rules").and_then(|r| r.as_object_mut()) {
+            for key in rules::MOVED_TO_RUBRIC {
+                rules.remove(key);
+            }
+        }
+        serde_json::from_value(value).map_err(err)
     }
 
     /// The form recorded with each run, so that later readers see the units as the run did.

@@ -1,42 +1,26 @@
-//! Settings for the rubric's open rules. Defaults are the county office's readings
-//! (`rubric-interpretation.md`); another county or year overrides them in its portal file.
+//! How the checks read the portal for the rubric's open rules: the guide's element wordings, the
+//! sample size, the day count and its calendars. Defaults are the county office's readings
+//! (`rubric-interpretation.md`); another county overrides them in its portal file. What the
+//! rubric deducts (amounts, caps, item numbers) is not here: it is rubric data
+//! (`rubrics/*.toml`, [`crate::rubric::Item::deduct`]).
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::typed::{DateSet, Pattern};
 
-/// How the checks read the rubric.
+/// How the checks read the portal.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Rules {
-    /// Item 7: the guide's elements, each with the words that count for it.
+    /// The guide check: the guide's elements, each with the words that count for it.
     pub guide_elements: Vec<GuideElement>,
-    /// Item 7: deduction per missing element.
-    pub guide_element_points: f64,
-    /// Item 7: deduction when the guide is absent or empty.
-    pub guide_missing_points: f64,
-    /// Item 7: deduction when not updated in the year.
-    pub guide_outdated_points: f64,
-    /// Item 7: cap of the item.
-    pub guide_cap: f64,
-    /// Item 10/9: deduction per missing part.
-    pub finance_part_points: f64,
-    /// Item 13/12: deduction when any column is empty.
-    pub empty_column_points: f64,
-    /// Item 13/12: this many empty columns trip the national single-veto indicator.
+    /// The empty-columns check: this many empty columns trip the national single-veto
+    /// indicator (国办秘函〔2019〕19号), said in the finding.
     pub empty_column_veto_threshold: usize,
-    /// Item 17/15: documents sampled per unit.
+    /// The PDF-marking check: documents sampled per unit.
     pub pdf_sample_size: usize,
-    /// Item 17/15: deduction per unmarked PDF.
-    pub pdf_unmarked_points: f64,
-    /// Item 17/15: cap of the item.
-    pub pdf_cap: f64,
-    /// Penalty item 2: suggested points for a published 依申请公开/不予公开 document.
-    pub nondisclosable_penalty_points: f64,
-    /// Item 28/27: (days, points) steps; a delay over `days` costs `points`. Worst one counts.
-    pub reply_delay_steps: Vec<(i64, f64)>,
-    /// Item 28/27: calendar or working days.
+    /// The replies check: calendar or working days.
     pub reply_day_count: DayCount,
     /// Official holiday calendars, one per year, for the working-day count.
     pub calendars: Vec<HolidayCalendar>,
@@ -153,18 +137,8 @@ impl Default for Rules {
                     &[],
                 ),
             ],
-            guide_element_points: 0.5,
-            guide_missing_points: 5.0,
-            guide_outdated_points: 1.0,
-            guide_cap: 5.0,
-            finance_part_points: 1.0,
-            empty_column_points: 1.0,
             empty_column_veto_threshold: 5,
             pdf_sample_size: 10,
-            pdf_unmarked_points: 0.5,
-            pdf_cap: 5.0,
-            nondisclosable_penalty_points: 5.0,
-            reply_delay_steps: vec![(3, 1.0), (5, 2.0), (7, 3.0)],
             reply_day_count: DayCount::Calendar,
             calendars: vec![calendar_2020()],
         }
@@ -192,16 +166,21 @@ impl Rules {
         if self.pdf_sample_size == 0 {
             return Err(("rules.pdf_sample_size".into(), "必须至少为 1".into()));
         }
-        if self
-            .reply_delay_steps
-            .windows(2)
-            .any(|w| w[0].0 >= w[1].0 || w[0].1 > w[1].1)
-        {
-            return Err((
-                "rules.reply_delay_steps".into(),
-                "天数与扣分必须逐级递增".into(),
-            ));
-        }
         Ok(())
     }
 }
+
+/// `[rules]` keys of earlier versions whose figures now live in the rubric file: refused in a
+/// portal file with a pointer to the rubric, dropped from descriptions recorded by older runs.
+pub(super) const MOVED_TO_RUBRIC: [&str; 10] = [
+    "guide_element_points",
+    "guide_missing_points",
+    "guide_outdated_points",
+    "guide_cap",
+    "finance_part_points",
+    "empty_column_points",
+    "pdf_unmarked_points",
+    "pdf_cap",
+    "nondisclosable_penalty_points",
+    "reply_delay_steps",
+];

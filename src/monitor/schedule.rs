@@ -12,6 +12,7 @@ use cron::Schedule;
 
 use crate::audit::{crawl, CrawlOptions};
 use crate::config::PortalConfig;
+use crate::rubric::Rubric;
 use crate::store::Store;
 
 /// 02:00 every day (seconds, minutes, hours, day of month, month, day of week).
@@ -27,11 +28,13 @@ pub enum ScheduleError {
     NoUpcoming(String),
 }
 
-/// What the scheduler crawls: a portal description and where it was read from.
+/// What the scheduler crawls: a portal description and where it was read from, and the rubric
+/// its checks draft by.
 #[derive(Debug, Clone)]
 pub struct CrawlJob {
     pub config: PortalConfig,
     pub config_path: String,
+    pub rubric: Rubric,
 }
 
 /// What a scheduler did before it stopped.
@@ -69,6 +72,7 @@ pub async fn run_scheduler(
                 let opts = CrawlOptions {
                     config: job.config.clone(),
                     config_path: job.config_path.clone(),
+                    rubric: job.rubric.clone(),
                     as_of: Local::now().date_naive(),
                     resume: true,
                 };

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 use crate::config::{PortalConfig, UnitClass};
-use crate::model::{Centi, Finding, FindingStatus, Reason, Section, Table};
+use crate::model::{Centi, Finding, FindingStatus, Reason, RubricCheck, Section, Table};
 use crate::rubric::Rubric;
 use crate::score::{self, Category, Deduction, Entry, GradeRow, History, UnitInput, UnitScore};
 use crate::store::{Decision, EntryKind, Identity, ManualEntry, Run, Store, StoreError};
@@ -295,7 +295,9 @@ pub fn category_of(
 /// The rubric rule a bonus or penalty finding stands for.
 fn rule_for(rubric: &Rubric, f: &Finding) -> Option<String> {
     if f.section == Section::Penalty && f.reason == Reason::PdfNondisclosable {
-        return Some("non-active-published".to_string());
+        return rubric
+            .checked_rule(RubricCheck::Nondisclosable)
+            .map(|r| r.id.clone());
     }
     let rules = match f.section {
         Section::Bonus => &rubric.bonus,

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::RubricCheck;
+use crate::model::Section;
 pub use error::RubricError;
 
 /// Text of the bundled 2020 rubric (Changning county, 昌政办发〔2020〕56号).
@@ -108,6 +110,99 @@ pub struct Item {
     pub method: String,
     /// Who drafts the deduction.
     pub source: ItemSource,
+    /// The gongkai check that drafts this item (`source = "check"` items, one per check in each
+    /// table): findings of that check take this item's number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<RubricCheck>,
+    /// The figures of the 评分标准 the check deducts; the item's `points` caps their sum.
+    #[serde(default, skip_serializing_if = "Deductions::is_empty")]
+    pub deduct: Deductions,
+}
+
+/// The deduction amounts of a checked item, as its 评分标准 states them
+/// (`deduct = { missing = 5, element_missing = 0.5, outdated = 1 }`). Each check reads its own
+/// keys ([`Deductions::keys`]), all of them required and positive; the others stay unset.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Deductions {
+    /// `guide`: no guide at all (未按要求编制).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub missing: f64,
+    /// `guide`: each element the guide does not state (指南要素不齐全).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub element_missing: f64,
+    /// `guide`: not updated in the year (未按年度更新).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub outdated: f64,
+    /// `finance`: each part not published (每少公开一项).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub part_missing: f64,
+    /// `empty_columns`: once when any column is empty, whatever their number (存在空白栏目的).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub any_empty: f64,
+    /// `pdf_marking`: each sampled file without a marking (每份).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub per_file: f64,
+    /// `replies`: `[days, points]` steps, a delay over `days` costs `points`; the worst delay of
+    /// the unit's messages decides (超过3天未答复的扣1分…).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub delay_steps: Vec<DelayStep>,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
+}
+
+impl Deductions {
+    /// The keys a check reads (all required).
+    pub fn keys(check: RubricCheck) -> &'static [&'static str] {
+        match check {
+            RubricCheck::Guide => &["missing", "element_missing", "outdated"],
+            RubricCheck::Finance => &["part_missing"],
+            RubricCheck::EmptyColumns => &["any_empty"],
+            RubricCheck::PdfMarking => &["per_file"],
+            RubricCheck::Replies => &["delay_steps"],
+            RubricCheck::Nondisclosable => &[],
+        }
+    }
+
+    /// The single amounts by key, in file order (`delay_steps` apart).
+    pub fn amounts(&self) -> [(&'static str, f64); 6] {
+        [
+            ("missing", self.missing),
+            ("element_missing", self.element_missing),
+            ("outdated", self.outdated),
+            ("part_missing", self.part_missing),
+            ("any_empty", self.any_empty),
+            ("per_file", self.per_file),
+        ]
+    }
+
+    /// Nothing set (an item no check drafts).
+    pub fn is_empty(&self) -> bool {
+        self.amounts().iter().all(|(_, v)| *v == 0.0) && self.delay_steps.is_empty()
+    }
+}
+
+/// One step of a delay scale: a delay of more than `over_days` costs `points`. Written
+/// `[days, points]` in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(from = "(u32, f64)", into = "(u32, f64)")]
+pub struct DelayStep {
+    pub over_days: u32,
+    pub points: f64,
+}
+
+impl From<(u32, f64)> for DelayStep {
+    fn from((over_days, points): (u32, f64)) -> Self {
+        DelayStep { over_days, points }
+    }
+}
+
+impl From<DelayStep> for (u32, f64) {
+    fn from(s: DelayStep) -> Self {
+        (s.over_days, s.points)
+    }
 }
 
 /// Who drafts the deduction of an item.
@@ -140,6 +235,11 @@ pub struct AdjustmentRule {
     /// What one entry is (家, 处, 篇, 次, 起).
     #[serde(default)]
     pub per: String,
+    /// The gongkai check that suggests entries of this rule (`nondisclosable` on the penalty
+    /// for published non-active information); its findings take this rule's number and
+    /// `points_each`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<RubricCheck>,
 }
 
 /// One of the four grades. Serialises to the Chinese word.
@@ -259,6 +359,15 @@ pub enum TableKind {
     Department,
 }
 
+impl From<crate::model::Table> for TableKind {
+    fn from(t: crate::model::Table) -> Self {
+        match t {
+            crate::model::Table::Township => TableKind::Township,
+            crate::model::Table::Department => TableKind::Department,
+        }
+    }
+}
+
 impl Rubric {
     /// The bundled 2020 rubric (Changning, 昌政办发〔2020〕56号).
     pub fn bundled_2020() -> Rubric {
@@ -300,12 +409,34 @@ impl Rubric {
     pub fn penalty_rule(&self, id: &str) -> Option<&AdjustmentRule> {
         self.penalty.iter().find(|r| r.id == id)
     }
+
+    /// The item `check` drafts in a table: its number, its points (the cap) and its amounts.
+    /// A loaded rubric has exactly one for every item check in each table.
+    pub fn checked_item(&self, kind: TableKind, check: RubricCheck) -> Option<&Item> {
+        self.table(kind).checked_item(check)
+    }
+
+    /// The bonus or penalty rule whose entries `check` suggests (`nondisclosable`). A loaded
+    /// rubric has exactly one for every such check.
+    pub fn checked_rule(&self, check: RubricCheck) -> Option<&AdjustmentRule> {
+        let rules = match check.section() {
+            Section::Bonus => &self.bonus,
+            Section::Penalty => &self.penalty,
+            Section::Item => return None,
+        };
+        rules.iter().find(|r| r.check == Some(check))
+    }
 }
 
 impl Table {
     /// An item by number.
     pub fn item(&self, number: u32) -> Option<&Item> {
         self.items.iter().find(|i| i.number == number)
+    }
+
+    /// The item `check` drafts.
+    pub fn checked_item(&self, check: RubricCheck) -> Option<&Item> {
+        self.items.iter().find(|i| i.check == Some(check))
     }
 
     /// Sum of the items' points.

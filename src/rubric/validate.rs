@@ -1,9 +1,10 @@
 //! Consistency checks of a loaded rubric. Each failure is `(key, message)`, the key in TOML
 //! path notation so the office can find it in the file.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
-use super::{AdjustmentRule, Rubric, Table};
+use super::{AdjustmentRule, Deductions, Item, ItemSource, Rubric, RubricCheck, Table};
+use crate::model::Section;
 
 type Failure = (String, String);
 
@@ -16,8 +17,8 @@ pub(super) fn check(r: &Rubric) -> Result<(), Failure> {
     }
     check_table("township", &r.township, r.cap)?;
     check_table("department", &r.department, r.cap)?;
-    check_rules("bonus", &r.bonus)?;
-    check_rules("penalty", &r.penalty)?;
+    check_rules("bonus", Section::Bonus, &r.bonus)?;
+    check_rules("penalty", Section::Penalty, &r.penalty)?;
     check_grading(r)?;
     let mut seen = HashSet::new();
     for (key, list) in [
@@ -66,7 +67,9 @@ fn check_table(key: &str, t: &Table, cap: f64) -> Result<(), Failure> {
                 format!("第{}项缺少查验方法", item.number),
             ));
         }
+        check_item(&k, item)?;
     }
+    check_item_checks(key, t)?;
     for (i, g) in t.groups.iter().enumerate() {
         let sum: f64 = t
             .items
@@ -94,9 +97,169 @@ fn check_table(key: &str, t: &Table, cap: f64) -> Result<(), Failure> {
     Ok(())
 }
 
-fn check_rules(key: &str, rules: &[AdjustmentRule]) -> Result<(), Failure> {
+/// An item's `check` and `deduct`: the check belongs on an item, the item says `source =
+/// "check"`, and the amounts are the check's own, positive and within the item's points.
+fn check_item(k: &str, item: &Item) -> Result<(), Failure> {
+    let n = item.number;
+    let Some(check) = item.check else {
+        if item.source == ItemSource::Check {
+            return Err((
+                format!("{k}.check"),
+                format!("第{n}项由检查起草（source = \"check\"），须用 check 指明是哪项检查"),
+            ));
+        }
+        if !item.deduct.is_empty() {
+            return Err((
+                format!("{k}.deduct"),
+                format!("第{n}项没有指明检查（check），不应填写扣分分值（deduct）"),
+            ));
+        }
+        return Ok(());
+    };
+    if check.section() != Section::Item {
+        return Err((
+            format!("{k}.check"),
+            format!(
+                "检查“{check}”用于{}，不能用于评分项目",
+                place(check.section())
+            ),
+        ));
+    }
+    if item.source != ItemSource::Check {
+        return Err((
+            format!("{k}.source"),
+            format!("第{n}项由检查“{check}”起草，source 应为 \"check\""),
+        ));
+    }
+    let wanted = Deductions::keys(check);
+    for (name, amount) in item.deduct.amounts() {
+        let dk = format!("{k}.deduct.{name}");
+        if !wanted.contains(&name) {
+            if amount != 0.0 {
+                return Err((
+                    dk,
+                    format!(
+                        "检查“{check}”不使用 deduct.{name}（它读取：{}）",
+                        wanted.join("、")
+                    ),
+                ));
+            }
+            continue;
+        }
+        check_amount(
+            &dk,
+            n,
+            item.points,
+            amount,
+            &format!("检查“{check}”需要 deduct.{name}"),
+        )?;
+    }
+    let steps = &item.deduct.delay_steps;
+    if !wanted.contains(&"delay_steps") {
+        if !steps.is_empty() {
+            return Err((
+                format!("{k}.deduct.delay_steps"),
+                format!(
+                    "检查“{check}”不使用 deduct.delay_steps（它读取：{}）",
+                    wanted.join("、")
+                ),
+            ));
+        }
+        return Ok(());
+    }
+    if steps.is_empty() {
+        return Err((
+            format!("{k}.deduct.delay_steps"),
+            format!("检查“{check}”需要 deduct.delay_steps，如 [[3, 1], [5, 2], [7, 3]]"),
+        ));
+    }
+    for (j, s) in steps.iter().enumerate() {
+        let sk = format!("{k}.deduct.delay_steps[{j}]");
+        check_amount(&sk, n, item.points, s.points, "每级扣分")?;
+        if j > 0 && (s.over_days <= steps[j - 1].over_days || s.points < steps[j - 1].points) {
+            return Err((sk, "天数须逐级递增，扣分不得递减".into()));
+        }
+    }
+    Ok(())
+}
+
+/// Where a check is named, for messages.
+fn place(section: Section) -> &'static str {
+    match section {
+        Section::Item => "评分项目",
+        Section::Bonus => "加分项目（[[bonus]]）",
+        Section::Penalty => "扣分项目（[[penalty]]）",
+    }
+}
+
+/// One amount: positive and not above the item's points.
+fn check_amount(key: &str, n: u32, points: f64, amount: f64, what: &str) -> Result<(), Failure> {
+    if amount.is_nan() || amount <= 0.0 {
+        return Err((key.into(), format!("{what}，且必须大于0，实际为{amount}")));
+    }
+    if amount > points + EPS {
+        return Err((key.into(), format!("扣分{amount}超过第{n}项的分值{points}")));
+    }
+    Ok(())
+}
+
+/// Every item check is named on exactly one item of the table.
+fn check_item_checks(key: &str, t: &Table) -> Result<(), Failure> {
+    let mut seen: BTreeMap<RubricCheck, u32> = BTreeMap::new();
+    for (i, item) in t.items.iter().enumerate() {
+        let Some(check) = item.check else { continue };
+        if let Some(first) = seen.insert(check, item.number) {
+            return Err((
+                format!("{key}.items[{i}].check"),
+                format!(
+                    "检查“{check}”已用于第{first}项，同一评分表中每项检查只能用于一个评分项目（第{}项重复）",
+                    item.number
+                ),
+            ));
+        }
+    }
+    for check in RubricCheck::ALL {
+        if check.section() == Section::Item && !seen.contains_key(&check) {
+            return Err((
+                format!("{key}.items"),
+                format!(
+                    "没有评分项目由检查“{check}”起草：请在相应评分项目上写 check = \"{check}\" 及其 deduct"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_rules(key: &str, section: Section, rules: &[AdjustmentRule]) -> Result<(), Failure> {
     let mut ids = HashSet::new();
+    let mut checks: BTreeMap<RubricCheck, &str> = BTreeMap::new();
     for (i, rule) in rules.iter().enumerate() {
+        if let Some(check) = rule.check {
+            let ck = format!("{key}[{i}].check");
+            if check.section() != section {
+                return Err((
+                    ck,
+                    format!(
+                        "检查“{check}”用于{}，不能用于{}",
+                        place(check.section()),
+                        place(section)
+                    ),
+                ));
+            }
+            if let Some(first) = checks.insert(check, rule.id.as_str()) {
+                return Err((
+                    ck,
+                    format!("检查“{check}”已用于规则“{first}”，只能用于一条规则"),
+                ));
+            }
+            if rule.points_each.is_nan() || rule.points_each <= 0.0 {
+                return Err((
+                    format!("{key}[{i}].points_each"),
+                    format!("由检查“{check}”建议的规则，每次分值必须大于0"),
+                ));
+            }
+        }
         if !ids.insert(rule.id.as_str()) {
             return Err((
                 format!("{key}[{i}].id"),
@@ -113,6 +276,17 @@ fn check_rules(key: &str, rules: &[AdjustmentRule]) -> Result<(), Failure> {
             return Err((
                 format!("{key}[{i}].veto_at"),
                 "一票否决次数必须至少为1".into(),
+            ));
+        }
+    }
+    for check in RubricCheck::ALL {
+        if check.section() == section && !checks.contains_key(&check) {
+            return Err((
+                key.into(),
+                format!(
+                    "没有{}由检查“{check}”建议：请在相应规则上写 check = \"{check}\"",
+                    place(section)
+                ),
             ));
         }
     }

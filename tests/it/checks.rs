@@ -10,6 +10,7 @@ use gongkai::extract::dates::{find_stamp, Stamp};
 use gongkai::extract::detail::AttachmentLink;
 use gongkai::model::{Centi, FetchFailure, Finding, FindingKind, PageFailure, Reason, Section};
 use gongkai::pdf::{Attribute, PdfCheck, PdfQuestion, Verdict};
+use gongkai::rubric::{Deductions, DelayStep, Rubric, RubricCheck};
 use gongkai::snapshot::*;
 use url::Url;
 
@@ -97,8 +98,13 @@ fn clean(config: &PortalConfig, name: &str) -> UnitSnapshot {
 }
 
 fn run(config: &PortalConfig, u: &UnitSnapshot) -> Vec<Finding> {
+    run_with(config, &Rubric::bundled_2020(), u)
+}
+
+fn run_with(config: &PortalConfig, rubric: &Rubric, u: &UnitSnapshot) -> Vec<Finding> {
     let ctx = CheckContext {
         config,
+        rubric,
         as_of: NaiveDate::from_ymd_opt(2020, 12, 15).unwrap(),
     };
     run_all(&ctx, u)
@@ -477,4 +483,100 @@ fn a_guide_that_points_to_an_attachment_is_a_question() {
     let f = run(&c, &u);
     assert!(f.iter().all(|f| f.kind == FindingKind::Question), "{f:#?}");
     assert!(f.iter().any(|f| f.reason == Reason::GuideUnreadable));
+}
+
+/// Another year's notice in the rubric file: the checks take their item numbers, amounts and
+/// caps from it, nothing from code or the portal description.
+#[test]
+fn item_numbers_amounts_and_caps_come_from_the_rubric() {
+    let c = config();
+    let mut rubric = Rubric::bundled_2020();
+    let items = &mut rubric.department.items;
+    let at = |items: &[gongkai::rubric::Item], check| {
+        items.iter().position(|i| i.check == Some(check)).unwrap()
+    };
+    // Finance moves from item 9 (3 points) to item 8 (4 points) at 2 a part.
+    let fin = at(items, RubricCheck::Finance);
+    items[fin].check = None;
+    items[fin].deduct = Deductions::default();
+    items[fin - 1].check = Some(RubricCheck::Finance);
+    items[fin - 1].deduct = Deductions {
+        part_missing: 2.0,
+        ..Deductions::default()
+    };
+    // The guide: 1 a missing element, an outdated guide 2.
+    let guide = at(items, RubricCheck::Guide);
+    items[guide].deduct.element_missing = 1.0;
+    items[guide].deduct.outdated = 2.0;
+    // Replies: a single step, over 1 day costs 0.5.
+    let replies = at(items, RubricCheck::Replies);
+    items[replies].deduct.delay_steps = vec![DelayStep {
+        over_days: 1,
+        points: 0.5,
+    }];
+    // The nondisclosable penalty: paragraph 4 at 3 a case.
+    let rule = rubric
+        .penalty
+        .iter_mut()
+        .find(|r| r.check == Some(RubricCheck::Nondisclosable))
+        .unwrap();
+    rule.number = 4;
+    rule.points_each = 3.0;
+
+    let mut u = clean(&c, "发改局");
+    u.columns[1].documents.clear(); // no finance document at all
+    u.columns[0].article_text = Some(GOOD_GUIDE.replace("邮政编码：678100；", ""));
+    u.columns[0].page_dates = vec![stamp("2019-03-01")];
+    u.messages = vec![message("2020-04-01", Some("2020-04-03"))]; // 2 days
+    u.sample = vec![sampled(
+        0,
+        verdict(Verdict::Marked, Some(Attribute::NotDisclosed)),
+    )];
+    let f = run_with(&c, &rubric, &u);
+    let of = |reason| f.iter().find(|f| f.reason == reason).unwrap();
+    let finance: Vec<(u32, f64)> = f
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.reason,
+                Reason::BudgetMissing | Reason::SangongMissing | Reason::PerformanceMissing
+            )
+        })
+        .map(|f| (f.item, f.points.points()))
+        .collect();
+    assert_eq!(finance, [(8, 2.0), (8, 2.0)], "capped at item 8's 4 points");
+    assert_eq!(
+        (
+            of(Reason::GuideElementsMissing).item,
+            of(Reason::GuideElementsMissing).points
+        ),
+        (7, Centi(100))
+    );
+    assert!(of(Reason::GuideElementsMissing)
+        .detail
+        .contains("每项扣1分"));
+    assert_eq!(of(Reason::GuideOutdated).points, Centi(200));
+    assert_eq!(
+        (of(Reason::ReplyLate).item, of(Reason::ReplyLate).points),
+        (27, Centi(50))
+    );
+    let p = of(Reason::PdfNondisclosable);
+    assert_eq!(
+        (p.section, p.item, p.points),
+        (Section::Penalty, 4, Centi(300))
+    );
+    assert!(
+        p.detail.contains("扣分项目第4项（每起扣3分）"),
+        "{}",
+        p.detail
+    );
+    // The bundled rubric, for comparison: the 2020 numbers and amounts.
+    let f = run(&c, &u);
+    assert_eq!(points(&f, Reason::BudgetMissing), Some(1.0));
+    assert_eq!(of_item(&f, Reason::BudgetMissing), 9);
+    assert_eq!(points(&f, Reason::PerformanceMissing), Some(1.0));
+}
+
+fn of_item(findings: &[Finding], reason: Reason) -> u32 {
+    findings.iter().find(|f| f.reason == reason).unwrap().item
 }

@@ -20,6 +20,7 @@ async fn run_once(store: &Store, config: &PortalConfig) -> CrawlSummary {
     let opts = CrawlOptions {
         config: config.clone(),
         config_path: root().join("selectors/fixture.toml").display().to_string(),
+        rubric: gongkai::rubric::Rubric::bundled_2020(),
         as_of: NaiveDate::from_ymd_opt(2020, 12, 15).unwrap(),
         resume: false,
     };

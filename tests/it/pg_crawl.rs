@@ -23,6 +23,7 @@ async fn fixture_county_on_postgres_meets_the_ground_truth() {
     let opts = CrawlOptions {
         config,
         config_path: "selectors/fixture.toml".into(),
+        rubric: gongkai::rubric::Rubric::bundled_2020(),
         as_of: as_of(),
         resume: false,
     };

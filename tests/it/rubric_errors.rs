@@ -50,3 +50,144 @@ fn missing_file_names_the_file() {
     let err = gongkai::config::load_rubric("/nonexistent/rubric.toml").unwrap_err();
     assert!(err.to_string().contains("/nonexistent/rubric.toml"));
 }
+
+/// The message of a rubric changed by `from` → `to` (first occurrence), loaded from a file.
+fn invalid(from: &str, to: &str) -> String {
+    let err = load_modified(from, to);
+    assert!(matches!(err, RubricError::Invalid { .. }), "{err}");
+    let msg = err.to_string();
+    assert!(msg.contains("bad.toml"), "{msg}");
+    msg
+}
+
+#[test]
+fn unknown_check_name_is_a_parse_error_naming_the_line_and_the_name() {
+    let err = load_modified("\ncheck = \"guide\"\n", "\ncheck = \"guid\"\n");
+    let msg = err.to_string();
+    assert!(matches!(err, RubricError::Parse { .. }), "{msg}");
+    assert!(
+        msg.contains("bad.toml") && msg.contains("line 272") && msg.contains("guid"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn unknown_deduct_key_is_a_parse_error_naming_the_key() {
+    let err = load_modified("part_missing = 1", "part_mising = 1");
+    let msg = err.to_string();
+    assert!(matches!(err, RubricError::Parse { .. }), "{msg}");
+    assert!(
+        msg.contains("part_mising") && msg.contains("line 302"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_check_named_twice_in_a_table_is_refused() {
+    let msg = invalid(
+        "check = \"finance\"\ndeduct = { part_missing = 1 }",
+        "check = \"guide\"\ndeduct = { missing = 3, element_missing = 0.5, outdated = 1 }",
+    );
+    assert!(
+        msg.contains("township.items[9].check") && msg.contains("guide") && msg.contains("第7项"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_check_on_no_item_is_refused() {
+    let msg = invalid(
+        "source = \"check\"\ncheck = \"replies\"\ndeduct = { delay_steps = [[3, 1], [5, 2], [7, 3]] }",
+        "source = \"auditor\"",
+    );
+    assert!(
+        msg.contains("township.items") && msg.contains("replies"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_checked_item_must_name_its_check() {
+    let msg = invalid(
+        "source = \"check\"\ncheck = \"guide\"\n",
+        "source = \"check\"\n",
+    );
+    assert!(msg.contains("township.items[6]"), "{msg}");
+}
+
+#[test]
+fn an_amount_above_the_items_points_is_refused() {
+    let msg = invalid("per_file = 0.5", "per_file = 6");
+    assert!(
+        msg.contains("township.items[16].deduct.per_file") && msg.contains("超过第17项的分值5"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_missing_or_zero_amount_is_refused() {
+    let msg = invalid("part_missing = 1", "part_missing = 0");
+    assert!(
+        msg.contains("township.items[9].deduct.part_missing") && msg.contains("大于0"),
+        "{msg}"
+    );
+    let msg = invalid(
+        "missing = 5, element_missing = 0.5, outdated = 1",
+        "missing = 5, outdated = 1",
+    );
+    assert!(
+        msg.contains("township.items[6].deduct.element_missing"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn an_amount_the_check_does_not_read_is_refused() {
+    let msg = invalid("part_missing = 1", "part_missing = 1, per_file = 0.5");
+    assert!(
+        msg.contains("township.items[9].deduct.per_file") && msg.contains("part_missing"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn deductions_on_an_item_without_a_check_are_refused() {
+    let msg = invalid(
+        "source = \"suggestion\"\n",
+        "source = \"suggestion\"\ndeduct = { missing = 1 }\n",
+    );
+    assert!(msg.contains("township.items[2].deduct"), "{msg}");
+}
+
+#[test]
+fn delay_steps_must_rise() {
+    let msg = invalid("[[3, 1], [5, 2], [7, 3]]", "[[3, 1], [3, 2], [7, 3]]");
+    assert!(
+        msg.contains("township.items[27].deduct.delay_steps[1]") && msg.contains("递增"),
+        "{msg}"
+    );
+    let msg = invalid("[[3, 1], [5, 2], [7, 3]]", "[[3, 1], [5, 2], [7, 7]]");
+    assert!(
+        msg.contains("township.items[27].deduct.delay_steps[2]") && msg.contains("超过"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn the_nondisclosable_penalty_must_be_named_once_and_only_on_a_penalty() {
+    let msg = invalid("check = \"nondisclosable\"\n", "");
+    assert!(
+        msg.contains("penalty") && msg.contains("nondisclosable"),
+        "{msg}"
+    );
+    let msg = invalid("check = \"nondisclosable\"\n", "check = \"guide\"\n");
+    assert!(
+        msg.contains("penalty[6].check") && msg.contains("guide"),
+        "{msg}"
+    );
+    let msg = invalid("\ncheck = \"guide\"\n", "\ncheck = \"nondisclosable\"\n");
+    assert!(
+        msg.contains("township.items[6].check") && msg.contains("扣分项目"),
+        "{msg}"
+    );
+}

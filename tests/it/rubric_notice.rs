@@ -1,9 +1,10 @@
 //! The bundled 2020 rubric against the notice itself (昌政办发〔2020〕56号): every item of annex 2
-//! and annex 3, the group maxima, annex 1, the bonus and penalty points and section 五.
+//! and annex 3, the group maxima, annex 1, the bonus and penalty points and section 五, and the
+//! items gongkai's checks draft with the figures of their 评分标准.
 
 use std::path::PathBuf;
 
-use gongkai::rubric::{Grade, ItemSource, Rubric, Table};
+use gongkai::rubric::{DelayStep, Grade, ItemSource, Rubric, RubricCheck, Table, TableKind};
 
 fn notice() -> String {
     let path = crate::support::shared_dir().join("seed/changning-2020-assessment-notice.txt");
@@ -206,4 +207,151 @@ fn rubrics_folder_file_loads() {
     assert_eq!(loaded.year, 2020);
     assert_eq!(loaded.township.items.len(), 28);
     assert_eq!(loaded.department.items.len(), 27);
+}
+
+/// The words that find, in the notice's table, the row a check reads.
+fn row_marker(check: RubricCheck) -> &'static str {
+    match check {
+        RubricCheck::Guide => "编制政府信息公开指南",
+        RubricCheck::Finance => "财政预决算、三公经费、绩效自评报告",
+        RubricCheck::EmptyColumns => "存在空白栏目",
+        RubricCheck::PdfMarking => "未标定文件公开属性标识",
+        RubricCheck::Replies => "超过3天未答复",
+        RubricCheck::Nondisclosable => unreachable!("a penalty rule, not an item"),
+    }
+}
+
+/// The figure after `pattern` (one capture group of digits) in `text`, exactly once.
+fn figure(text: &str, pattern: &str) -> f64 {
+    let re = regex::Regex::new(pattern).unwrap();
+    let found: Vec<f64> = re
+        .captures_iter(text)
+        .map(|c| c[1].parse().unwrap())
+        .collect();
+    assert_eq!(found.len(), 1, "{pattern} in {text}");
+    found[0]
+}
+
+/// Every item a check drafts, found in the notice by what it says: the rubric gives it the
+/// notice's number, `source = "check"`, and the figures of its 评分标准 as `deduct`; its points
+/// (the cap) are the notice's.
+#[test]
+fn checked_items_numbers_and_amounts_match_the_notice() {
+    let text = notice();
+    let rubric = Rubric::bundled_2020();
+    let steps_re = regex::Regex::new(r"超过(\d+)天未答复的?扣(\d+(?:\.\d+)?)分").unwrap();
+    let mut seen = Vec::new();
+    for (kind, from) in [
+        (TableKind::Township, "\n附件2"),
+        (TableKind::Department, "\n附件3"),
+    ] {
+        let rows = parse_table(&text, from, "加分项目");
+        let table = rubric.table(kind);
+        let checked: Vec<u32> = table
+            .items
+            .iter()
+            .filter(|i| i.check.is_some())
+            .map(|i| i.number)
+            .collect();
+        let by_source: Vec<u32> = table
+            .items
+            .iter()
+            .filter(|i| i.source == ItemSource::Check)
+            .map(|i| i.number)
+            .collect();
+        assert_eq!(checked, by_source, "{kind:?}: items with a check");
+        for check in RubricCheck::ALL
+            .into_iter()
+            .filter(|c| *c != RubricCheck::Nondisclosable)
+        {
+            let marker = row_marker(check);
+            let hits: Vec<&Row> = rows
+                .iter()
+                .filter(|r| r.title.contains(marker) || r.standard.contains(marker))
+                .collect();
+            assert_eq!(hits.len(), 1, "{kind:?}: rows saying {marker}");
+            let row = hits[0];
+            let item = rubric.checked_item(kind, check).unwrap();
+            assert_eq!(
+                item.number, row.number,
+                "{kind:?}: number of the {check} item"
+            );
+            assert_eq!(
+                item.points, row.points,
+                "{kind:?}: points (cap) of item {}",
+                row.number
+            );
+            let d = &item.deduct;
+            let st = row.standard.as_str();
+            match check {
+                RubricCheck::Guide => {
+                    assert_eq!(d.missing, figure(st, r"未按要求编制扣(\d+(?:\.\d+)?)分"));
+                    assert_eq!(
+                        d.element_missing,
+                        figure(st, r"指南要素不齐全项?扣(\d+(?:\.\d+)?)分")
+                    );
+                    assert_eq!(d.outdated, figure(st, r"未按年度更新扣(\d+(?:\.\d+)?)分"));
+                }
+                RubricCheck::Finance => {
+                    assert_eq!(
+                        d.part_missing,
+                        figure(st, r"每少公开一项扣(\d+(?:\.\d+)?)分")
+                    );
+                }
+                RubricCheck::EmptyColumns => {
+                    assert_eq!(
+                        d.any_empty,
+                        figure(st, r"存在空白栏目的扣(\d+(?:\.\d+)?)分")
+                    );
+                }
+                RubricCheck::PdfMarking => {
+                    assert_eq!(d.per_file, figure(st, r"每份扣(\d+(?:\.\d+)?)分"));
+                }
+                RubricCheck::Replies => {
+                    let steps: Vec<DelayStep> = steps_re
+                        .captures_iter(st)
+                        .map(|c| DelayStep {
+                            over_days: c[1].parse().unwrap(),
+                            points: c[2].parse().unwrap(),
+                        })
+                        .collect();
+                    assert_eq!(steps.len(), 3, "{st}");
+                    assert_eq!(d.delay_steps, steps);
+                }
+                RubricCheck::Nondisclosable => unreachable!(),
+            }
+            seen.push((kind == TableKind::Township, check, item.number));
+        }
+    }
+    // The 2020 numbers, once more in plain sight.
+    let numbers = |township: bool| -> Vec<u32> {
+        seen.iter()
+            .filter(|s| s.0 == township)
+            .map(|s| s.2)
+            .collect()
+    };
+    assert_eq!(numbers(true), [7, 10, 13, 17, 28]);
+    assert_eq!(numbers(false), [7, 9, 12, 15, 27]);
+}
+
+/// The penalty rule the `nondisclosable` reading suggests: paragraph 2 of 扣分项目, 5 points a
+/// case, as the notice says of 非主动公开的政府信息.
+#[test]
+fn nondisclosable_penalty_matches_the_notice() {
+    let text = squash(&notice());
+    let rubric = Rubric::bundled_2020();
+    let rule = rubric.checked_rule(RubricCheck::Nondisclosable).unwrap();
+    assert_eq!(rule.id, "non-active-published");
+    let re = regex::Regex::new(
+        r"(\d)\.[^。]*?非主动公开的政府信息，因审核把关不严在互联网平台公开的，每发现1起扣(\d+)分",
+    )
+    .unwrap();
+    let found: Vec<(u32, f64)> = re
+        .captures_iter(&text)
+        .map(|c| (c[1].parse().unwrap(), c[2].parse().unwrap()))
+        .collect();
+    assert_eq!(found.len(), 2, "annex 2 and annex 3");
+    for (number, points) in found {
+        assert_eq!((rule.number, rule.points_each), (number, points));
+    }
 }

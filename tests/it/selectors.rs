@@ -110,3 +110,51 @@ fn a_bad_monitor_schedule_is_refused() {
     let msg = error_of(&text);
     assert!(msg.contains("monitor.schedule"), "{msg}");
 }
+
+/// The amounts and caps moved to the rubric: a portal file that still sets one is refused
+/// with a pointer to the rubric file, and `[rules]` keeps only how the portal is read.
+#[test]
+fn an_amount_in_rules_is_refused_with_a_pointer_to_the_rubric() {
+    let text = format!("{}\n", fixture_text()).replacen(
+        "[[units]]",
+        "[rules]\npdf_sample_size = 10\npdf_unmarked_points = 0.5\n\n[[units]]",
+        1,
+    );
+    let msg = error_of(&text);
+    assert!(
+        msg.contains("rules") && msg.contains("pdf_unmarked_points") && msg.contains("rubrics/"),
+        "{msg}"
+    );
+    let text = format!("{}\n", fixture_text()).replacen(
+        "[[units]]",
+        "[rules]\npdf_sample_size = 12\nreply_day_count = \"working\"\n\n[[units]]",
+        1,
+    );
+    let c = PortalConfig::parse(&text, Path::new("selectors/ok.toml")).unwrap();
+    assert_eq!(c.rules.pdf_sample_size, 12);
+}
+
+/// A description recorded by a run made before the amounts moved (its `rules` carry them)
+/// still reads: the old keys are dropped, everything else is kept.
+#[test]
+fn a_description_recorded_with_the_old_amounts_still_reads() {
+    let c = PortalConfig::parse(&fixture_text(), Path::new("selectors/fixture.toml")).unwrap();
+    let mut old: serde_json::Value = serde_json::from_str(&c.recorded()).unwrap();
+    let rules = old["rules"].as_object_mut().unwrap();
+    rules.insert("guide_cap".into(), 5.0.into());
+    rules.insert("pdf_unmarked_points".into(), 0.5.into());
+    rules.insert(
+        "reply_delay_steps".into(),
+        serde_json::json!([[3, 1.0], [5, 2.0], [7, 3.0]]),
+    );
+    let back = PortalConfig::from_recorded(&old.to_string(), 7).unwrap();
+    assert_eq!(back.units.len(), c.units.len());
+    assert_eq!(back.rules.pdf_sample_size, c.rules.pdf_sample_size);
+    // Anything else unknown is still refused.
+    old["rules"]
+        .as_object_mut()
+        .unwrap()
+        .insert("speed".into(), 3.into());
+    let err = PortalConfig::from_recorded(&old.to_string(), 7).unwrap_err();
+    assert!(err.to_string().contains("speed"), "{err}");
+}

@@ -33,6 +33,7 @@ pub async fn run(store: &Store, config: &PortalConfig, resume: bool) -> CrawlSum
     let opts = CrawlOptions {
         config: config.clone(),
         config_path: "selectors/fixture.toml".into(),
+        rubric: gongkai::rubric::Rubric::bundled_2020(),
         as_of: as_of(),
         resume,
     };
