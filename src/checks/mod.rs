@@ -40,14 +40,12 @@ impl<'a> CheckContext<'a> {
     /// When the rubric names no item for the check: a loaded rubric always does
     /// (`rubric::validate` refuses a file without one).
     pub fn item(&self, table: Table, check: RubricCheck) -> &'a Item {
-        self.rubric
-            .checked_item(table.into(), check)
-            .unwrap_or_else(|| {
-                panic!(
-                    "the rubric names no {} item for check {check}",
-                    table.as_str()
-                )
-            })
+        self.rubric.checked_item(table, check).unwrap_or_else(|| {
+            panic!(
+                "the rubric names no {} item for check {check}",
+                table.as_str()
+            )
+        })
     }
 
     /// The bonus or penalty rule whose entries `check` suggests: its number and

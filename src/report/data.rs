@@ -8,7 +8,7 @@ use super::ReportError;
 use crate::config::{PortalConfig, UnitConfig};
 use crate::model::{Finding, FindingKind, FindingStatus, Section, Table};
 use crate::monitor::changes::{diff, Changes};
-use crate::rubric::{Rubric, TableKind};
+use crate::rubric::Rubric;
 use crate::score::{score_unit, Category, Deduction, UnitInput};
 use crate::store::{Run, Store};
 
@@ -73,10 +73,6 @@ fn category(rubric: &Rubric, u: &UnitConfig) -> Category {
     crate::review::category_of(rubric, &u.name, u.table, u.class)
 }
 
-fn table_kind(t: Table) -> TableKind {
-    crate::review::table_kind(t)
-}
-
 fn counts(f: &Finding) -> bool {
     f.status != FindingStatus::Rejected
 }
@@ -91,7 +87,7 @@ pub fn assemble(
     since: Option<&Run>,
     changes: Option<&Changes>,
 ) -> Result<UnitReport, ReportError> {
-    let table = rubric.table(table_kind(unit.table));
+    let table = rubric.table(unit.table);
     let mine: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.unit == unit.name && counts(f))

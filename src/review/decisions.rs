@@ -5,7 +5,7 @@
 
 use super::fmt_points;
 use crate::model::{Centi, Finding, Section, Table};
-use crate::rubric::{Rubric, TableKind};
+use crate::rubric::Rubric;
 use crate::store::{
     Decision, DecisionStatus, EntryKind, Identity, LogLine, ManualEntry, NewDecision, NewEntry,
     Store, StoreError,
@@ -86,20 +86,10 @@ pub fn state_label(status: Option<DecisionStatus>, points: Centi) -> String {
     }
 }
 
-pub fn table_kind(t: Table) -> TableKind {
-    match t {
-        Table::Township => TableKind::Township,
-        Table::Department => TableKind::Department,
-    }
-}
-
 /// The most an item-section finding may deduct: its item's points.
 pub fn item_max(rubric: &Rubric, f: &Finding) -> Option<f64> {
     match f.section {
-        Section::Item => rubric
-            .table(table_kind(f.table))
-            .item(f.item)
-            .map(|i| i.points),
+        Section::Item => rubric.table(f.table).item(f.item).map(|i| i.points),
         Section::Bonus | Section::Penalty => None,
     }
 }
@@ -255,7 +245,7 @@ pub async fn add_entry(
     let invalid = |m: String| Err(DecisionError::Invalid(m));
     let (item, rule) = match input.kind {
         EntryKind::Deduction => {
-            let Some(it) = rubric.table(table_kind(table)).item(input.item) else {
+            let Some(it) = rubric.table(table).item(input.item) else {
                 return invalid(format!("{}评分表中没有第{}项。", table.label(), input.item));
             };
             if !input.amount.is_finite() || input.amount <= 0.0 || input.amount > it.points {

@@ -13,8 +13,8 @@ pub use crate::store::{
     User,
 };
 pub use decisions::{
-    add_entry, decide, entry_label, item_max, state_label, table_kind, withdraw_entry, Action,
-    DecisionError, DecisionInput, EntryInput,
+    add_entry, decide, entry_label, item_max, state_label, withdraw_entry, Action, DecisionError,
+    DecisionInput, EntryInput,
 };
 pub use score::{
     category_of, findings_with_decisions, portal_of, recorded_description, review_units, ItemCell,

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use crate::model::RubricCheck;
-use crate::model::Section;
+/// The table a unit is scored with (annex 2 or 3): the one [`crate::model::Table`].
+use crate::model::{Section, Table as UnitTable};
 pub use error::RubricError;
 
 /// Text of the bundled 2020 rubric (Changning county, 昌政办发〔2020〕56号).
@@ -352,22 +353,6 @@ pub enum TieRule {
     NameOrder,
 }
 
-/// Which table a unit is scored with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TableKind {
-    Township,
-    Department,
-}
-
-impl From<crate::model::Table> for TableKind {
-    fn from(t: crate::model::Table) -> Self {
-        match t {
-            crate::model::Table::Township => TableKind::Township,
-            crate::model::Table::Department => TableKind::Department,
-        }
-    }
-}
-
 impl Rubric {
     /// The bundled 2020 rubric (Changning, 昌政办发〔2020〕56号).
     pub fn bundled_2020() -> Rubric {
@@ -393,10 +378,10 @@ impl Rubric {
     }
 
     /// The table for a kind of unit.
-    pub fn table(&self, kind: TableKind) -> &Table {
+    pub fn table(&self, kind: UnitTable) -> &Table {
         match kind {
-            TableKind::Township => &self.township,
-            TableKind::Department => &self.department,
+            UnitTable::Township => &self.township,
+            UnitTable::Department => &self.department,
         }
     }
 
@@ -412,7 +397,7 @@ impl Rubric {
 
     /// The item `check` drafts in a table: its number, its points (the cap) and its amounts.
     /// A loaded rubric has exactly one for every item check in each table.
-    pub fn checked_item(&self, kind: TableKind, check: RubricCheck) -> Option<&Item> {
+    pub fn checked_item(&self, kind: UnitTable, check: RubricCheck) -> Option<&Item> {
         self.table(kind).checked_item(check)
     }
 

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::Centi;
-use crate::rubric::{Rubric, TableKind};
+use crate::model::Table;
+use crate::rubric::Rubric;
 
 /// The group a unit is graded in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -50,10 +51,10 @@ impl Category {
     }
 
     /// Which scoring table applies.
-    pub fn table(self) -> TableKind {
+    pub fn table(self) -> Table {
         match self {
-            Category::Township => TableKind::Township,
-            Category::DeptA | Category::DeptB => TableKind::Department,
+            Category::Township => Table::Township,
+            Category::DeptA | Category::DeptB => Table::Department,
         }
     }
 }

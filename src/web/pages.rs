@@ -13,7 +13,6 @@ use super::{csrf, AppError};
 use crate::labels;
 use crate::model::{Finding, Section, Table};
 use crate::review::{self, Action, DecisionInput, EntryInput, EntryKind, Identity, UnitReview};
-use crate::rubric::TableKind;
 use crate::store::Run;
 
 /// Percent-encodes a path segment (unit names are Chinese).
@@ -58,7 +57,7 @@ struct ItemHead {
     points: f64,
 }
 
-fn item_heads(st: &AppState, kind: TableKind) -> Vec<ItemHead> {
+fn item_heads(st: &AppState, kind: Table) -> Vec<ItemHead> {
     st.config
         .rubric
         .table(kind)
@@ -84,7 +83,7 @@ pub async fn overview(
     me: CurrentUser,
 ) -> Result<Html<String>, AppError> {
     let (run, reviews) = current(&st).await?;
-    let group = |table: Table, kind: TableKind| {
+    let group = |table: Table| {
         let rows: Vec<_> = reviews
             .iter()
             .filter(|r| r.table == table)
@@ -93,12 +92,9 @@ pub async fn overview(
                 context! { url => unit_url(&r.unit), ..Value::from_serialize(&s) }
             })
             .collect();
-        context! { label => labels::table(table), items => item_heads(&st, kind), rows => rows }
+        context! { label => labels::table(table), items => item_heads(&st, table), rows => rows }
     };
-    let groups = vec![
-        group(Table::Township, TableKind::Township),
-        group(Table::Department, TableKind::Department),
-    ];
+    let groups = vec![group(Table::Township), group(Table::Department)];
     st.render(
         "overview.html",
         context! { me => me.me(), csrf => me.csrf, run => run_ctx(run.as_ref()), groups => groups },
@@ -110,7 +106,7 @@ fn item_title(st: &AppState, f: &Finding) -> String {
         Section::Item => st
             .config
             .rubric
-            .table(review::table_kind(f.table))
+            .table(f.table)
             .item(f.item)
             .map_or_else(String::new, |i| i.title.clone()),
         Section::Bonus | Section::Penalty => labels::section(f.section).into(),

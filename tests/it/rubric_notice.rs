@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use gongkai::rubric::{DelayStep, Grade, ItemSource, Rubric, RubricCheck, Table, TableKind};
+use gongkai::model::Table as TableKind;
+use gongkai::rubric::{DelayStep, Grade, ItemSource, Rubric, RubricCheck, Table};
 
 fn notice() -> String {
     let path = crate::support::shared_dir().join("seed/changning-2020-assessment-notice.txt");
