@@ -32,6 +32,7 @@ impl Check for RepliesCheck {
         let mut late = Vec::new();
         let mut uncountable = Vec::new();
         let mut unknown_reply = Vec::new();
+        let mut impossible = Vec::new();
         for m in &unit.messages {
             let submitted = m.submitted.date;
             if submitted < year_start || submitted > ctx.as_of {
@@ -39,6 +40,12 @@ impl Check for RepliesCheck {
             }
             // A reply after as-of did not exist yet on that day: count to as-of.
             let end = match m.replied {
+                // A reply dated before its message: one of the dates is wrong, and a negative
+                // delay must not pass as "on time".
+                Some(r) if r.date < submitted => {
+                    impossible.push(m);
+                    continue;
+                }
                 Some(r) => r.date.min(ctx.as_of),
                 // Answered, but the reply time could not be read: the machine cannot say.
                 None if m.has_reply || looks_answered(&m.status) => {
@@ -107,6 +114,34 @@ impl Check for RepliesCheck {
                             m.title,
                             m.submitted.to_text(),
                             m.status
+                        ),
+                        page_id: m.page_id,
+                    })
+                    .collect(),
+            ));
+        }
+        if !impossible.is_empty() {
+            out.push(draft(
+                ctx,
+                unit,
+                RubricCheck::Replies,
+                FindingKind::Question,
+                Centi::ZERO,
+                Reason::ReplyBeforeSubmission,
+                String::new(),
+                format!(
+                    "{}条留言的回复时间早于提交时间，日期有误，无法计算答复用时，请人工核查。",
+                    impossible.len()
+                ),
+                impossible
+                    .iter()
+                    .map(|m| Evidence {
+                        url: m.url.to_string(),
+                        excerpt: format!(
+                            "《{}》提交：{}；回复：{}",
+                            m.title,
+                            m.submitted.to_text(),
+                            m.replied.map(|r| r.to_text()).unwrap_or_default()
                         ),
                         page_id: m.page_id,
                     })

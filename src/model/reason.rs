@@ -91,6 +91,7 @@ reasons! {
     ReplyBoardIncomplete => "reply_board_incomplete",
     /// Item 28/27: answered messages whose reply time could not be read.
     ReplyTimeUnknown => "reply_time_unknown",
+    ReplyBeforeSubmission => "reply_before_submission",
 }
 
 /// A reason code that is not one of [`Reason::ALL`].

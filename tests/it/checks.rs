@@ -370,6 +370,36 @@ fn a_reply_whose_time_cannot_be_read_is_a_question_not_a_delay() {
 }
 
 #[test]
+fn a_reply_dated_before_its_message_is_a_question_with_both_dates() {
+    let c = config();
+    let mut u = clean(&c, "发改局");
+    u.messages = vec![
+        message("2020-06-10", Some("2020-06-01")), // impossible: never "on time"
+        message("2020-07-01", Some("2020-07-03")), // fine
+    ];
+    let f = run(&c, &u);
+    assert!(f.iter().all(|f| f.reason != Reason::ReplyLate), "{f:#?}");
+    let q = f
+        .iter()
+        .find(|f| f.reason == Reason::ReplyBeforeSubmission)
+        .unwrap();
+    assert_eq!(
+        (q.kind, q.points, q.item, q.evidence.len()),
+        (FindingKind::Question, Centi::ZERO, 27, 1)
+    );
+    let excerpt = &q.evidence[0].excerpt;
+    assert!(
+        excerpt.contains("2020-06-10") && excerpt.contains("2020-06-01"),
+        "{excerpt}"
+    );
+    // The other way round: a normal late reply is still a deduction, and no question.
+    u.messages = vec![message("2020-06-01", Some("2020-06-10"))];
+    let f = run(&c, &u);
+    assert!(f.iter().any(|f| f.reason == Reason::ReplyLate));
+    assert!(f.iter().all(|f| f.reason != Reason::ReplyBeforeSubmission));
+}
+
+#[test]
 fn a_reply_after_as_of_counts_only_to_as_of() {
     let c = config();
     let mut u = clean(&c, "发改局");
