@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::{centi, draft, Check, CheckContext};
 use crate::config::DayCount;
 use crate::model::{Centi, Evidence, Finding, FindingKind, Reason, RubricCheck};
-use crate::snapshot::UnitSnapshot;
+use crate::snapshot::{MessageSnapshot, UnitSnapshot};
 
 pub struct RepliesCheck;
 
@@ -92,85 +92,50 @@ impl Check for RepliesCheck {
                     .collect(),
             ));
         }
-        if !unknown_reply.is_empty() {
-            out.push(draft(
-                ctx,
-                unit,
-                RubricCheck::Replies,
-                FindingKind::Question,
-                Centi::ZERO,
-                Reason::ReplyTimeUnknown,
-                String::new(),
+        out.extend(messages_question(
+            ctx,
+            unit,
+            Reason::ReplyTimeUnknown,
+            &unknown_reply,
+            |n| format!("{n}条留言已回复，但未能读取回复时间，无法计算答复用时，请人工核查。"),
+            |m| {
                 format!(
-                    "{}条留言已回复，但未能读取回复时间，无法计算答复用时，请人工核查。",
-                    unknown_reply.len()
-                ),
-                unknown_reply
-                    .iter()
-                    .map(|m| Evidence {
-                        url: m.url.to_string(),
-                        excerpt: format!(
-                            "《{}》提交：{}；状态：{}",
-                            m.title,
-                            m.submitted.to_text(),
-                            m.status
-                        ),
-                        page_id: m.page_id,
-                    })
-                    .collect(),
-            ));
-        }
-        if !impossible.is_empty() {
-            out.push(draft(
-                ctx,
-                unit,
-                RubricCheck::Replies,
-                FindingKind::Question,
-                Centi::ZERO,
-                Reason::ReplyBeforeSubmission,
-                String::new(),
+                    "《{}》提交：{}；状态：{}",
+                    m.title,
+                    m.submitted.to_text(),
+                    m.status
+                )
+            },
+        ));
+        out.extend(messages_question(
+            ctx,
+            unit,
+            Reason::ReplyBeforeSubmission,
+            &impossible,
+            |n| {
+                format!("{n}条留言的回复时间早于提交时间，日期有误，无法计算答复用时，请人工核查。")
+            },
+            |m| {
                 format!(
-                    "{}条留言的回复时间早于提交时间，日期有误，无法计算答复用时，请人工核查。",
-                    impossible.len()
-                ),
-                impossible
-                    .iter()
-                    .map(|m| Evidence {
-                        url: m.url.to_string(),
-                        excerpt: format!(
-                            "《{}》提交：{}；回复：{}",
-                            m.title,
-                            m.submitted.to_text(),
-                            m.replied.map(|r| r.to_text()).unwrap_or_default()
-                        ),
-                        page_id: m.page_id,
-                    })
-                    .collect(),
-            ));
-        }
-        if !uncountable.is_empty() {
-            out.push(draft(
-                ctx,
-                unit,
-                RubricCheck::Replies,
-                FindingKind::Question,
-                Centi::ZERO,
-                Reason::ReplyCalendarMissing,
-                String::new(),
+                    "《{}》提交：{}；回复：{}",
+                    m.title,
+                    m.submitted.to_text(),
+                    m.replied.map(|r| r.to_text()).unwrap_or_default()
+                )
+            },
+        ));
+        out.extend(messages_question(
+            ctx,
+            unit,
+            Reason::ReplyCalendarMissing,
+            &uncountable,
+            |n| {
                 format!(
-                    "按工作日计算答复时限，但配置中缺少相应年度的节假日安排，{}条留言无法计算，请补充配置或人工核查。",
-                    uncountable.len()
-                ),
-                uncountable
-                    .iter()
-                    .map(|m| Evidence {
-                        url: m.url.to_string(),
-                        excerpt: m.title.clone(),
-                        page_id: m.page_id,
-                    })
-                    .collect(),
-            ));
-        }
+                    "按工作日计算答复时限，但配置中缺少相应年度的节假日安排，{n}条留言无法计算，请补充配置或人工核查。"
+                )
+            },
+            |m| m.title.clone(),
+        ));
         if late.is_empty() {
             return out;
         }
@@ -235,4 +200,37 @@ impl Check for RepliesCheck {
         ));
         out
     }
+}
+
+/// One question about the messages the machine could not time (none when there are none): the
+/// detail says how many, each message is evidence with its own excerpt.
+fn messages_question(
+    ctx: &CheckContext<'_>,
+    unit: &UnitSnapshot,
+    reason: Reason,
+    messages: &[&MessageSnapshot],
+    detail: impl Fn(usize) -> String,
+    excerpt: impl Fn(&MessageSnapshot) -> String,
+) -> Option<Finding> {
+    if messages.is_empty() {
+        return None;
+    }
+    Some(draft(
+        ctx,
+        unit,
+        RubricCheck::Replies,
+        FindingKind::Question,
+        Centi::ZERO,
+        reason,
+        String::new(),
+        detail(messages.len()),
+        messages
+            .iter()
+            .map(|m| Evidence {
+                url: m.url.to_string(),
+                excerpt: excerpt(m),
+                page_id: m.page_id,
+            })
+            .collect(),
+    ))
 }

@@ -1,92 +1,13 @@
 //! The crawler and checks end to end on the fixture county, served on loopback: the ground
 //! truth met exactly, a killed run resumed, hostile pages survived, the rate limit kept.
 
-use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::Duration;
 
-use gongkai::model::{Finding, FindingKind, Reason};
+use gongkai::model::{FindingKind, Reason};
 use gongkai::store::RunStatus;
-use serde::Deserialize;
 
 use crate::support::crawl_common::{root, run, setup};
-
-#[derive(Debug, Deserialize)]
-struct Expected {
-    unit: String,
-    section: String,
-    item: u32,
-    points: f64,
-    kind: String,
-    reason: String,
-    key: String,
-    #[serde(default)]
-    evidence_urls: Vec<String>,
-}
-
-type Key = (String, String, u32, String, String);
-
-fn key_of(f: &Finding) -> Key {
-    let section = serde_json::to_value(f.section).unwrap();
-    (
-        f.unit.clone(),
-        section.as_str().unwrap().to_string(),
-        f.item,
-        f.reason.to_string(),
-        f.key.clone(),
-    )
-}
-
-/// Compares findings with the ground truth; returns every difference in words.
-fn compare(findings: &[Finding], path: &Path) -> Vec<String> {
-    let expected: Vec<Expected> =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let got: BTreeMap<Key, &Finding> = findings.iter().map(|f| (key_of(f), f)).collect();
-    assert_eq!(got.len(), findings.len(), "duplicate finding identities");
-    let mut problems = Vec::new();
-    let mut seen = Vec::new();
-    for e in &expected {
-        let k = (
-            e.unit.clone(),
-            e.section.clone(),
-            e.item,
-            e.reason.clone(),
-            e.key.clone(),
-        );
-        seen.push(k.clone());
-        let Some(f) = got.get(&k) else {
-            problems.push(format!("missing: {k:?} ({} points)", e.points));
-            continue;
-        };
-        let kind = match f.kind {
-            FindingKind::Deduction => "deduction",
-            FindingKind::Question => "question",
-        };
-        if (f.points.points() - e.points).abs() > 1e-9 || kind != e.kind {
-            problems.push(format!(
-                "wrong: {k:?}: got {} {kind}, want {} {}",
-                f.points, e.points, e.kind
-            ));
-        }
-        for url in &e.evidence_urls {
-            if !f.evidence.iter().any(|ev| ev.url.ends_with(url.as_str())) {
-                problems.push(format!("evidence of {k:?} lacks {url}"));
-            }
-        }
-        if f.evidence.is_empty() || f.detail.is_empty() {
-            problems.push(format!("{k:?} has no evidence or detail"));
-        }
-    }
-    for (k, f) in &got {
-        if !seen.contains(k) {
-            problems.push(format!(
-                "not planted: {k:?} {} {:?}: {}",
-                f.points, f.kind, f.detail
-            ));
-        }
-    }
-    problems
-}
+use crate::support::pg_common::compare;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fixture_county_meets_the_ground_truth_exactly() {
