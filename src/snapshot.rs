@@ -45,11 +45,23 @@ pub enum ColumnState {
     Unreachable,
     /// The page was fetched but has none of the known shapes.
     Unrecognised,
+    /// The page was fetched but its text could not be decoded, or its markup is over the
+    /// limits of one page: nothing on it was judged.
+    Unreadable,
     /// Has children; not judged itself.
     Parent,
 }
 
 impl ColumnState {
+    /// The machine could not see what the column holds (not fetched, unknown shape, text or
+    /// markup unreadable).
+    pub fn unread(self) -> bool {
+        matches!(
+            self,
+            ColumnState::Unreachable | ColumnState::Unrecognised | ColumnState::Unreadable
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ColumnState::List => "list",
@@ -57,6 +69,7 @@ impl ColumnState {
             ColumnState::Empty => "empty",
             ColumnState::Unreachable => "unreachable",
             ColumnState::Unrecognised => "unrecognised",
+            ColumnState::Unreadable => "unreadable",
             ColumnState::Parent => "parent",
         }
     }
@@ -84,6 +97,9 @@ pub struct ColumnSnapshot {
     /// Why the column (or some of its list pages) could not be read, in the order met.
     #[serde(default)]
     pub problems: Vec<PageFailure>,
+    /// Dates the column page states for itself that name no real day, as written.
+    #[serde(default)]
+    pub impossible_dates: Vec<String>,
     /// Attachment links on the column's own page (a single-article column may be a file).
     #[serde(default, with = "as_text::links")]
     pub attachments: Vec<AttachmentLink>,
@@ -105,6 +121,7 @@ impl ColumnSnapshot {
             pages: 0,
             page_id: None,
             problems: Vec::new(),
+            impossible_dates: Vec::new(),
             attachments: Vec::new(),
         }
     }
@@ -131,6 +148,62 @@ pub struct DocumentSnapshot {
     /// Attachment links, when the document page was read.
     #[serde(with = "as_text::opt_links")]
     pub attachments: Option<Vec<AttachmentLink>>,
+    /// Why the document's date is in doubt, when it is.
+    #[serde(default)]
+    pub date_doubt: Option<DateDoubt>,
+}
+
+/// A document date the machine cannot trust: it is shown with both values to the auditor,
+/// never silently replaced by the other one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DateDoubt {
+    /// The list or the document page writes a date that names no real day.
+    Impossible {
+        written: String,
+        /// Where it is written: `"列表页"` or `"文件页"`.
+        place: String,
+        /// The date read elsewhere (the other page, or the URL), if any.
+        #[serde(with = "as_text::opt_stamp")]
+        other: Option<Stamp>,
+    },
+    /// The list and the document page give different days.
+    Disagree {
+        #[serde(with = "as_text::stamp")]
+        list: Stamp,
+        #[serde(with = "as_text::stamp")]
+        page: Stamp,
+    },
+}
+
+impl std::fmt::Display for DateDoubt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DateDoubt::Impossible {
+                written,
+                place,
+                other: Some(other),
+            } => write!(
+                f,
+                "{place}所写日期“{written}”不存在，另处显示为{}",
+                other.to_text()
+            ),
+            DateDoubt::Impossible {
+                written,
+                place,
+                other: None,
+            } => write!(
+                f,
+                "{place}所写日期“{written}”不存在，其他地方也没有可读的日期"
+            ),
+            DateDoubt::Disagree { list, page } => write!(
+                f,
+                "列表页日期{}与文件页日期{}不一致",
+                list.to_text(),
+                page.to_text()
+            ),
+        }
+    }
 }
 
 /// One sampled document and what its first PDF attachment gave.
@@ -145,6 +218,9 @@ pub struct SampledPdf {
     pub attachment: AttachmentLink,
     pub page_id: Option<i64>,
     pub outcome: PdfOutcome,
+    /// The sampled document's date is in doubt: whether it belongs to the sample is not sure.
+    #[serde(default)]
+    pub date_doubt: Option<DateDoubt>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

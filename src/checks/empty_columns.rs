@@ -13,6 +13,10 @@ impl Check for EmptyColumnsCheck {
         "empty_columns"
     }
 
+    fn drafts(&self) -> RubricCheck {
+        RubricCheck::EmptyColumns
+    }
+
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
         let rules = &ctx.config.rules;
         let item = ctx.item(unit.unit.table, RubricCheck::EmptyColumns);
@@ -60,6 +64,7 @@ impl Check for EmptyColumnsCheck {
             let (reason, what) = match c.state {
                 ColumnState::Unreachable => (Reason::ColumnUnreachable, "无法访问"),
                 ColumnState::Unrecognised => (Reason::ColumnUnrecognised, "页面结构无法识别"),
+                ColumnState::Unreadable => (Reason::ColumnUnreadable, "页面内容无法读取"),
                 _ => continue,
             };
             out.push(draft(

@@ -40,6 +40,8 @@ struct Doc<'a> {
     url: &'a url::Url,
     /// The title as shown to the auditor.
     shown: String,
+    /// Why the document's date is in doubt: it neither proves nor disproves a part.
+    doubt: Option<String>,
 }
 
 /// Names of columns that may hold the finance documents as one article.
@@ -48,6 +50,10 @@ const FINANCE_WORDS: [&str; 5] = ["预算", "决算", "三公", "绩效", "财�
 impl Check for FinanceCheck {
     fn name(&self) -> &'static str {
         "finance"
+    }
+
+    fn drafts(&self) -> RubricCheck {
+        RubricCheck::Finance
     }
 
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
@@ -65,6 +71,7 @@ impl Check for FinanceCheck {
                 cut: d.title_cut,
                 url: &d.url,
                 shown: d.title.clone(),
+                doubt: d.date_doubt.as_ref().map(ToString::to_string),
             })
             .collect();
         // A finance column published as one article (text and attached files) is read as one
@@ -87,17 +94,13 @@ impl Check for FinanceCheck {
                 cut: false,
                 url: &c.url,
                 shown: format!("栏目“{}”正文", c.name),
+                doubt: None,
             });
         }
         let unread: Vec<String> = unit
             .columns
             .iter()
-            .filter(|c| {
-                matches!(
-                    c.state,
-                    ColumnState::Unreachable | ColumnState::Unrecognised
-                ) || !c.problems.is_empty()
-            })
+            .filter(|c| c.state.unread() || !c.problems.is_empty())
             .map(|c| c.name.clone())
             .collect();
         let y = year.to_string();
@@ -147,7 +150,9 @@ impl Check for FinanceCheck {
             let mut missing = Vec::new();
             let mut unsure = Vec::new();
             for (i, need) in needs.iter().enumerate() {
-                let found = docs.iter().any(|d| d.year == Some(year) && need(&d.title));
+                let found = docs
+                    .iter()
+                    .any(|d| d.year == Some(year) && d.doubt.is_none() && need(&d.title));
                 if found {
                     continue;
                 }
@@ -160,7 +165,8 @@ impl Check for FinanceCheck {
                 let doubtful: Vec<&Doc<'_>> = docs
                     .iter()
                     .filter(|d| {
-                        (d.year.is_none() && need(&d.title)) || (d.cut && d.year == Some(year))
+                        ((d.year.is_none() || d.doubt.is_some()) && need(&d.title))
+                            || (d.cut && d.year == Some(year))
                     })
                     .collect();
                 if doubtful.is_empty() {
@@ -203,10 +209,13 @@ impl Check for FinanceCheck {
                 }
                 let mut ev = evidence;
                 for (label, doubtful) in &unsure {
-                    why.push(format!("可能的{label}文件日期不明或标题被截断"));
+                    why.push(format!("可能的{label}文件日期不明、日期存疑或标题被截断"));
                     ev.extend(doubtful.iter().map(|d| Evidence {
                         url: d.url.to_string(),
-                        excerpt: format!("{}（{}）", d.shown, url_key(d.url)),
+                        excerpt: match &d.doubt {
+                            Some(doubt) => format!("{}（{}）：{doubt}", d.shown, url_key(d.url)),
+                            None => format!("{}（{}）", d.shown, url_key(d.url)),
+                        },
                         page_id: None,
                     }));
                 }

@@ -16,6 +16,10 @@ impl Check for GuideCheck {
         "guide"
     }
 
+    fn drafts(&self) -> RubricCheck {
+        RubricCheck::Guide
+    }
+
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
         let rules = &ctx.config.rules;
         let item = ctx.item(unit.unit.table, RubricCheck::Guide);
@@ -66,7 +70,7 @@ impl Check for GuideCheck {
             ColumnState::Empty => {
                 return missing("“政府信息公开指南”栏目为空，视为未编制公开指南。", ev);
             }
-            ColumnState::Unreachable | ColumnState::Unrecognised => {
+            state if state.unread() => {
                 return vec![q(
                     Reason::GuideUnreadable,
                     "公开指南栏目无法读取，请人工核查指南要素和更新时间。".into(),
@@ -142,6 +146,26 @@ impl Check for GuideCheck {
             ));
         }
         let year_start = NaiveDate::from_ymd_opt(ctx.year(), 1, 1).unwrap_or(NaiveDate::MIN);
+        let in_year = col.page_dates.first().is_some_and(|d| d.date >= year_start);
+        if !col.impossible_dates.is_empty() && !in_year {
+            let shown = col
+                .page_dates
+                .first()
+                .map(|d| format!("，另有日期{}", d.to_text()))
+                .unwrap_or_default();
+            out.push(q(
+                Reason::GuideDateUnknown,
+                format!(
+                    "公开指南页面所写日期“{}”不存在{shown}，无法判断本年度是否更新，请人工核查。",
+                    col.impossible_dates.join("”“")
+                ),
+                vec![Evidence {
+                    excerpt: format!("页面所写日期：{}{shown}", col.impossible_dates.join("、")),
+                    ..col_evidence(col)
+                }],
+            ));
+            return out;
+        }
         match col.page_dates.first() {
             None => out.push(q(
                 Reason::GuideDateUnknown,

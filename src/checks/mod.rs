@@ -64,6 +64,13 @@ impl<'a> CheckContext<'a> {
 pub trait Check: Send + Sync {
     /// Short English name for logs.
     fn name(&self) -> &'static str;
+    /// The rubric item (by its `check`) whose findings this check drafts.
+    fn drafts(&self) -> RubricCheck;
+    /// The check reads the unit's columns (reached from its landing page); the board's
+    /// replies do not.
+    fn reads_columns(&self) -> bool {
+        true
+    }
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding>;
 }
 
@@ -78,35 +85,49 @@ pub fn all() -> Vec<Box<dyn Check>> {
     ]
 }
 
-/// Runs every check on a unit. A unit whose landing page could not be read gets one question
-/// and no deduction from the column checks (the machine saw nothing to judge).
+/// Runs every check on a unit. A unit whose landing page could not be read gets a question on
+/// every item whose check reads its columns, and no deduction from them (the machine saw
+/// nothing to judge, and no item may silently keep full marks).
 pub fn run_all(ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
     let mut out = Vec::new();
-    if let Some(err) = &unit.landing_error {
-        out.push(draft(
-            ctx,
-            unit,
-            RubricCheck::EmptyColumns,
-            FindingKind::Question,
-            Centi::ZERO,
-            Reason::UnitUnreachable,
-            String::new(),
-            format!("单位页面无法读取（{err}），本单位的栏目检查未能进行，请人工核查。"),
-            vec![Evidence {
-                url: unit.landing_url.to_string(),
-                excerpt: err.to_string(),
-                page_id: None,
-            }],
-        ));
-        out.extend(replies::RepliesCheck.run(ctx, unit));
-        return out;
-    }
     for check in all() {
-        let found = check.run(ctx, unit);
+        let found = match &unit.landing_error {
+            Some(err) if check.reads_columns() => vec![unit_unread(ctx, unit, check.drafts(), err)],
+            _ => check.run(ctx, unit),
+        };
         tracing::debug!(check = check.name(), unit = %unit.unit.name, n = found.len(), "check ran");
         out.extend(found);
     }
     out
+}
+
+/// The question an item gets when the unit's landing page could not be read.
+fn unit_unread(
+    ctx: &CheckContext<'_>,
+    unit: &UnitSnapshot,
+    check: RubricCheck,
+    err: &crate::model::PageFailure,
+) -> Finding {
+    let item = ctx.item(unit.unit.table, check);
+    draft(
+        ctx,
+        unit,
+        check,
+        FindingKind::Question,
+        Centi::ZERO,
+        Reason::UnitUnreachable,
+        String::new(),
+        format!(
+            "单位页面无法读取（{err}），第{}项（{}）未能检查，请人工核查。",
+            item.number,
+            crate::util::truncate_chars(&item.title, 20)
+        ),
+        vec![Evidence {
+            url: unit.landing_url.to_string(),
+            excerpt: err.to_string(),
+            page_id: None,
+        }],
+    )
 }
 
 /// A draft finding of the item `check` drafts in the unit's table, or (for a penalty check)

@@ -5,7 +5,7 @@
 use super::{centi, draft, url_key, Check, CheckContext};
 use crate::model::{Centi, Evidence, Finding, FindingKind, Reason, RubricCheck};
 use crate::pdf::{Attribute, Verdict};
-use crate::snapshot::{PdfOutcome, SampledPdf, UnitSnapshot};
+use crate::snapshot::{ColumnState, PdfOutcome, SampledPdf, UnitSnapshot};
 
 pub struct PdfMarkingCheck;
 
@@ -14,13 +14,55 @@ impl Check for PdfMarkingCheck {
         "pdf_marking"
     }
 
+    fn drafts(&self) -> RubricCheck {
+        RubricCheck::PdfMarking
+    }
+
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
         let item = ctx.item(unit.unit.table, RubricCheck::PdfMarking);
         let penalty = ctx.rule(RubricCheck::Nondisclosable);
         let mut budget = centi(item.points);
         let mut out = Vec::new();
         let n = unit.sample.len();
-        if n == 0 {
+        // A policy column the machine could not read may hold newer documents than the
+        // sample's: the sample is then not "the newest", and an empty one proves nothing.
+        let policy = &ctx.config.columns.policy;
+        let unread: Vec<_> = unit
+            .columns
+            .iter()
+            .filter(|c| c.state != ColumnState::Parent)
+            .filter(|c| policy.matches_in_tree(&c.name, &c.code, &c.path))
+            .filter(|c| c.state.unread() || !c.problems.is_empty())
+            .collect();
+        if !unread.is_empty() {
+            let names: Vec<String> = unread.iter().map(|c| c.path.join(" > ")).collect();
+            out.push(draft(
+                ctx,
+                unit,
+                RubricCheck::PdfMarking,
+                FindingKind::Question,
+                Centi::ZERO,
+                Reason::PdfSampleUnreadable,
+                String::new(),
+                format!(
+                    "政策文件栏目{}未能完整读取，抽查样本（已抽{n}份）可能缺少其中较新的文件，请人工核查这些栏目的公开属性标识。",
+                    names.join("、")
+                ),
+                unread
+                    .iter()
+                    .map(|c| Evidence {
+                        url: c.url.to_string(),
+                        excerpt: format!(
+                            "{}：{}",
+                            c.path.join(" > "),
+                            c.problems_text().unwrap_or_else(|| "页面无法读取".into())
+                        ),
+                        page_id: c.page_id,
+                    })
+                    .collect(),
+            ));
+        }
+        if n == 0 && unread.is_empty() {
             // Nothing to check is not a pass: the auditor must know the item was not checked.
             out.push(draft(
                 ctx,
@@ -76,6 +118,29 @@ impl Check for PdfMarkingCheck {
                 PdfOutcome::Checked(c) => c,
             };
             match check.verdict {
+                // Whether the document belongs to the year's sample is not sure: the auditor
+                // decides, with both dates.
+                Verdict::Unmarked if s.date_doubt.is_some() => {
+                    let doubt = s
+                        .date_doubt
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    out.push(draft(
+                        ctx,
+                        unit,
+                        RubricCheck::PdfMarking,
+                        FindingKind::Question,
+                        Centi::ZERO,
+                        Reason::PdfDateUnsure,
+                        key,
+                        format!(
+                            "{head}全文未见公开属性标识，但该文件日期存疑（{doubt}），是否属于{}年抽查范围无法确定，请人工核查。",
+                            ctx.year()
+                        ),
+                        evidence(s, doubt),
+                    ));
+                }
                 Verdict::Unmarked if budget > Centi::ZERO => {
                     let points = centi(item.deduct.per_file).min(budget);
                     budget = budget - points;

@@ -23,6 +23,14 @@ impl Check for RepliesCheck {
         "replies"
     }
 
+    fn drafts(&self) -> RubricCheck {
+        RubricCheck::Replies
+    }
+
+    fn reads_columns(&self) -> bool {
+        false
+    }
+
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
         let rules = &ctx.config.rules;
         let item = ctx.item(unit.unit.table, RubricCheck::Replies);

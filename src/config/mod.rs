@@ -124,6 +124,11 @@ pub struct PageShapes {
     pub list_container: Css,
     /// Items of a column list.
     pub list_item: Css,
+    /// The path (and query) of a document page, as a regex (VSB `^/info/\d+/\d+\.htm$`): a
+    /// list entry whose link has another shape is not a document (broken markup can pull
+    /// navigation links into the list). Without it every linked entry counts.
+    #[serde(default)]
+    pub document_link: Option<Pattern>,
     /// The date inside a list item (falls back to any date in the item's text).
     pub list_date: Css,
     /// Text of a single-article column or of a document.

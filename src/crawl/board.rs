@@ -3,10 +3,9 @@
 
 use chrono::NaiveDate;
 use futures::stream::{self, StreamExt};
-use scraper::Html;
 use url::Url;
 
-use super::recorder::{CrawlError, Recorder};
+use super::recorder::{CrawlError, Got, Recorder};
 use crate::config::PortalConfig;
 use crate::extract::list::{page_url, pager_total};
 use crate::extract::messages::{parse_message, parse_message_list, MessageRowLink};
@@ -49,37 +48,57 @@ pub async fn crawl_board(
             });
         }
     };
-    let (first_rows, total) = {
-        let doc = Html::parse_document(&first.text());
-        let total = pager_total(&doc, &config.pages);
-        (
-            parse_message_list(&doc, &config.messages, &first.url),
-            total,
-        )
+    let (first_rows, total) = match read_list(rec, config, &first).await {
+        Ok(read) => read,
+        Err(failure) => {
+            errors.push((None, failure));
+            return Ok(Board {
+                messages: Vec::new(),
+                errors,
+            });
+        }
     };
     let mut done = all_before(&first_rows, year_start);
     rows.extend(first_rows);
     let last = total.min(config.crawl.max_pages_per_column);
     let mut k = 2;
+    let mut missing_in_row = 0;
     while !done && k <= last {
+        if missing_in_row == super::column::MISSING_PAGES_IN_ROW {
+            errors.push((
+                None,
+                PageFailure::PagerStopped {
+                    claimed: total,
+                    missing: missing_in_row,
+                    next: k,
+                },
+            ));
+            break;
+        }
         // Page numbers come from the real total (VSB counts down), not from the cap.
         let Some(url) = page_url(&config.pages.page_url, &first.url, k, total) else {
             break;
         };
         match rec.fetch(&url, PageKind::Messages, None, None).await? {
-            Ok(page) => {
-                let doc_rows = {
-                    let doc = Html::parse_document(&page.text());
-                    parse_message_list(&doc, &config.messages, &page.url)
-                };
-                done = all_before(&doc_rows, year_start);
-                rows.extend(doc_rows);
+            Ok(page) => match read_list(rec, config, &page).await {
+                Ok((doc_rows, _)) => {
+                    done = all_before(&doc_rows, year_start);
+                    rows.extend(doc_rows);
+                    missing_in_row = 0;
+                }
+                Err(failure) => {
+                    errors.push((None, failure));
+                    missing_in_row += 1;
+                }
+            },
+            Err(failure) => {
+                errors.push((None, PageFailure::BoardPage { page: k, failure }));
+                missing_in_row += 1;
             }
-            Err(failure) => errors.push((None, PageFailure::BoardPage { page: k, failure })),
         }
         k += 1;
     }
-    if !done && total > last {
+    if !done && total > last && missing_in_row < super::column::MISSING_PAGES_IN_ROW {
         errors.push((None, PageFailure::BoardOverCap { total, read: last }));
     }
     let wanted: Vec<MessageRowLink> = rows
@@ -121,7 +140,17 @@ pub async fn crawl_board(
                 continue;
             }
         };
-        let page = parse_message(&Html::parse_document(&got.text()), &config.messages);
+        let board = config.messages.clone();
+        let page = match rec
+            .read(&got, move |html| parse_message(html, &board))
+            .await
+        {
+            Ok(page) => page,
+            Err(failure) => {
+                errors.push((listed_unit, failure));
+                continue;
+            }
+        };
         let unit_raw = page.unit.clone().or(row.unit.clone()).unwrap_or_default();
         let unit = config.unit_by_alias(&unit_raw).map(|u| u.name.clone());
         let Some(submitted) = page.submitted.or(row.date) else {
@@ -134,6 +163,35 @@ pub async fn crawl_board(
             ));
             continue;
         };
+        // Dates that cannot both be true, or a submission years after as-of: a question with
+        // both values, never a message silently counted or dropped.
+        let concerned = unit.clone().or(listed_unit.clone());
+        if let (Some(list), Some(on_page)) = (row.date, page.submitted) {
+            if list.date != on_page.date {
+                errors.push((
+                    concerned,
+                    PageFailure::MessageDatesDisagree {
+                        title: row.title.clone(),
+                        url: row.url.to_string(),
+                        list: list.to_text(),
+                        page: on_page.to_text(),
+                    },
+                ));
+                continue;
+            }
+        }
+        if (submitted.date - as_of).num_days() > 366 {
+            errors.push((
+                concerned,
+                PageFailure::MessageDateImplausible {
+                    title: row.title.clone(),
+                    url: row.url.to_string(),
+                    submitted: submitted.to_text(),
+                    as_of: as_of.to_string(),
+                },
+            ));
+            continue;
+        }
         let status = page.status.clone().unwrap_or_default();
         records.push(MessageRow {
             url: row.url.to_string(),
@@ -160,6 +218,24 @@ pub async fn crawl_board(
     }
     rec.store().replace_messages(rec.run_id(), &records).await?;
     Ok(Board { messages, errors })
+}
+
+/// A page of the board's list: its rows and the page count its pager announces.
+async fn read_list(
+    rec: &Recorder,
+    config: &PortalConfig,
+    got: &Got,
+) -> Result<(Vec<MessageRowLink>, usize), PageFailure> {
+    let shapes = config.pages.clone();
+    let board = config.messages.clone();
+    let url = got.url.clone();
+    rec.read(got, move |html| {
+        (
+            parse_message_list(html, &board, &url),
+            pager_total(html, &shapes),
+        )
+    })
+    .await
 }
 
 fn all_before(rows: &[MessageRowLink], start: NaiveDate) -> bool {

@@ -1,14 +1,16 @@
 //! One leaf column: its page, every page of its list, or its single article.
 
-use scraper::Html;
-
-use super::recorder::{CrawlError, Recorder};
+use super::recorder::{CrawlError, Got, Recorder};
 use crate::config::PortalConfig;
-use crate::extract::list::{page_url, parse_column_page};
+use crate::extract::list::{page_url, parse_column_page, ColumnPage};
 use crate::extract::tree::TreeColumn;
 use crate::model::PageFailure;
-use crate::snapshot::{ColumnSnapshot, ColumnState, DocumentSnapshot};
+use crate::snapshot::{ColumnSnapshot, ColumnState, DateDoubt, DocumentSnapshot};
 use crate::store::PageKind;
+
+/// List pages missing one after the other before the pager is no longer believed: a pager
+/// that claims thousands of pages that are not there must not cost thousands of requests.
+pub(super) const MISSING_PAGES_IN_ROW: usize = 3;
 
 pub(super) async fn crawl_column(
     rec: &Recorder,
@@ -28,22 +30,39 @@ pub(super) async fn crawl_column(
         }
     };
     snap.page_id = Some(got.page_id);
-    let first = parse_column_page(&Html::parse_document(&got.text()), &config.pages, &got.url);
+    let first = match read_column_page(rec, config, &got).await {
+        Ok(first) => first,
+        Err(failure) => {
+            snap.state = ColumnState::Unreadable;
+            snap.problems.push(failure);
+            return Ok(snap);
+        }
+    };
     snap.pages = 1;
     snap.page_dates = first.page_dates.clone();
+    snap.impossible_dates = first.impossible_dates.clone();
+    for _ in &snap.impossible_dates {
+        rec.note_unreadable();
+    }
     snap.empty_notice = first.empty_notice.clone();
     snap.state = if !first.items.is_empty() {
         ColumnState::List
     } else if first.article_text.as_deref().is_some_and(|t| !t.is_empty()) {
         ColumnState::Article
     } else if first.is_unrecognised() {
+        if let Some(example) = first.ignored.first() {
+            snap.problems.push(PageFailure::ListWithoutDocuments {
+                links: first.ignored.len(),
+                example: example.clone(),
+            });
+        }
         ColumnState::Unrecognised
     } else {
         ColumnState::Empty
     };
     snap.article_text = first.article_text.clone().filter(|t| !t.is_empty());
     snap.attachments = first.attachments.clone();
-    push_items(&mut snap.documents, first.items, 1);
+    push_items(rec, &mut snap.documents, first.items, 1);
     let total = first.total_pages.min(config.crawl.max_pages_per_column);
     if first.total_pages > total {
         snap.problems.push(PageFailure::ColumnOverCap {
@@ -51,7 +70,16 @@ pub(super) async fn crawl_column(
             read: total,
         });
     }
+    let mut missing_in_row = 0;
     for k in 2..=total {
+        if missing_in_row == MISSING_PAGES_IN_ROW {
+            snap.problems.push(PageFailure::PagerStopped {
+                claimed: first.total_pages,
+                missing: missing_in_row,
+                next: k,
+            });
+            break;
+        }
         let Some(url) = page_url(&config.pages.page_url, &got.url, k, first.total_pages) else {
             continue;
         };
@@ -59,25 +87,41 @@ pub(super) async fn crawl_column(
             .fetch(&url, PageKind::ListPage, Some(unit), None)
             .await?
         {
-            Ok(page) => {
-                let parsed = parse_column_page(
-                    &Html::parse_document(&page.text()),
-                    &config.pages,
-                    &page.url,
-                );
-                push_items(&mut snap.documents, parsed.items, k);
-                snap.pages += 1;
-            }
+            Ok(page) => match read_column_page(rec, config, &page).await {
+                Ok(parsed) => {
+                    push_items(rec, &mut snap.documents, parsed.items, k);
+                    snap.pages += 1;
+                    missing_in_row = 0;
+                }
+                Err(failure) => {
+                    snap.problems.push(failure);
+                    missing_in_row += 1;
+                }
+            },
             Err(failure) => {
                 snap.problems
                     .push(PageFailure::ListPage { page: k, failure });
+                missing_in_row += 1;
             }
         }
     }
     Ok(snap)
 }
 
+/// A column or list page, read on the blocking pool.
+pub(super) async fn read_column_page(
+    rec: &Recorder,
+    config: &PortalConfig,
+    got: &Got,
+) -> Result<ColumnPage, PageFailure> {
+    let shapes = config.pages.clone();
+    let url = got.url.clone();
+    rec.read(got, move |html| parse_column_page(html, &shapes, &url))
+        .await
+}
+
 fn push_items(
+    rec: &Recorder,
     docs: &mut Vec<DocumentSnapshot>,
     items: Vec<crate::extract::list::ListItem>,
     page: usize,
@@ -86,14 +130,29 @@ fn push_items(
         if docs.iter().any(|d| d.url == item.url) {
             continue;
         }
+        if item.impossible_date.is_some() {
+            rec.note_unreadable();
+        }
+        // A date that names no real day leaves the entry undated (its page is then read),
+        // whatever the URL suggests.
+        let date = if item.impossible_date.is_some() {
+            None
+        } else {
+            item.date
+        };
         docs.push(DocumentSnapshot {
             url: item.url,
             title: item.title,
             title_cut: item.title_cut,
-            published: item.date,
+            published: date,
             list_page: page,
             list_position: i + 1,
             attachments: None,
+            date_doubt: item.impossible_date.map(|written| DateDoubt::Impossible {
+                written,
+                place: "列表页".into(),
+                other: item.date,
+            }),
         });
     }
 }

@@ -7,6 +7,7 @@ mod column;
 pub mod global_limit;
 pub mod http;
 mod pdf_task;
+mod read;
 mod recorder;
 mod sample;
 mod unit;

@@ -34,9 +34,9 @@ pub struct Got {
 }
 
 impl Got {
-    /// The body decoded as HTML text.
-    pub fn text(&self) -> String {
-        decode_html(&self.body, self.content_type.as_deref()).text
+    /// The body decoded as HTML text, with whether the decoding had errors.
+    pub fn decoded(&self) -> super::http::DecodedPage {
+        decode_html(&self.body, self.content_type.as_deref())
     }
 }
 
@@ -47,6 +47,7 @@ pub struct Recorder {
     run_id: i64,
     resume: bool,
     errors: AtomicU64,
+    unreadable: AtomicU64,
     replayed: AtomicU64,
     unchanged: AtomicU64,
     home_links: tokio::sync::OnceCell<HashMap<String, Url>>,
@@ -63,6 +64,7 @@ impl Recorder {
             run_id,
             resume,
             errors: AtomicU64::new(0),
+            unreadable: AtomicU64::new(0),
             replayed: AtomicU64::new(0),
             unchanged: AtomicU64::new(0),
             home_links: tokio::sync::OnceCell::new(),
@@ -98,12 +100,26 @@ impl Recorder {
                     None => self.fetch(&home, PageKind::Home, None, None).await?,
                 };
                 if let Ok(got) = got {
-                    let doc = scraper::Html::parse_document(&got.text());
-                    for a in doc.select(config.pages.home_unit_links.selector()) {
-                        let name = crate::extract::element_text(a);
-                        if let Some(url) = crate::extract::link_url(a, &got.url) {
-                            links.entry(name).or_insert(url);
+                    let css = config.pages.home_unit_links.clone();
+                    let page_url = got.url.clone();
+                    let read = self
+                        .read(&got, move |doc| {
+                            doc.select(css.selector())
+                                .filter_map(|a| {
+                                    let url = crate::extract::link_url(a, &page_url)?;
+                                    Some((crate::extract::element_text(a), url))
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                        .await;
+                    match read {
+                        Ok(found) => {
+                            for (name, url) in found {
+                                links.entry(name).or_insert(url);
+                            }
                         }
+                        // Units are then found at their configured landing pages.
+                        Err(failure) => tracing::warn!(%failure, "platform home unreadable"),
                     }
                 }
                 Ok(links)
@@ -123,9 +139,30 @@ impl Recorder {
         self.run_id
     }
 
-    /// Pages that could not be fetched in this run.
+    /// Pages that could not be fetched or read in this run, and contents that could not be
+    /// read (undecodable text, markup over the limits, dates naming no real day, PDFs over
+    /// their limits): any of them makes the run partial.
     pub fn errors(&self) -> u64 {
-        self.errors.load(Ordering::Relaxed)
+        self.errors.load(Ordering::Relaxed) + self.unreadable.load(Ordering::Relaxed)
+    }
+
+    /// Counts a content that was fetched but could not be read.
+    pub fn note_unreadable(&self) {
+        self.unreadable.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Reads a fetched HTML page on the blocking pool ([`super::read::read_html`]); a page that
+    /// cannot be read is counted.
+    pub async fn read<T, F>(&self, got: &Got, read: F) -> Result<T, crate::model::PageFailure>
+    where
+        F: FnOnce(&scraper::Html) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let result = super::read::read_html(got, read).await;
+        if result.is_err() {
+            self.note_unreadable();
+        }
+        result
     }
 
     /// Pages taken from the store instead of the network (resume).

@@ -8,7 +8,7 @@ use super::recorder::{CrawlError, Recorder};
 use crate::config::PortalConfig;
 use crate::extract::detail::AttachmentLink;
 use crate::model::PageFailure;
-use crate::pdf::PdfLimits;
+use crate::pdf::{PdfLimits, PdfQuestion};
 use crate::snapshot::{DocumentSnapshot, PdfOutcome, SampledPdf};
 use crate::store::PageKind;
 
@@ -59,6 +59,7 @@ pub(super) async fn check_sample(
                 },
                 page_id: None,
                 outcome: PdfOutcome::DownloadFailed(PageFailure::DocumentUnread),
+                date_doubt: doc.date_doubt.clone(),
             });
             continue;
         };
@@ -77,10 +78,17 @@ pub(super) async fn check_sample(
                 }),
                 Some(g.page_id),
             ),
-            Ok(g) => (
-                PdfOutcome::Checked(check_pdf(g.body.clone(), limits.clone()).await),
-                Some(g.page_id),
-            ),
+            Ok(g) => {
+                let check = check_pdf(g.body.clone(), limits.clone()).await;
+                // A file the reader had to give up on is content the run could not read.
+                if matches!(
+                    check.reason,
+                    Some(PdfQuestion::Timeout | PdfQuestion::TooBig | PdfQuestion::InternalError)
+                ) {
+                    rec.note_unreadable();
+                }
+                (PdfOutcome::Checked(check), Some(g.page_id))
+            }
         };
         out.push(SampledPdf {
             document_url: doc.url.clone(),
@@ -89,6 +97,7 @@ pub(super) async fn check_sample(
             attachment: link.clone(),
             page_id,
             outcome,
+            date_doubt: doc.date_doubt.clone(),
         });
     }
     Ok(out)

@@ -2,18 +2,17 @@
 //! (policy documents of the year, a guide published as a document, cut titles), the sample.
 
 use futures::stream::{self, StreamExt};
-use scraper::Html;
 use url::Url;
 
 use super::column::crawl_column;
-use super::recorder::{CrawlError, Recorder};
+use super::recorder::{CrawlError, Got, Recorder};
 use super::sample;
 use crate::config::{PortalConfig, UnitConfig};
-use crate::extract::detail::parse_document;
+use crate::extract::detail::{parse_document, DocumentPage};
 use crate::extract::list::parse_column_page;
 use crate::extract::tree::{parse_tree, TreeColumn};
 use crate::model::PageFailure;
-use crate::snapshot::{ColumnSnapshot, ColumnState, UnitSnapshot};
+use crate::snapshot::{ColumnSnapshot, ColumnState, DateDoubt, DocumentSnapshot, UnitSnapshot};
 use crate::store::{AttachmentRow, ColumnRow, DocumentRow, Flag, PageKind};
 
 pub async fn crawl_unit(
@@ -58,11 +57,20 @@ pub async fn crawl_unit(
             return Ok(snap);
         }
     };
-    let tree = parse_tree(
-        &Html::parse_document(&got.text()),
-        config.pages.column_tree.selector(),
-        &got.url,
-    );
+    let tree_css = config.pages.column_tree.clone();
+    let page_url = got.url.clone();
+    let tree = match rec
+        .read(&got, move |html| {
+            parse_tree(html, tree_css.selector(), &page_url)
+        })
+        .await
+    {
+        Ok(tree) => tree,
+        Err(failure) => {
+            snap.landing_error = Some(failure);
+            return Ok(snap);
+        }
+    };
     if tree.is_empty() {
         snap.landing_error = Some(PageFailure::NoColumnTree);
         return Ok(snap);
@@ -88,26 +96,30 @@ pub async fn crawl_unit(
     }
     let pages: Vec<_> = stream::iter(wanted)
         .map(|(ci, di, url)| async move {
-            let got = rec
+            let page = match rec
                 .fetch(&url, PageKind::Document, Some(name), None)
-                .await?;
-            Ok::<_, CrawlError>((ci, di, got))
+                .await?
+            {
+                Ok(g) => read_document(rec, config, &g).await,
+                Err(e) => Err(e.into()),
+            };
+            Ok::<_, CrawlError>((ci, di, page))
         })
         .buffered(config.crawl.concurrency.max(1))
         .collect()
         .await;
     for r in pages {
-        let (ci, di, got) = r?;
+        let (ci, di, page) = r?;
         let doc = &mut snap.columns[ci].documents[di];
-        match got {
-            Ok(g) => {
-                let page = parse_document(&Html::parse_document(&g.text()), &config.pages, &g.url);
+        match page {
+            Ok(page) => {
+                if page.impossible_date.is_some() {
+                    rec.note_unreadable();
+                }
+                note_page_date(doc, &page);
                 if let Some(t) = page.title.filter(|t| !crate::extract::list::is_cut(t)) {
                     doc.title = t;
                     doc.title_cut = false;
-                }
-                if page.published.is_some() {
-                    doc.published = page.published;
                 }
                 doc.attachments = Some(page.attachments);
             }
@@ -180,11 +192,29 @@ async fn read_guide_document(
         .await?
     {
         Ok(g) => {
-            let html = Html::parse_document(&g.text());
-            let parsed = parse_column_page(&html, &config.pages, &g.url);
-            let doc = parse_document(&html, &config.pages, &g.url);
+            let shapes = config.pages.clone();
+            let url = g.url.clone();
+            let (parsed, doc) = match rec
+                .read(&g, move |html| {
+                    (
+                        parse_column_page(html, &shapes, &url),
+                        parse_document(html, &shapes, &url),
+                    )
+                })
+                .await
+            {
+                Ok(read) => read,
+                Err(failure) => {
+                    col.problems = vec![failure];
+                    col.page_id = Some(g.page_id);
+                    col.url = g.url;
+                    return Ok(());
+                }
+            };
             col.article_text = parsed.article_text.filter(|t| !t.is_empty());
             col.page_dates = parsed.page_dates;
+            col.impossible_dates = parsed.impossible_dates;
+            col.impossible_dates.extend(doc.impossible_date.clone());
             if let Some(p) = doc.published {
                 col.page_dates.push(p);
                 col.page_dates
@@ -197,6 +227,45 @@ async fn read_guide_document(
         Err(e) => col.problems = vec![e.into()],
     }
     Ok(())
+}
+
+/// Dates a document by its page: an undated entry takes the page's date; a list date and a
+/// page date of different days, or a date that names no real day, become the document's
+/// [`DateDoubt`] (the list's date is kept: it ordered the list the sample is drawn from).
+fn note_page_date(doc: &mut DocumentSnapshot, page: &DocumentPage) {
+    if let Some(written) = &page.impossible_date {
+        doc.date_doubt = Some(DateDoubt::Impossible {
+            written: written.clone(),
+            place: "文件页".into(),
+            other: doc.published,
+        });
+    }
+    match (doc.published, page.published) {
+        (None, Some(p)) => {
+            doc.published = Some(p);
+            if let Some(DateDoubt::Impossible { other, .. }) = &mut doc.date_doubt {
+                other.get_or_insert(p);
+            }
+        }
+        // The same day: the page may add the time of day.
+        (Some(list), Some(p)) if list.date == p.date => doc.published = Some(p),
+        (Some(list), Some(p)) if page.impossible_date.is_none() => {
+            doc.date_doubt = Some(DateDoubt::Disagree { list, page: p });
+        }
+        _ => {}
+    }
+}
+
+/// A document page, read on the blocking pool.
+async fn read_document(
+    rec: &Recorder,
+    config: &PortalConfig,
+    got: &Got,
+) -> Result<DocumentPage, PageFailure> {
+    let shapes = config.pages.clone();
+    let url = got.url.clone();
+    rec.read(got, move |html| parse_document(html, &shapes, &url))
+        .await
 }
 
 async fn save_records(rec: &Recorder, snap: &UnitSnapshot) -> Result<(), CrawlError> {

@@ -68,6 +68,23 @@ pub fn all_stamps(text: &str) -> impl Iterator<Item = Stamp> + '_ {
     })
 }
 
+/// The first date-shaped text in `text` that names no real day (`2020-02-30`, `2020-13-45`):
+/// such a date is never read as another day, nor silently dropped by the callers that must say
+/// so.
+pub fn impossible_date(text: &str) -> Option<String> {
+    date_regex().captures_iter(text).find_map(|c| {
+        let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+        let real = match (num(1), num(2), num(3)) {
+            (Some(y), Some(m), Some(d)) => i32::try_from(y)
+                .ok()
+                .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+                .is_some(),
+            _ => false,
+        };
+        (!real).then(|| c[0].trim().to_string())
+    })
+}
+
 /// A date written as `YYYYMMDD` inside a URL (TRS `t20200903_…`).
 pub fn stamp_in_url(url: &str) -> Option<Stamp> {
     let c = url_date_regex().captures(url)?;
@@ -93,6 +110,19 @@ mod tests {
             assert_eq!(find_stamp(text).unwrap().to_text(), want, "{text}");
         }
         assert!(find_stamp("2020-13-45").is_none());
+        assert_eq!(
+            impossible_date("发布 2020-02-30").as_deref(),
+            Some("2020-02-30")
+        );
+        assert_eq!(
+            impossible_date("2020年13月45日").as_deref(),
+            Some("2020年13月45日")
+        );
+        assert_eq!(
+            impossible_date("2020-02-29 2021-02-29").as_deref(),
+            Some("2021-02-29")
+        );
+        assert!(impossible_date("2020-02-29").is_none());
         assert!(find_stamp("无日期").is_none());
         assert_eq!(
             stamp_in_url("./202009/t20200903_2748784.html")

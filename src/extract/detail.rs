@@ -3,7 +3,7 @@
 use scraper::Html;
 use url::Url;
 
-use super::dates::{find_stamp, stamp_in_url, Stamp};
+use super::dates::{find_stamp, impossible_date, stamp_in_url, Stamp};
 use super::{collapse_ws, element_text, link_url, meta_content, selector};
 use crate::config::PageShapes;
 
@@ -27,6 +27,8 @@ impl AttachmentLink {
 pub struct DocumentPage {
     pub title: Option<String>,
     pub published: Option<Stamp>,
+    /// A publication date the page writes that names no real day, when it writes no real one.
+    pub impossible_date: Option<String>,
     /// The 公开方式 of the catalogue metadata, when given.
     pub disclosure: Option<String>,
     pub attachments: Vec<AttachmentLink>,
@@ -53,20 +55,39 @@ pub fn parse_document(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Docume
             .find(|(k, _)| labels.iter().any(|l| k.contains(l)))
             .map(|(_, v)| v.clone())
     };
-    let published = meta_content(doc, "PubDate")
-        .and_then(|d| find_stamp(&d))
-        .or_else(|| from_meta(&PUBLISHED_LABELS).and_then(|d| find_stamp(&d)))
+    let pub_meta = meta_content(doc, "PubDate");
+    let labelled = from_meta(&PUBLISHED_LABELS);
+    let content = crate::extract::list::content_text(doc, shapes);
+    let written = pub_meta
+        .as_deref()
+        .and_then(find_stamp)
+        .or_else(|| labelled.as_deref().and_then(find_stamp))
         .or_else(|| {
-            crate::extract::list::labelled_dates(&crate::extract::list::content_text(doc, shapes))
+            crate::extract::list::labelled_dates(&content)
                 .into_iter()
                 .next()
-        })
-        .or_else(|| stamp_in_url(page_url.as_str()));
+        });
+    // A written date that names no real day is said, not replaced by the URL's.
+    let impossible_date = match written {
+        Some(_) => None,
+        None => pub_meta
+            .as_deref()
+            .and_then(impossible_date)
+            .or_else(|| labelled.as_deref().and_then(impossible_date))
+            .or_else(|| {
+                PUBLISHED_LABELS
+                    .iter()
+                    .filter_map(|l| content.find(l).map(|i| &content[i + l.len()..]))
+                    .find_map(|after| impossible_date(&after.chars().take(24).collect::<String>()))
+            }),
+    };
+    let published = written.or_else(|| stamp_in_url(page_url.as_str()));
     let disclosure = from_meta(&["公开方式", "公开属性"]).filter(|v| !v.is_empty());
     let attachments = attachment_links(doc, shapes, page_url);
     DocumentPage {
         title,
         published,
+        impossible_date,
         disclosure,
         attachments,
     }

@@ -3,7 +3,7 @@
 use scraper::Html;
 use url::Url;
 
-use super::dates::{all_stamps, find_stamp, stamp_in_url, Stamp};
+use super::dates::{all_stamps, find_stamp, impossible_date, stamp_in_url, Stamp};
 use super::{collapse_ws, element_text, first_text, link_url, meta_content, selector};
 use crate::config::PageShapes;
 
@@ -16,6 +16,8 @@ pub struct ListItem {
     /// True when the title we have is cut short (`…`/`...`) and no full one was given.
     pub title_cut: bool,
     pub date: Option<Stamp>,
+    /// A date the entry writes that names no real day (`2020-02-30`), when it shows no real one.
+    pub impossible_date: Option<String>,
 }
 
 /// What a column's page shows.
@@ -36,6 +38,11 @@ pub struct ColumnPage {
     pub empty_notice: Option<String>,
     /// Dates the page shows for itself (PubDate meta, 更新日期), newest first.
     pub page_dates: Vec<Stamp>,
+    /// Dates the page states for itself that name no real day, as written.
+    pub impossible_dates: Vec<String>,
+    /// List entries whose link is not of the document shape (`pages.document_link`), as
+    /// "title（URL）": not documents.
+    pub ignored: Vec<String>,
 }
 
 impl ColumnPage {
@@ -51,13 +58,16 @@ impl ColumnPage {
         // An article of images or linked files only: the machine cannot read it, a person can.
         let media_only = self.article_text.as_deref().is_some_and(str::is_empty)
             && (self.body_media || !self.attachments.is_empty());
-        self.items.is_empty() && (no_shape || media_only)
+        // A list whose every entry links something else than a document is not an empty list.
+        let no_documents = !self.ignored.is_empty();
+        self.items.is_empty() && (no_shape || media_only || no_documents)
     }
 }
 
 /// Reads a column page with the portal's shapes.
 pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> ColumnPage {
     let mut items = Vec::new();
+    let mut ignored = Vec::new();
     let link_sel = selector("a[href]");
     let date_sel = shapes.list_date.selector();
     for li in doc.select(shapes.list_item.selector()) {
@@ -75,6 +85,16 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
             .filter(|t| !t.is_empty());
         let title = attr.clone().unwrap_or_else(|| text.clone());
         let title_cut = is_cut(&title);
+        if let Some(shape) = &shapes.document_link {
+            let path = match url.query() {
+                Some(q) => format!("{}?{q}", url.path()),
+                None => url.path().to_string(),
+            };
+            if !shape.regex().is_match(&path) {
+                ignored.push(format!("{title}（{url}）"));
+                continue;
+            }
+        }
         // The item's date element; else the last date outside the link's text (a title may
         // name a date of its own); else one in the URL.
         let outside: String = li
@@ -82,17 +102,25 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
             .collect::<Vec<_>>()
             .join(" ")
             .replace(&a.text().collect::<Vec<_>>().join(" "), " ");
-        let date = li
-            .select(date_sel)
-            .next()
-            .and_then(|d| find_stamp(&element_text(d)))
-            .or_else(|| all_stamps(&outside).last())
-            .or_else(|| stamp_in_url(url.as_str()));
+        let date_text = li.select(date_sel).next().map(element_text);
+        let written = date_text
+            .as_deref()
+            .and_then(find_stamp)
+            .or_else(|| all_stamps(&outside).last());
+        let impossible_date = match written {
+            Some(_) => None,
+            None => date_text
+                .as_deref()
+                .and_then(impossible_date)
+                .or_else(|| impossible_date(&outside)),
+        };
+        let date = written.or_else(|| stamp_in_url(url.as_str()));
         items.push(ListItem {
             url,
             title,
             title_cut,
             date,
+            impossible_date,
         });
     }
     let total_pages = pager_total(doc, shapes);
@@ -127,6 +155,12 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         .collect();
     page_dates.sort_by_key(|s| std::cmp::Reverse(s.datetime()));
     page_dates.dedup();
+    let impossible_dates: Vec<String> = meta_content(doc, "PubDate")
+        .into_iter()
+        .chain(first_text(doc, shapes.update_time.selector()))
+        .chain(labelled_texts(&right_text))
+        .filter_map(|t| impossible_date(&t))
+        .collect();
     let has_list = doc
         .select(shapes.list_container.selector())
         .next()
@@ -140,6 +174,8 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         attachments,
         empty_notice,
         page_dates,
+        impossible_dates,
+        ignored,
     }
 }
 
@@ -184,15 +220,23 @@ const DATE_LABELS: [&str; 5] = ["更新日期", "更新时间", "发布时间", 
 
 /// Dates written right after a label such as 更新日期： or 发布时间： anywhere on the page.
 pub fn labelled_dates(text: &str) -> Vec<Stamp> {
+    labelled_texts(text)
+        .iter()
+        .filter_map(|t| find_stamp(t))
+        .collect()
+}
+
+/// The text right after each date label (a colon and spaces between), when it starts with a
+/// digit: where a page states its own date.
+fn labelled_texts(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for label in DATE_LABELS {
         for (i, _) in text.match_indices(label) {
             let after = &text[i + label.len()..];
-            // Only a date standing right after the label (a colon and spaces between).
             let head: String = after.chars().take(24).collect();
             let trimmed = head.trim_start_matches([':', '：', ' ', '\u{3000}', '\u{a0}']);
             if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
-                out.extend(find_stamp(trimmed));
+                out.push(trimmed.to_string());
             }
         }
     }
@@ -274,6 +318,24 @@ mod tests {
         // A page of an unknown shape stays unrecognised despite the sidebar's notice.
         let p = page("<table><tr><td>?</td></tr></table>");
         assert!(p.is_unrecognised());
+    }
+
+    #[test]
+    fn navigation_pulled_into_a_list_is_not_a_document() {
+        // The list's end tags are missing: the side menu's entries land in the list.
+        let p = page(
+            r#"<ul class="news-list"><li><a href="/info/1/2.htm">通知</a> <em>2020-03-02</em></li>
+               <li><a href="/bmym/a/zfxxgkpt/gkzn.htm">公开指南</a></li>"#,
+        );
+        assert_eq!(p.items.len(), 1);
+        assert_eq!(p.ignored.len(), 1, "{:?}", p.ignored);
+        assert!(!p.is_unrecognised());
+        // Only navigation: not an empty column, an unrecognised one.
+        let p = page(
+            r#"<ul class="news-list"><li><a href="/bmym/a/zfxxgkpt/gkzn.htm">公开指南</a>
+               <li><a href="/bmym/a/zfxxgkpt/ldxx.htm">领导信息</a>"#,
+        );
+        assert!(p.items.is_empty() && p.is_unrecognised(), "{p:?}");
     }
 
     #[test]

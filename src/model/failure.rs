@@ -120,6 +120,40 @@ pub enum PageFailure {
     MessageUndated { title: String, url: String },
     /// The board's job of a distributed run did not finish.
     BoardNotRead,
+    /// A message's list row and its page give different submission days.
+    MessageDatesDisagree {
+        title: String,
+        url: String,
+        list: String,
+        page: String,
+    },
+    /// A message's page gives a submission time more than a year after as-of (its list row
+    /// had none): no real message of the year.
+    MessageDateImplausible {
+        title: String,
+        url: String,
+        submitted: String,
+        as_of: String,
+    },
+    /// The page's bytes decode to text with errors in every encoding tried: its text would be
+    /// mojibake, so nothing on it is judged.
+    Undecodable { url: String, encoding: String },
+    /// The pager claims `claimed` pages, but `missing` list pages in a row could not be read:
+    /// the pages from `next` on were not requested.
+    PagerStopped {
+        claimed: usize,
+        missing: usize,
+        next: usize,
+    },
+    /// The column's list links only pages that are not documents (`pages.document_link`):
+    /// broken markup, or a list of another shape.
+    ListWithoutDocuments { links: usize, example: String },
+    /// The page's markup is over the limits of one page (tags, nesting): it was not parsed.
+    TooComplex {
+        url: String,
+        elements: usize,
+        depth: usize,
+    },
 }
 
 impl From<FetchFailure> for PageFailure {
@@ -163,6 +197,48 @@ impl fmt::Display for PageFailure {
                 write!(f, "留言《{title}》（{url}）没有可读的提交时间")
             }
             PageFailure::BoardNotRead => f.write_str("留言板未能读取（任务未完成）"),
+            PageFailure::MessageDatesDisagree {
+                title,
+                url,
+                list,
+                page,
+            } => write!(
+                f,
+                "留言《{title}》（{url}）列表显示提交日期{list}，留言页显示{page}，二者不一致"
+            ),
+            PageFailure::MessageDateImplausible {
+                title,
+                url,
+                submitted,
+                as_of,
+            } => write!(
+                f,
+                "留言《{title}》（{url}）的提交时间{submitted}晚于考核截止日{as_of}一年以上，日期不可信"
+            ),
+            PageFailure::Undecodable { url, encoding } => write!(
+                f,
+                "页面 {url} 的文字无法正确解码（按{encoding}解码出现乱码），内容未采用"
+            ),
+            PageFailure::PagerStopped {
+                claimed,
+                missing,
+                next,
+            } => write!(
+                f,
+                "分页显示共{claimed}页，但连续{missing}页无法读取，第{next}页起未再请求"
+            ),
+            PageFailure::ListWithoutDocuments { links, example } => write!(
+                f,
+                "列表中有{links}个链接，但都不是文件页的链接（如 {example}），页面可能残缺或结构不同"
+            ),
+            PageFailure::TooComplex {
+                url,
+                elements,
+                depth,
+            } => write!(
+                f,
+                "页面 {url} 的结构超出单页上限（{elements}个标签，嵌套{depth}层），未解析"
+            ),
         }
     }
 }
@@ -241,6 +317,21 @@ mod tests {
                     message: "connection refused".into(),
                 }),
                 "留言板首页无法读取：抓取 http://x.gov.cn/a.htm 失败：无法连接服务器（connection refused）",
+            ),
+            (
+                PageFailure::Undecodable {
+                    url: url.clone(),
+                    encoding: "UTF-8".into(),
+                },
+                "页面 http://x.gov.cn/a.htm 的文字无法正确解码（按UTF-8解码出现乱码），内容未采用",
+            ),
+            (
+                PageFailure::TooComplex {
+                    url: url.clone(),
+                    elements: 100_001,
+                    depth: 100_001,
+                },
+                "页面 http://x.gov.cn/a.htm 的结构超出单页上限（100001个标签，嵌套100001层），未解析",
             ),
             (
                 PageFailure::BoardOverCap { total: 30, read: 20 },

@@ -71,10 +71,16 @@ reasons! {
     ColumnUnreachable => "column_unreachable",
     /// Item 13/12: a column page has none of the known shapes.
     ColumnUnrecognised => "column_unrecognised",
-    /// Item 13/12: the unit's landing page could not be read.
+    /// Item 13/12: a column page was fetched but its text or markup could not be read.
+    ColumnUnreadable => "column_unreadable",
+    /// Every item whose check reads the unit's columns: the unit's landing page could not be read.
     UnitUnreachable => "unit_unreachable",
+    /// Item 17/15: a policy column could not be read, so the sample may miss documents.
+    PdfSampleUnreadable => "pdf_sample_unreadable",
     /// Item 17/15: a sampled PDF without its 公开属性 marking.
     PdfUnmarked => "pdf_unmarked",
+    /// Item 17/15: a sampled PDF without marking whose document date is in doubt.
+    PdfDateUnsure => "pdf_date_unsure",
     /// Item 17/15: a sampled PDF whose text could not be read.
     PdfUnreadable => "pdf_unreadable",
     /// Item 17/15: a sampled attachment could not be downloaded as a PDF.

@@ -57,6 +57,7 @@ fn column(name: &str, code: &str, state: ColumnState) -> ColumnSnapshot {
         pages: 1,
         page_id: None,
         problems: Vec::new(),
+        impossible_dates: Vec::new(),
         attachments: Vec::new(),
     }
 }
@@ -70,6 +71,7 @@ fn doc(title: &str, date: &str) -> DocumentSnapshot {
         list_page: 1,
         list_position: 1,
         attachments: None,
+        date_doubt: None,
     }
 }
 
@@ -240,6 +242,7 @@ fn sampled(i: usize, check: PdfCheck) -> SampledPdf {
         },
         page_id: None,
         outcome: PdfOutcome::Checked(check),
+        date_doubt: None,
     }
 }
 
@@ -461,23 +464,139 @@ fn working_days_skip_the_national_day_holiday_and_need_a_calendar() {
 }
 
 #[test]
-fn an_unreadable_unit_is_one_question_and_no_deduction() {
+fn an_unreadable_unit_is_a_question_on_every_item_it_hides_and_no_deduction() {
     let c = config();
-    let mut u = unit(&c, "田园镇");
-    u.landing_error = Some(PageFailure::Fetch(FetchFailure::Status {
-        url: u.landing_url.to_string(),
-        status: 503,
-    }));
+    let sentence_of = |u: &UnitSnapshot| format!("抓取 {} 失败：服务器返回 503", u.landing_url);
+    for name in ["田园镇", "发改局"] {
+        let mut u = unit(&c, name);
+        u.landing_error = Some(PageFailure::Fetch(FetchFailure::Status {
+            url: u.landing_url.to_string(),
+            status: 503,
+        }));
+        let f = run(&c, &u);
+        assert!(f.iter().all(|f| f.kind == FindingKind::Question), "{f:#?}");
+        let mut items: Vec<u32> = f
+            .iter()
+            .filter(|f| f.reason == Reason::UnitUnreachable)
+            .map(|f| f.item)
+            .collect();
+        items.sort_unstable();
+        // Guide, finance, empty columns, PDF marking: 7, 10, 13, 17 (townships), 7, 9, 12, 15.
+        let want = if name == "田园镇" {
+            vec![7, 10, 13, 17]
+        } else {
+            vec![7, 9, 12, 15]
+        };
+        assert_eq!(items, want, "{name}: {f:#?}");
+        let guide = f.iter().find(|f| f.item == 7).unwrap();
+        let sentence = sentence_of(&u);
+        assert_eq!(
+            guide.detail,
+            format!("单位页面无法读取（{sentence}），第7项（按要求编制政府信息公开指南，要素齐备，便…）未能检查，请人工核查。")
+        );
+        assert_eq!(guide.evidence[0].excerpt, sentence);
+    }
+}
+
+#[test]
+fn an_unreadable_column_is_said_unreadable_never_empty() {
+    let c = config();
+    let mut u = clean(&c, "田园镇");
+    let mut policy = column("政策文件", "zcwj", ColumnState::Unreadable);
+    policy.problems.push(PageFailure::Undecodable {
+        url: policy.url.to_string(),
+        encoding: "UTF-8".into(),
+    });
+    u.columns.push(policy);
+    u.sample.clear();
+    u.policy_documents_in_year = 0;
     let f = run(&c, &u);
-    assert_eq!(f.len(), 1);
-    assert_eq!(f[0].reason, Reason::UnitUnreachable);
-    assert_eq!(f[0].kind, FindingKind::Question);
-    let sentence = format!("抓取 {} 失败：服务器返回 503", u.landing_url);
-    assert_eq!(
-        f[0].detail,
-        format!("单位页面无法读取（{sentence}），本单位的栏目检查未能进行，请人工核查。")
+    assert!(f.iter().all(|f| f.kind == FindingKind::Question), "{f:#?}");
+    let col = f
+        .iter()
+        .find(|f| f.reason == Reason::ColumnUnreadable)
+        .unwrap();
+    assert!(col.detail.contains("政策文件") && col.detail.contains("无法读取"));
+    let sample = f
+        .iter()
+        .find(|f| f.reason == Reason::PdfSampleUnreadable)
+        .expect("the sample says the policy column was unread");
+    assert!(sample.detail.contains("政策文件"), "{}", sample.detail);
+    assert!(sample.evidence[0].excerpt.contains("乱码"));
+    // Not the "0 documents found" question.
+    assert!(f.iter().all(|f| f.reason != Reason::PdfSampleEmpty));
+    // The same column read, and empty: the empty-sample question, no unreadable one.
+    let mut u = clean(&c, "田园镇");
+    u.columns
+        .push(column("政策文件", "zcwj", ColumnState::List));
+    u.sample.clear();
+    let f = run(&c, &u);
+    assert!(f.iter().any(|f| f.reason == Reason::PdfSampleEmpty));
+    assert!(f.iter().all(|f| f.reason != Reason::PdfSampleUnreadable));
+}
+
+#[test]
+fn a_document_date_in_doubt_proves_nothing() {
+    let c = config();
+    // The budget's only document: list and page disagree. A question, not found, not missing.
+    let mut u = clean(&c, "发改局");
+    u.columns[1].documents[0].date_doubt = Some(DateDoubt::Disagree {
+        list: stamp("2020-03-01"),
+        page: stamp("2019-03-01"),
+    });
+    let f = run(&c, &u);
+    assert_eq!(points(&f, Reason::BudgetMissing), None, "{f:#?}");
+    let q = f.iter().find(|f| f.reason == Reason::BudgetUnsure).unwrap();
+    assert!(
+        q.evidence.iter().any(|e| e
+            .excerpt
+            .contains("列表页日期2020-03-01与文件页日期2019-03-01不一致")),
+        "{q:#?}"
     );
-    assert_eq!(f[0].evidence[0].excerpt, sentence);
+    // Without the doubt: nothing at all.
+    assert!(run(&c, &clean(&c, "发改局")).is_empty());
+}
+
+#[test]
+fn an_unmarked_sample_whose_date_is_in_doubt_is_a_question() {
+    let c = config();
+    let mut u = clean(&c, "田园镇");
+    u.sample = vec![sampled(0, verdict(Verdict::Unmarked, None))];
+    assert_eq!(points(&run(&c, &u), Reason::PdfUnmarked), Some(0.5));
+    u.sample[0].date_doubt = Some(DateDoubt::Impossible {
+        written: "2020-02-30".into(),
+        place: "列表页".into(),
+        other: Some(stamp("2020-02-28")),
+    });
+    let f = run(&c, &u);
+    assert_eq!(points(&f, Reason::PdfUnmarked), None, "{f:#?}");
+    let q = f
+        .iter()
+        .find(|f| f.reason == Reason::PdfDateUnsure)
+        .unwrap();
+    assert_eq!(q.kind, FindingKind::Question);
+    assert!(q
+        .detail
+        .contains("列表页所写日期“2020-02-30”不存在，另处显示为2020-02-28"));
+}
+
+#[test]
+fn a_guide_dated_on_a_day_that_does_not_exist_is_a_question() {
+    let c = config();
+    let mut u = clean(&c, "田园镇");
+    u.columns[0].page_dates = vec![stamp("2018-05-01")];
+    assert_eq!(points(&run(&c, &u), Reason::GuideOutdated), Some(1.0));
+    u.columns[0].impossible_dates = vec!["2020-02-30".into()];
+    let f = run(&c, &u);
+    assert_eq!(points(&f, Reason::GuideOutdated), None, "{f:#?}");
+    let q = f
+        .iter()
+        .find(|f| f.reason == Reason::GuideDateUnknown)
+        .unwrap();
+    assert!(q.detail.contains("2020-02-30") && q.detail.contains("2018-05-01"));
+    // A real date of the year beside it decides: updated, no question.
+    u.columns[0].page_dates = vec![stamp("2020-02-21")];
+    assert!(run(&c, &u).is_empty());
 }
 
 #[test]

@@ -18,17 +18,40 @@ pub struct DecodedPage {
     pub had_errors: bool,
 }
 
-/// Decodes an HTML body. The encoding is taken from, in order: a byte-order mark (it cannot lie),
-/// the `charset` of the Content-Type header, a `<meta charset>` or
-/// `<meta http-equiv="Content-Type" content="…; charset=…">` in the first 2 KB, and finally
-/// detection with chardetng. GBK and GB2312 are decoded as their superset GB18030.
+/// Decodes an HTML body. The encoding is taken from, in order: a byte-order mark (it cannot lie);
+/// valid UTF-8 (a page saved as UTF-8 under an old GBK template keeps its label, while GBK text
+/// is practically never valid UTF-8); the `charset` of the Content-Type header, then a
+/// `<meta charset>` or `<meta http-equiv="Content-Type" content="…; charset=…">` in the first
+/// 2 KB, kept when it decodes the bytes without errors; else detection with chardetng, kept when
+/// it does. GBK and GB2312 are decoded as their superset GB18030.
+///
+/// When no candidate decodes cleanly the declared (or detected) reading is returned with
+/// `had_errors`: its text holds U+FFFD and must not be judged.
 pub fn decode_html(body: &[u8], content_type: Option<&str>) -> DecodedPage {
-    let encoding = Encoding::for_bom(body)
-        .map(|(enc, _)| enc)
-        .or_else(|| content_type.and_then(charset_of_content_type))
+    if let Some((enc, _)) = Encoding::for_bom(body) {
+        return decode_as(body, enc);
+    }
+    if !body.is_ascii() && std::str::from_utf8(body).is_ok() {
+        return decode_as(body, UTF_8);
+    }
+    let declared = content_type
+        .and_then(charset_of_content_type)
         .or_else(|| meta_charset(body))
-        .unwrap_or_else(|| detect(body));
-    let encoding = normalise(encoding);
+        .map(normalise);
+    let first = decode_as(body, declared.unwrap_or_else(|| normalise(detect(body))));
+    if !first.had_errors {
+        return first;
+    }
+    // The label (or the first guess) lies: the detector's reading, then GB18030, if clean.
+    [normalise(detect(body)), GB18030]
+        .into_iter()
+        .filter(|enc| enc.name() != first.encoding)
+        .map(|enc| decode_as(body, enc))
+        .find(|page| !page.had_errors)
+        .unwrap_or(first)
+}
+
+fn decode_as(body: &[u8], encoding: &'static Encoding) -> DecodedPage {
     let (text, used, had_errors) = encoding.decode(body);
     DecodedPage {
         text: text.into_owned(),
@@ -167,5 +190,30 @@ mod tests {
         );
         assert_eq!(page.encoding, "UTF-8");
         assert_eq!(page.text, "<p>政</p>");
+    }
+
+    #[test]
+    fn gbk_labelled_utf8_is_read_as_gbk() {
+        let (bytes, _, _) = GBK.encode("<meta charset=utf-8><p>政府信息公开指南</p>");
+        let page = decode_html(&bytes, Some("text/html; charset=utf-8"));
+        assert!(!page.had_errors);
+        assert!(page.text.contains("政府信息公开指南"), "{}", page.text);
+    }
+
+    #[test]
+    fn utf8_labelled_gbk_is_read_as_utf8() {
+        let body = "<meta charset=gbk><p>政府信息公开指南</p>".as_bytes();
+        let page = decode_html(body, Some("text/html; charset=gbk"));
+        assert_eq!(page.encoding, "UTF-8");
+        assert!(page.text.contains("政府信息公开指南"));
+    }
+
+    #[test]
+    fn bytes_no_encoding_reads_are_flagged() {
+        // Valid in neither UTF-8 nor GB18030 (a lone 0xFF, a UTF-8 lead cut short).
+        let body = b"<meta charset=utf-8><p>\xe6\x94 \xff\xff guide</p>";
+        let page = decode_html(body, Some("text/html; charset=utf-8"));
+        assert!(page.had_errors, "{page:?}");
+        assert!(page.text.contains('\u{FFFD}'));
     }
 }
