@@ -100,6 +100,10 @@ pub struct ColumnSnapshot {
     /// Dates the column page states for itself that name no real day, as written.
     #[serde(default)]
     pub impossible_dates: Vec<String>,
+    /// List entries not counted as documents (their link is not of the portal's document
+    /// shape), as "title（URL）".
+    #[serde(default)]
+    pub ignored: Vec<String>,
     /// Attachment links on the column's own page (a single-article column may be a file).
     #[serde(default, with = "as_text::links")]
     pub attachments: Vec<AttachmentLink>,
@@ -122,6 +126,7 @@ impl ColumnSnapshot {
             page_id: None,
             problems: Vec::new(),
             impossible_dates: Vec::new(),
+            ignored: Vec::new(),
             attachments: Vec::new(),
         }
     }

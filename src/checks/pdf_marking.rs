@@ -5,7 +5,7 @@
 use super::{centi, draft, url_key, Check, CheckContext};
 use crate::model::{Centi, Evidence, Finding, FindingKind, Reason, RubricCheck};
 use crate::pdf::{Attribute, Verdict};
-use crate::snapshot::{ColumnState, PdfOutcome, SampledPdf, UnitSnapshot};
+use crate::snapshot::{ColumnSnapshot, ColumnState, PdfOutcome, SampledPdf, UnitSnapshot};
 
 pub struct PdfMarkingCheck;
 
@@ -32,7 +32,7 @@ impl Check for PdfMarkingCheck {
             .iter()
             .filter(|c| c.state != ColumnState::Parent)
             .filter(|c| policy.matches_in_tree(&c.name, &c.code, &c.path))
-            .filter(|c| c.state.unread() || !c.problems.is_empty())
+            .filter(|c| c.state.unread() || !c.problems.is_empty() || !c.ignored.is_empty())
             .collect();
         if !unread.is_empty() {
             let names: Vec<String> = unread.iter().map(|c| c.path.join(" > ")).collect();
@@ -48,18 +48,7 @@ impl Check for PdfMarkingCheck {
                     "政策文件栏目{}未能完整读取，抽查样本（已抽{n}份）可能缺少其中较新的文件，请人工核查这些栏目的公开属性标识。",
                     names.join("、")
                 ),
-                unread
-                    .iter()
-                    .map(|c| Evidence {
-                        url: c.url.to_string(),
-                        excerpt: format!(
-                            "{}：{}",
-                            c.path.join(" > "),
-                            c.problems_text().unwrap_or_else(|| "页面无法读取".into())
-                        ),
-                        page_id: c.page_id,
-                    })
-                    .collect(),
+                unread.iter().map(|c| unread_evidence(c)).collect(),
             ));
         }
         if n == 0 && unread.is_empty() {
@@ -220,4 +209,25 @@ fn evidence(s: &SampledPdf, excerpt: String) -> Vec<Evidence> {
             page_id: None,
         },
     ]
+}
+
+/// Why a policy column was not read completely: its problems, and the list entries not
+/// counted as documents.
+fn unread_evidence(c: &ColumnSnapshot) -> Evidence {
+    let mut why = Vec::new();
+    why.extend(c.problems_text());
+    if let Some(example) = c.ignored.first() {
+        why.push(format!(
+            "列表中{}个条目不是文件页链接，未计入抽查范围（如 {example}）",
+            c.ignored.len()
+        ));
+    }
+    if why.is_empty() {
+        why.push("页面无法读取".into());
+    }
+    Evidence {
+        url: c.url.to_string(),
+        excerpt: format!("{}：{}", c.path.join(" > "), why.join("；")),
+        page_id: c.page_id,
+    }
 }

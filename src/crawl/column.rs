@@ -62,6 +62,7 @@ pub(super) async fn crawl_column(
     };
     snap.article_text = first.article_text.clone().filter(|t| !t.is_empty());
     snap.attachments = first.attachments.clone();
+    snap.ignored = first.ignored.clone();
     push_items(rec, &mut snap.documents, first.items, 1);
     let total = first.total_pages.min(config.crawl.max_pages_per_column);
     if first.total_pages > total {
@@ -89,6 +90,7 @@ pub(super) async fn crawl_column(
         {
             Ok(page) => match read_column_page(rec, config, &page).await {
                 Ok(parsed) => {
+                    snap.ignored.extend(parsed.ignored);
                     push_items(rec, &mut snap.documents, parsed.items, k);
                     snap.pages += 1;
                     missing_in_row = 0;

@@ -58,6 +58,7 @@ fn column(name: &str, code: &str, state: ColumnState) -> ColumnSnapshot {
         page_id: None,
         problems: Vec::new(),
         impossible_dates: Vec::new(),
+        ignored: Vec::new(),
         attachments: Vec::new(),
     }
 }
@@ -525,6 +526,23 @@ fn an_unreadable_column_is_said_unreadable_never_empty() {
     assert!(sample.evidence[0].excerpt.contains("乱码"));
     // Not the "0 documents found" question.
     assert!(f.iter().all(|f| f.reason != Reason::PdfSampleEmpty));
+    // A policy list whose entries include links that are not documents: the sample says
+    // which entries it left out.
+    let mut u = clean(&c, "田园镇");
+    let mut policy = column("政策文件", "zcwj", ColumnState::List);
+    policy.ignored = vec!["公开指南（http://portal.test/bmym/x/zfxxgkpt/gkzn.htm）".into()];
+    u.columns.push(policy);
+    let f = run(&c, &u);
+    let q = f
+        .iter()
+        .find(|f| f.reason == Reason::PdfSampleUnreadable)
+        .unwrap();
+    assert!(
+        q.evidence[0]
+            .excerpt
+            .contains("1个条目不是文件页链接，未计入抽查范围（如 公开指南"),
+        "{q:#?}"
+    );
     // The same column read, and empty: the empty-sample question, no unreadable one.
     let mut u = clean(&c, "田园镇");
     u.columns
