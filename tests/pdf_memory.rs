@@ -75,8 +75,11 @@ fn bomb_is_a_question_in_bounded_memory() {
     assert!(peak < 100 * MB, "peak {peak} bytes");
 }
 
+/// The most heap one check may take, whatever the file.
+const ONE_CHECK: usize = 64 * MB;
+
 #[test]
-fn hostile_files_one_at_a_time() {
+fn hostile_files_are_refused_before_loading() {
     let _turn = turn();
     let files = [
         ("100,000 pages", hostile::many_pages(100_000)),
@@ -93,28 +96,106 @@ fn hostile_files_one_at_a_time() {
     for (what, bytes) in &files {
         let (check, peak) = peak_of(|| check_pdf_sync(bytes, &PdfLimits::default()));
         report(what, bytes.len(), &check, peak);
+        assert_eq!(check.verdict, Verdict::Question, "{what}");
+        assert_eq!(check.reason, Some(PdfQuestion::TooManyObjects), "{what}");
+        assert!(peak < ONE_CHECK, "{what}: peak {peak} bytes");
     }
 }
 
+/// The largest files the limits let through: as many pages, or packed objects, as the
+/// object cap allows.
+fn largest_accepted() -> [(&'static str, Vec<u8>); 2] {
+    let max = PdfLimits::default().max_objects;
+    // Three objects besides the pages, two objects a page. The scan counts a stream's members
+    // from the room in its index, (/First + 1) / 4, about three times the honest count here.
+    [
+        (
+            "pages up to the object cap",
+            hostile::many_pages((max - 3) / 2),
+        ),
+        (
+            "packed objects up to the object cap",
+            hostile::packed_objects(max / 4, 100),
+        ),
+    ]
+}
+
 #[test]
-fn eight_hostile_checks_at_once() {
+fn largest_accepted_files_are_read_in_bounded_memory() {
     let _turn = turn();
-    let bytes = bytes::Bytes::from(hostile::many_pages(100_000));
-    let (checks, peak) = peak_of(|| {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..8)
-                .map(|_| s.spawn(|| check_pdf_sync(&bytes, &PdfLimits::default())))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap())
-                .collect::<Vec<_>>()
-        })
-    });
+    for (what, bytes) in &largest_accepted() {
+        let (check, peak) = peak_of(|| check_pdf_sync(bytes, &PdfLimits::default()));
+        report(what, bytes.len(), &check, peak);
+        assert_ne!(check.reason, Some(PdfQuestion::TooManyObjects), "{what}");
+        assert_ne!(check.verdict, Verdict::Unmarked, "{what}");
+        assert!(peak < ONE_CHECK, "{what}: peak {peak} bytes");
+    }
+}
+
+/// The permits of `gongkai::crawl::check_pdf` (its rule: one a core, at most four).
+fn checks_at_once() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4)
+}
+
+/// Eight checks started at once through the crawler's entry point.
+fn eight_through_the_crawler(bytes: &bytes::Bytes) -> (Vec<PdfCheck>, usize) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(8)
+        .enable_all()
+        .build()
+        .unwrap();
+    peak_of(|| {
+        runtime.block_on(futures::future::join_all(
+            (0..8).map(|_| gongkai::crawl::check_pdf(bytes.clone(), PdfLimits::default())),
+        ))
+    })
+}
+
+#[test]
+fn eight_checks_at_once_take_turns() {
+    let _turn = turn();
+    let permits = checks_at_once();
+    let hostile = bytes::Bytes::from(hostile::many_pages(100_000));
+    let (checks, peak) = eight_through_the_crawler(&hostile);
     report(
-        "eight threads x 100,000 pages",
-        bytes.len(),
+        "eight at once x 100,000 pages",
+        hostile.len(),
         &checks[0],
         peak,
+    );
+    assert!(checks
+        .iter()
+        .all(|c| c.reason == Some(PdfQuestion::TooManyObjects)));
+    assert!(peak < ONE_CHECK, "peak {peak} bytes");
+
+    let [(what, largest), _] = largest_accepted();
+    let largest = bytes::Bytes::from(largest);
+    // For comparison: eight threads without the permits.
+    let (_, unbounded) = peak_of(|| {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| check_pdf_sync(&largest, &PdfLimits::default())))
+                .collect();
+            handles.into_iter().for_each(|h| drop(h.join()));
+        })
+    });
+    let (checks, peak) = eight_through_the_crawler(&largest);
+    report(
+        &format!("eight at once x {what}, {permits} at a time"),
+        largest.len(),
+        &checks[0],
+        peak,
+    );
+    eprintln!(
+        "  (eight threads without the permits: peak heap {:.1} MB)",
+        unbounded as f64 / MB as f64
+    );
+    assert!(checks.iter().all(|c| c.verdict != Verdict::Unmarked));
+    assert!(
+        peak < permits * ONE_CHECK,
+        "peak {peak} bytes for {permits} at a time"
     );
 }

@@ -105,8 +105,7 @@ pub fn many_objects(objects: usize) -> Vec<u8> {
 /// `per_stream` objects each (only the streams are in the xref table).
 pub fn packed_objects(objects: usize, per_stream: usize) -> Vec<u8> {
     let mut w = one_page();
-    let mut next = 6;
-    // Members get ids above every stream's id.
+    // Streams are objects 6, 7, ...; members get ids above every stream's.
     let streams = objects.div_ceil(per_stream);
     let mut member = 6 + streams;
     for s in 0..streams {
@@ -126,8 +125,7 @@ pub fn packed_objects(objects: usize, per_stream: usize) -> Vec<u8> {
             "/Type /ObjStm /N {n} /First {} /Filter /FlateDecode",
             index.len()
         );
-        w.stream(next, &dict, &data);
-        next += 1;
+        w.stream(6 + s, &dict, &data);
     }
     w.finish()
 }
