@@ -1,6 +1,7 @@
 //! Benchmark: per-file time of our marking check against poppler's `pdftotext` (a spawned
 //! process reading the whole document) on the portal kit, and the peak memory of
-//! `gongkai pdf check` on the decompression bomb (kit file 29).
+//! `gongkai pdf check` on the decompression bomb (kit file 29) and on hostile files built in
+//! memory (100,000 pages; as many pages as the object cap lets through).
 //!
 //! Run with `cargo bench --bench pdf`. Prints a table; no assertions.
 
@@ -9,6 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use gongkai::pdf::{check_pdf_sync, extract_lines, PdfLimits};
+
+#[path = "../tests/it/support/hostile_pdf.rs"]
+mod hostile;
 
 fn kit_dir() -> PathBuf {
     let local = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
@@ -42,6 +46,47 @@ fn children_max_rss_kb() -> i64 {
             -1
         }
     }
+}
+
+/// Runs `gongkai pdf check --format json` on `bytes` (through a temporary file) and returns
+/// its verdict line and the peak resident set of that one process, in MB.
+// The child is reaped by `wait4`, which also reports its own peak (not the peak of all
+// children so far, as `getrusage` does).
+#[allow(clippy::zombie_processes)]
+fn check_rss(exe: &str, bytes: &[u8]) -> (String, f64) {
+    let file = tempfile::Builder::new()
+        .suffix(".pdf")
+        .tempfile()
+        .expect("temp file");
+    std::fs::write(file.path(), bytes).expect("write");
+    let mut child = Command::new(exe)
+        .args(["pdf", "check", "--format", "json"])
+        .arg(file.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run gongkai");
+    let mut out = String::new();
+    if let Some(stdout) = child.stdout.as_mut() {
+        use std::io::Read;
+        let _ = stdout.read_to_string(&mut out);
+    }
+    // SAFETY: wait4 only writes into the zeroed structs we pass, for our own child.
+    let rss_kb = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        let mut status = 0;
+        if libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) > 0 {
+            usage.ru_maxrss
+        } else {
+            -1
+        }
+    };
+    let verdict = out
+        .split([',', '{', '}'])
+        .filter(|f| f.contains("\"verdict\"") || f.contains("\"reason\""))
+        .collect::<Vec<_>>()
+        .join(",");
+    (verdict, rss_kb as f64 / 1024.0)
 }
 
 fn time_process(cmd: &mut Command, runs: usize) -> Option<Duration> {
@@ -85,6 +130,21 @@ fn main() {
             name(bomb),
             rss as f64 / 1024.0,
             out.status.code()
+        );
+    }
+
+    let max_objects = PdfLimits::default().max_objects;
+    for (what, bytes) in [
+        ("100,000 pages", hostile::many_pages(100_000)),
+        (
+            "pages up to the object cap",
+            hostile::many_pages((max_objects - 3) / 2),
+        ),
+    ] {
+        let (verdict, rss) = check_rss(exe, &bytes);
+        println!(
+            "peak RSS of `gongkai pdf check` on {what} ({:.1} MB file): {rss:.1} MB ({verdict})",
+            bytes.len() as f64 / 1048576.0
         );
     }
 

@@ -13,6 +13,9 @@ pub enum PdfError {
     /// The file, a stream or the total decoded data is over its limit.
     #[error("over size limit: {0}")]
     TooBig(String),
+    /// The file holds more objects than may be loaded (the count found).
+    #[error("too many objects: {0}")]
+    TooManyObjects(usize),
     /// The time limit ran out.
     #[error("time limit exceeded")]
     Timeout,
@@ -30,6 +33,7 @@ impl PdfError {
         match self {
             PdfError::NotPdf => PdfQuestion::NotPdf,
             PdfError::TooBig(_) => PdfQuestion::TooBig,
+            PdfError::TooManyObjects(_) => PdfQuestion::TooManyObjects,
             PdfError::Timeout => PdfQuestion::Timeout,
             PdfError::Encrypted => PdfQuestion::Encrypted,
             PdfError::Broken(_) => PdfQuestion::Broken,

@@ -6,9 +6,11 @@
 //! and looks for the document's own 公开属性 marking ([`marking`]). Files whose text cannot be
 //! read are a `question` for the auditor, never `unmarked`.
 //!
-//! Safety: the input size, every decoded stream and the total decoded bytes are capped
+//! Safety: the input size, the number of objects loaded ([`prescan`], before lopdf reads the
+//! file), the pages read, every decoded stream and the total decoded bytes are capped
 //! ([`decode`]), the time limit is checked while walking content, and panics are caught at the
-//! boundary. [`crate::crawl::check_pdf`] runs the work on the blocking pool under a timeout.
+//! boundary. [`crate::crawl::check_pdf`] runs the work on the blocking pool under a timeout,
+//! a few checks at a time.
 
 pub mod classify;
 pub mod cmap;
@@ -16,6 +18,7 @@ pub mod decode;
 pub mod error;
 pub mod fonts;
 pub mod marking;
+pub mod prescan;
 mod question;
 pub mod text;
 pub mod truetype;
@@ -41,6 +44,12 @@ pub struct PdfLimits {
     pub max_total_decoded_bytes: usize,
     /// Time allowed for one document.
     pub time_limit: Duration,
+    /// Most objects the file may hold, counted on the raw bytes before loading: lopdf keeps
+    /// every object in memory at once, about 1 KB each, so this bounds the memory of the load.
+    pub max_objects: usize,
+    /// Most pages read for the marking, from the first. A longer file whose first pages carry
+    /// no marking is a question, never `unmarked`.
+    pub max_pages: u32,
 }
 
 impl Default for PdfLimits {
@@ -50,9 +59,24 @@ impl Default for PdfLimits {
             max_stream_bytes: 32 * 1024 * 1024,
             max_total_decoded_bytes: 128 * 1024 * 1024,
             time_limit: Duration::from_secs(10),
+            // Real documents hold three to five objects a page (the kit's 34 pages: 122), a
+            // tagged export a few tens; 30,000 leaves room for hundreds of pages while keeping
+            // the loaded document under 64 MB (about 2 KB an object with its page, measured by
+            // tests/pdf_memory.rs).
+            max_objects: 30_000,
+            // The marking stands after the body's date, before any annexes (kit file 06: page 3
+            // of 8); the longest documents of a 政策文件 column (plans with annexes) run to a few
+            // hundred pages.
+            max_pages: 2_000,
         }
     }
 }
+
+/// Largest decoded size of a stream lopdf decodes while loading: object streams and
+/// cross-reference streams, which hold only numbers and small dictionaries (about 7 bytes an
+/// object in a cross-reference stream, some tens in an object stream: the object cap needs well
+/// under 4 MB). What they decode to is parsed into objects at once, so this bounds that memory too.
+const MAX_LOAD_STREAM_BYTES: usize = 4 * 1024 * 1024;
 
 /// The verdict on one file.
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
@@ -183,6 +207,8 @@ struct Walked {
     quality: TextQuality,
     errors: usize,
     fatal: Option<PdfError>,
+    /// Whether pages past `max_pages` were left unread.
+    truncated: bool,
 }
 
 /// Loads the document and hands each page's lines to `visit` until it returns true.
@@ -197,13 +223,22 @@ where
         return Err(PdfError::NotPdf);
     }
     let start = Instant::now();
+    let objects = prescan::max_objects(bytes);
+    if objects > limits.max_objects {
+        return Err(PdfError::TooManyObjects(objects));
+    }
     let mut budget = Budget::new(limits, start);
     let options = lopdf::LoadOptions {
-        max_decompressed_size: Some(limits.max_stream_bytes),
+        max_decompressed_size: Some(limits.max_stream_bytes.min(MAX_LOAD_STREAM_BYTES)),
         ..Default::default()
     };
     let doc = lopdf::Document::load_mem_with_options(bytes, options)?;
     budget.check_time()?;
+    // The scan is an upper bound for well-formed files; a damaged one that lopdf rebuilt is
+    // counted again.
+    if doc.objects.len() > limits.max_objects {
+        return Err(PdfError::TooManyObjects(doc.objects.len()));
+    }
     if doc.trailer.get(b"Encrypt").is_ok() && doc.encryption_state.is_none() {
         return Err(PdfError::Encrypted);
     }
@@ -217,6 +252,7 @@ where
         quality: TextQuality::default(),
         errors: 0,
         fatal: None,
+        truncated: page_ids.len() > limits.max_pages as usize,
     };
     // A page count that disagrees with the page tree's /Count means pages were lost.
     let declared = doc
@@ -233,7 +269,7 @@ where
         }
     }
     let mut extractor = text::Extractor::new(&doc);
-    for (number, id) in page_ids {
+    for (number, id) in page_ids.into_iter().take(limits.max_pages as usize) {
         let page = match extractor.page(id, &mut budget) {
             Ok(p) => p,
             Err(e) => {
@@ -279,6 +315,14 @@ fn check_inner(bytes: &[u8], limits: &PdfLimits) -> PdfCheck {
     let pages = walked.pages;
     if let Some(fatal) = walked.fatal {
         return PdfCheck::question(fatal.reason(), pages);
+    }
+    if walked.truncated {
+        let mut check = PdfCheck::question(PdfQuestion::TooManyPages, pages);
+        check.detail = format!(
+            "PDF共{pages}页，超过读取上限{}页；前{}页未找到公开属性标识，需人工查看",
+            limits.max_pages, limits.max_pages
+        );
+        return check;
     }
     if walked.errors > 0 {
         return PdfCheck::question(PdfQuestion::Broken, pages);

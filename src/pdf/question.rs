@@ -19,6 +19,10 @@ pub enum PdfQuestion {
     Broken,
     /// The file, a stream or the decoded data is over its limit.
     TooBig,
+    /// The file holds more objects than may be loaded (a hostile or broken file).
+    TooManyObjects,
+    /// More pages than are read, and none of those read carries a marking.
+    TooManyPages,
     /// The time limit ran out.
     Timeout,
     /// The file is not a PDF.
@@ -31,12 +35,14 @@ pub enum PdfQuestion {
 
 impl PdfQuestion {
     /// Every question, for tests and documentation.
-    pub const ALL: [PdfQuestion; 9] = [
+    pub const ALL: [PdfQuestion; 11] = [
         PdfQuestion::ImageOnly,
         PdfQuestion::Garbled,
         PdfQuestion::Encrypted,
         PdfQuestion::Broken,
         PdfQuestion::TooBig,
+        PdfQuestion::TooManyObjects,
+        PdfQuestion::TooManyPages,
         PdfQuestion::Timeout,
         PdfQuestion::NotPdf,
         PdfQuestion::NoText,
@@ -51,6 +57,8 @@ impl PdfQuestion {
             PdfQuestion::Encrypted => "encrypted",
             PdfQuestion::Broken => "broken",
             PdfQuestion::TooBig => "too_big",
+            PdfQuestion::TooManyObjects => "too_many_objects",
+            PdfQuestion::TooManyPages => "too_many_pages",
             PdfQuestion::Timeout => "timeout",
             PdfQuestion::NotPdf => "not_pdf",
             PdfQuestion::NoText => "no_text",
@@ -71,6 +79,12 @@ impl PdfQuestion {
             PdfQuestion::Encrypted => "PDF已加密，需要密码才能打开，需人工查看",
             PdfQuestion::Broken => "PDF文件已损坏，无法完整读取，需人工查看",
             PdfQuestion::TooBig => "PDF文件或其数据超过大小限制，需人工查看",
+            PdfQuestion::TooManyObjects => {
+                "PDF内部对象数量超过读取上限（疑为异常文件），需人工查看"
+            }
+            PdfQuestion::TooManyPages => {
+                "PDF页数超过读取上限，已读页中未找到公开属性标识，需人工查看"
+            }
             PdfQuestion::Timeout => "读取PDF超时，需人工查看",
             PdfQuestion::NotPdf => "文件不是PDF格式，需人工查看",
             PdfQuestion::NoText => "PDF没有可读文字，需人工查看",

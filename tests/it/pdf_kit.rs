@@ -190,6 +190,40 @@ fn zero_time_limit_gives_timeout_not_unmarked() {
     assert_eq!(got.reason, Some(PdfQuestion::Timeout));
 }
 
+#[test]
+fn over_the_page_cap_a_marking_on_a_read_page_counts_and_none_is_a_question() {
+    let limits = |max_pages| PdfLimits {
+        max_pages,
+        ..PdfLimits::default()
+    };
+    // Kit file 06: marked on page 3 of 8, read up to page 3.
+    let got = check_pdf_sync(&common::kit_file("06").1, &limits(3));
+    assert_eq!(got.verdict, Verdict::Marked, "{got:?}");
+    assert_eq!(got.page, Some(3));
+    // Kit file 23: marked on page 34 of 34, read up to page 10: never unmarked.
+    let got = check_pdf_sync(&common::kit_file("23").1, &limits(10));
+    assert_eq!(got.verdict, Verdict::Question, "{got:?}");
+    assert_eq!(got.reason, Some(PdfQuestion::TooManyPages));
+    assert_eq!(got.pages, 34);
+    assert!(
+        got.detail.contains("共34页") && got.detail.contains("前10页"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn over_the_object_cap_is_a_question_before_loading() {
+    let limits = PdfLimits {
+        max_objects: 100,
+        ..PdfLimits::default()
+    };
+    // Kit file 23 holds 122 objects.
+    let got = check_pdf_sync(&common::kit_file("23").1, &limits);
+    assert_eq!(got.verdict, Verdict::Question, "{got:?}");
+    assert_eq!(got.reason, Some(PdfQuestion::TooManyObjects));
+    assert!(got.detail.contains("对象数量"), "{got:?}");
+}
+
 #[tokio::test]
 async fn async_check_matches_sync() {
     let (_, bytes) = common::kit_file("19");
