@@ -83,7 +83,13 @@ pub(super) async fn check_sample(
                 // A file the reader had to give up on is content the run could not read.
                 if matches!(
                     check.reason,
-                    Some(PdfQuestion::Timeout | PdfQuestion::TooBig | PdfQuestion::InternalError)
+                    Some(
+                        PdfQuestion::Timeout
+                            | PdfQuestion::TooBig
+                            | PdfQuestion::TooManyObjects
+                            | PdfQuestion::TooManyPages
+                            | PdfQuestion::InternalError
+                    )
                 ) {
                     rec.note_unreadable();
                 }
