@@ -30,7 +30,7 @@ impl StoreError {
 }
 
 /// Hides the password of a database URL in messages.
-fn redact(url: &str) -> String {
+pub(super) fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) if u.password().is_some() => {
             let _ = u.set_password(Some("***"));

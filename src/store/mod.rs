@@ -177,7 +177,8 @@ fn normalise_url(url: &str) -> Result<(Backend, String), StoreError> {
         };
         return Ok((Backend::Sqlite, url));
     }
-    Err(StoreError::UnsupportedUrl(url.to_string()))
+    // The address may carry a password.
+    Err(StoreError::UnsupportedUrl(error::redact(url)))
 }
 
 fn kind_str(k: FindingKind) -> &'static str {

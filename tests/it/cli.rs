@@ -332,3 +332,32 @@ fn a_bad_override_exits_2_naming_the_flag() {
         );
     }
 }
+
+/// An address of a database kind gongkai does not speak is a bad flag: exit 2, `--db` named,
+/// its password not shown.
+#[test]
+fn an_unsupported_db_exits_2_naming_the_flag() {
+    for cmd in ["crawl", "enqueue"] {
+        let out = bin()
+            .args([
+                cmd,
+                "--db",
+                "mysql://audit:secret@db.example/gk",
+                "--config",
+            ])
+            .arg(root().join("selectors/fixture.toml"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd} {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--db") && err.contains("不支持的数据库地址") && !err.contains("secret"),
+            "{err}"
+        );
+    }
+    let out = bin()
+        .args(["findings", "--format", "json", "--db", "gongkai.db"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
