@@ -4,6 +4,7 @@
 
 mod check;
 mod finalize;
+mod lease;
 mod queue;
 mod run;
 mod worker;

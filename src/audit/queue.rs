@@ -8,7 +8,7 @@ use crate::config::PortalConfig;
 use crate::crawl::CrawlError;
 use crate::model::PageFailure;
 use crate::snapshot::{MessageSnapshot, UnitSnapshot};
-use crate::store::Store;
+use crate::store::{Store, StoreError, CRAWL_LEASE_STALE};
 
 /// What to enqueue.
 #[derive(Debug, Clone)]
@@ -22,8 +22,15 @@ pub struct EnqueueOptions {
 
 /// Creates a run of the portal with one job per unit plus the board and the finalize job, and
 /// returns the run's id. The portal's address (`portal.base_url`) is recorded with the run.
+/// Refused while a local crawl of the portal runs (its workers would wait for it anyway).
 pub async fn enqueue(store: &Store, opts: &EnqueueOptions) -> Result<i64, CrawlError> {
     let config = &opts.config;
+    if let Some(lease) = store
+        .crawl_lease(&config.portal.name, Some(CRAWL_LEASE_STALE))
+        .await?
+    {
+        return Err(StoreError::CrawlRunning(Box::new(lease)).into());
+    }
     let base = config.portal.base_url.clone();
     let run_id = store
         .create_run(

@@ -1,6 +1,9 @@
 //! A whole run in one process: the message board and every unit, then the checks, then the
 //! findings stored.
-//! A run killed halfway keeps what it stored; `resume` replays it and finishes.
+//! A run killed halfway keeps what it stored; `resume` replays it and finishes. One crawl per
+//! portal and database at a time: the run holds the portal's lease while it crawls.
+
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use futures::stream::{self, StreamExt};
@@ -8,11 +11,12 @@ use serde::Serialize;
 use url::Url;
 
 use super::check::{check_and_store, UnitSummary};
+use super::lease::{Held, RunCounts};
 use crate::config::PortalConfig;
 use crate::crawl::http::Fetcher;
 use crate::crawl::{crawl_board, crawl_unit, CrawlError, Recorder};
 use crate::rubric::Rubric;
-use crate::store::{RunStats, RunStatus, Store};
+use crate::store::{RunStats, RunStatus, Store, StoreError};
 
 /// What to crawl and how.
 #[derive(Debug, Clone)]
@@ -62,7 +66,11 @@ pub enum Progress {
 pub struct CrawlSummary {
     pub run_id: i64,
     pub status: RunStatus,
+    /// Requests of the whole run: a resumed run counts those of the processes before too.
     pub requests: u64,
+    /// Requests this process made (differs from `requests` after `--resume`).
+    pub requests_this_process: u64,
+    /// Body bytes of the whole run, like `requests`.
     pub bytes: u64,
     pub retries: u64,
     pub unchanged: u64,
@@ -73,7 +81,8 @@ pub struct CrawlSummary {
     pub units: Vec<UnitSummary>,
 }
 
-/// Crawls the portal, runs the checks and stores the findings.
+/// Crawls the portal, runs the checks and stores the findings. Refused while another crawl
+/// of the portal runs on the same database ([`StoreError::CrawlRunning`](crate::store::StoreError)).
 pub async fn crawl(
     store: &Store,
     opts: CrawlOptions,
@@ -82,6 +91,17 @@ pub async fn crawl(
     let config = &opts.config;
     let base = config.portal.base_url.clone();
     let fetcher = Fetcher::new(&config.crawl, &base)?;
+    // Before a run is created or reopened: a refused crawl leaves no trace.
+    let mut lease = Held::take(store, &config.portal.name).await?;
+    if let Some(run) = store.active_distributed_run(&config.portal.name).await? {
+        lease.release().await?;
+        return Err(StoreError::WorkersRunning {
+            portal: config.portal.name.clone(),
+            run_id: run.0,
+            worker: run.1,
+        }
+        .into());
+    }
     let as_of_text = opts.as_of.format("%Y-%m-%d").to_string();
     let (run_id, resumed) = match opts.resume {
         true => match store.unfinished_run(&config.portal.name).await? {
@@ -93,25 +113,37 @@ pub async fn crawl(
         },
         false => (new_run(store, &opts, &base, &as_of_text).await?, false),
     };
+    let counts = Arc::new(RunCounts::new(store.clone(), run_id, fetcher.clone()));
+    lease.hold(run_id, Arc::clone(&counts)).await?;
     progress(Progress::Started {
         run_id,
         units: config.units.len(),
         resumed,
     });
     let rec = Recorder::new(fetcher, store.clone(), run_id, resumed);
-    let result = crawl_all(&rec, config, &opts.rubric, &base, opts.as_of, progress).await;
-    let fstats = rec.fetcher().stats();
+    let result = tokio::select! {
+        r = crawl_all(&rec, config, &opts.rubric, &base, opts.as_of, progress) => Some(r),
+        () = lease.lost() => None,
+    };
+    lease.stop().await;
+    let (requests, bytes) = counts.rest().await;
     let stats = RunStats {
-        requests: fstats.requests as i64,
-        bytes: fstats.bytes as i64,
+        requests,
+        bytes,
         errors: rec.errors() as i64,
     };
     let (units, board_errors) = match result {
-        Ok(r) => r,
-        Err(e) => {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => {
             // Leave the run resumable; its pages stay stored.
             let _ = store.finish_run(run_id, RunStatus::Running, stats).await;
+            let _ = lease.release().await;
             return Err(e);
+        }
+        None => {
+            // Another crawl has the run now: only this process's counts are added.
+            let _ = store.add_run_counts(run_id, requests, bytes).await;
+            return Err(StoreError::CrawlLeaseLost(config.portal.name.clone()).into());
         }
     };
     let status = if rec.errors() == 0 {
@@ -120,11 +152,15 @@ pub async fn crawl(
         RunStatus::Partial
     };
     store.finish_run(run_id, status, stats).await?;
+    lease.release().await?;
+    let total = store.run(run_id).await?.stats;
+    let fstats = rec.fetcher().stats();
     Ok(CrawlSummary {
         run_id,
         status,
-        requests: fstats.requests,
-        bytes: fstats.bytes,
+        requests: u64::try_from(total.requests).unwrap_or_default(),
+        requests_this_process: fstats.requests,
+        bytes: u64::try_from(total.bytes).unwrap_or_default(),
         retries: fstats.retries,
         unchanged: rec.unchanged(),
         replayed: rec.replayed(),

@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use gongkai::config::{Overrides, PortalConfig};
+use gongkai::config::{ConfigError, Overrides, PortalConfig};
 use gongkai::rubric::Rubric;
-use gongkai::store::{Store, DEFAULT_DB_URL};
+use gongkai::store::{Store, StoreError, DEFAULT_DB_URL};
 
 /// `--db`.
 #[derive(Debug, Clone, clap::Args)]
@@ -15,8 +15,17 @@ pub struct DbArgs {
 }
 
 impl DbArgs {
+    /// Opens the database; an address of no supported kind is a bad flag (exit 2).
     pub async fn open(&self) -> anyhow::Result<Store> {
-        Ok(Store::connect(&self.db).await?)
+        match Store::connect(&self.db).await {
+            Ok(store) => Ok(store),
+            Err(e @ StoreError::UnsupportedUrl(_)) => Err(ConfigError::Flag {
+                flag: "--db".into(),
+                message: e.to_string(),
+            }
+            .into()),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 

@@ -84,8 +84,14 @@ pub async fn run_crawl(store: &Store, opts: CrawlOptions) -> anyhow::Result<Craw
 }
 
 pub fn print_summary(s: &CrawlSummary, db: &str) {
+    // A resumed run counts the requests of the processes before this one too.
+    let here = if s.requests_this_process == s.requests {
+        String::new()
+    } else {
+        format!("其中本次 {} 次，", s.requests_this_process)
+    };
     println!(
-        "第 {} 次运行：{}；请求 {} 次（重试 {} 次，未变化 {} 个），下载 {:.1} MB，抓取失败 {} 个页面",
+        "第 {} 次运行：{}；请求 {} 次（{here}重试 {} 次，未变化 {} 个），下载 {:.1} MB，抓取失败 {} 个页面",
         s.run_id,
         s.status.label(),
         s.requests,

@@ -1,10 +1,12 @@
 //! The one place where an error becomes an exit code: 2 for what the user can fix (a bad
-//! description, rubric, flag or name), 3 for everything else (database, network, I/O).
+//! description, rubric, flag or name, or a crawl of a portal another crawl is running), 3 for
+//! everything else (database, network, I/O).
 
 use gongkai::config::ConfigError;
 use gongkai::crawl::CrawlError;
 use gongkai::mail::MailError;
 use gongkai::rubric::RubricError;
+use gongkai::store::StoreError;
 
 /// A request the user can correct: a name that does not exist, flags that contradict.
 #[derive(Debug, thiserror::Error)]
@@ -30,7 +32,16 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             )
             || matches!(
                 cause.downcast_ref::<CrawlError>(),
-                Some(CrawlError::Config(_))
+                Some(
+                    CrawlError::Config(_)
+                        | CrawlError::Store(
+                            StoreError::CrawlRunning(_) | StoreError::WorkersRunning { .. }
+                        )
+                )
+            )
+            || matches!(
+                cause.downcast_ref::<StoreError>(),
+                Some(StoreError::CrawlRunning(_) | StoreError::WorkersRunning { .. })
             )
     });
     if user_can_fix {

@@ -62,9 +62,46 @@ pub struct Portal {
     pub base_url: url::Url,
     /// Assessment year (考核年度).
     pub year: i32,
-    /// CMS family, for humans (vsb, trs, hanweb).
-    #[serde(default)]
-    pub platform: String,
+    /// CMS family (vsb, trs, hanweb); absent when the portal's CMS is not one of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<Platform>,
+}
+
+/// The CMS families gongkai knows. A name it does not know is refused, listing these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", try_from = "String")]
+pub enum Platform {
+    /// VSB (博达), the platform of 昌宁县.
+    Vsb,
+    /// TRS (拓尔思).
+    Trs,
+    /// Hanweb (大汉).
+    Hanweb,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 3] = [Platform::Vsb, Platform::Trs, Platform::Hanweb];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Vsb => "vsb",
+            Platform::Trs => "trs",
+            Platform::Hanweb => "hanweb",
+        }
+    }
+}
+
+impl TryFrom<String> for Platform {
+    type Error = String;
+    fn try_from(name: String) -> Result<Self, String> {
+        Platform::ALL
+            .into_iter()
+            .find(|p| p.as_str() == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
+                format!("未知的平台“{name}”，可选：{}", known.join("、"))
+            })
+    }
 }
 
 /// Politeness and safety limits of the crawler.
@@ -359,6 +396,17 @@ impl PortalConfig {
             message: e.to_string(),
         };
         let mut value: serde_json::Value = serde_json::from_str(json).map_err(err)?;
+        // Before platforms were a closed list any text was kept (empty when absent): a name
+        // that is not one of them reads as absent.
+        if let Some(portal) = value.get_mut("portal").and_then(|p| p.as_object_mut()) {
+            let known = portal
+                .get("platform")
+                .and_then(|p| p.as_str())
+                .is_some_and(|p| Platform::try_from(p.to_string()).is_ok());
+            if !known {
+                portal.remove("platform");
+            }
+        }
         if let Some(rules) = value.get_mut("rules").and_then(|r| r.as_object_mut()) {
             for key in rules::MOVED_TO_RUBRIC {
                 rules.remove(key);

@@ -46,6 +46,39 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
             "必须包含 {unit}（单位代码）".into(),
         ));
     }
+    // The pager's page count is read from the regex's first group.
+    if pages.pager_total_regex.regex().captures_len() < 2 {
+        return Err(invalid(
+            "pages.pager_total_regex",
+            format!(
+                "正则表达式“{}”没有捕获组：页数须写在第一个括号中，如 `\\d+/(\\d+)`",
+                pages.pager_total_regex.as_str()
+            ),
+        ));
+    }
+    page_url(&pages.page_url).map_err(|m| invalid("pages.page_url", m))?;
+    let board = &config.messages;
+    for (key, labels) in [
+        ("messages.label_submitted", &board.label_submitted),
+        ("messages.label_unit", &board.label_unit),
+        ("messages.label_status", &board.label_status),
+        ("messages.label_reply_time", &board.label_reply_time),
+    ] {
+        words(labels, "至少要有一个标签文字").map_err(|m| invalid(key, m))?;
+    }
+    for (key, role) in [
+        ("columns.guide", &config.columns.guide),
+        ("columns.policy", &config.columns.policy),
+    ] {
+        if role.names.is_empty() && role.codes.is_empty() {
+            return Err(invalid(
+                key,
+                "names 和 codes 不能都为空：找不到该栏目时每个单位都会被判为缺失".into(),
+            ));
+        }
+        words(&role.names, "").map_err(|m| invalid(&format!("{key}.names"), m))?;
+        words(&role.codes, "").map_err(|m| invalid(&format!("{key}.codes"), m))?;
+    }
     if let Err(e) = config.monitor.schedule.parse::<cron::Schedule>() {
         return Err(invalid(
             "monitor.schedule",
@@ -56,6 +89,12 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
         .rules
         .validate()
         .map_err(|(key, msg)| invalid(&key, msg))?;
+    if config.units.is_empty() {
+        return Err(invalid(
+            "units",
+            "没有任何单位：至少要有一个 [[units]]".into(),
+        ));
+    }
     let mut names = HashSet::new();
     let mut codes = HashSet::new();
     for (i, unit) in config.units.iter().enumerate() {
@@ -103,4 +142,61 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
         }
     }
     Ok(())
+}
+
+/// The variables of `pages.page_url` (see `extract::list::page_url`), and which of them
+/// number the page: a template without one would fetch the same page again and again.
+const PAGE_URL_VARIABLES: [&str; 5] = ["{stem}", "{dir}", "{k}", "{k0}", "{rev}"];
+const PAGE_NUMBER_VARIABLES: [&str; 3] = ["{k}", "{k0}", "{rev}"];
+
+fn page_url(template: &str) -> Result<(), String> {
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').map(|e| start + e + 1);
+        let var = &rest[start..end.unwrap_or(rest.len())];
+        if !PAGE_URL_VARIABLES.contains(&var) {
+            return Err(format!(
+                "未知的变量“{var}”，可用：{}",
+                PAGE_URL_VARIABLES.join("、")
+            ));
+        }
+        rest = &rest[end.unwrap_or(rest.len())..];
+    }
+    if !PAGE_NUMBER_VARIABLES.iter().any(|v| template.contains(v)) {
+        return Err(format!(
+            "“{template}”不含页码变量（{} 之一），每一页都会是同一个网址",
+            PAGE_NUMBER_VARIABLES.join("、")
+        ));
+    }
+    Ok(())
+}
+
+/// A list of words to match by: none may be blank (a blank word matches every text), and with
+/// `need_one` non-empty the list may not be empty either.
+fn words(list: &[String], need_one: &str) -> Result<(), String> {
+    if list.is_empty() && !need_one.is_empty() {
+        return Err(need_one.to_string());
+    }
+    if list.iter().any(|w| w.trim().is_empty()) {
+        return Err("不能含空白的项（空白会匹配任何文字）".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_url_needs_a_page_number_and_known_variables() {
+        assert!(page_url("{stem}/{rev}.htm").is_ok());
+        assert!(page_url("{dir}/list_{k0}.html").is_ok());
+        assert!(page_url("?page={k}").is_ok());
+        let err = page_url("{stem}/index.htm").unwrap_err();
+        assert!(err.contains("页码变量") && err.contains("{rev}"), "{err}");
+        let err = page_url("{stem}/{n}.htm").unwrap_err();
+        assert!(err.contains("{n}") && err.contains("{k0}"), "{err}");
+        let err = page_url("{stem}/{k").unwrap_err();
+        assert!(err.contains("{k"), "{err}");
+    }
 }

@@ -18,6 +18,25 @@ pub enum StoreError {
     Corrupt(String),
     #[error("找不到第 {0} 次运行")]
     NoSuchRun(i64),
+    /// Another crawl of the portal holds the lease (see `lease`).
+    #[error(
+        "{0}；同一门户在同一数据库中同时只能有一个抓取，请等它结束（若该进程已不在，其最后一次心跳 {stale} 秒后即可重新开始）",
+        stale = super::CRAWL_LEASE_STALE.as_secs()
+    )]
+    CrawlRunning(Box<super::CrawlLease>),
+    /// Workers of a distributed run are crawling the portal (a job under a live lease).
+    #[error(
+        "门户“{portal}”的第 {run_id} 次运行正由工作进程 {worker} 分布式抓取；同一门户在同一数据库中同时只能有一个抓取，请等它结束"
+    )]
+    WorkersRunning {
+        portal: String,
+        run_id: i64,
+        worker: String,
+    },
+    #[error(
+        "门户“{0}”的抓取租约已被另一个抓取接手（本进程长时间未能续约），本次抓取停止；已抓取的页面保留在数据库中"
+    )]
+    CrawlLeaseLost(String),
 }
 
 impl StoreError {
@@ -30,7 +49,7 @@ impl StoreError {
 }
 
 /// Hides the password of a database URL in messages.
-fn redact(url: &str) -> String {
+pub(super) fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) if u.password().is_some() => {
             let _ = u.set_password(Some("***"));

@@ -145,6 +145,8 @@ impl Store {
 
     /// Takes the next job of a running run of `portal` under a lease for `worker`: a queued
     /// job, or one whose lease expired. The finalize job only once every other job is over.
+    /// None while a local crawl of the portal holds its crawl lease (see `lease`): the worker
+    /// waits rather than double the portal's rate.
     pub async fn claim_job(
         &self,
         portal: &str,
@@ -173,6 +175,8 @@ impl Store {
                  SELECT j.id FROM crawl_jobs j JOIN runs r ON r.id = j.run_id
                  WHERE r.portal = $3 AND r.status = 'running'
                    AND (j.state = 'queued' OR (j.state = 'leased' AND j.lease_until < {now}))
+                   AND NOT EXISTS (SELECT 1 FROM crawl_leases l
+                       WHERE l.portal = $3 AND l.heartbeat_at >= {now} - $4)
                    AND (j.kind <> 'finalize' OR NOT EXISTS (
                        SELECT 1 FROM crawl_jobs o WHERE o.run_id = j.run_id
                          AND o.kind <> 'finalize' AND o.state IN ('queued', 'leased')))
@@ -182,6 +186,7 @@ impl Store {
         .bind(worker)
         .bind(millis(lease))
         .bind(portal)
+        .bind(millis(super::CRAWL_LEASE_STALE))
         .fetch_optional(&self.pool)
         .await?)
     }
@@ -286,6 +291,29 @@ impl Store {
         Ok(counts)
     }
 
+    /// A running distributed run of `portal` with a job under a live lease, and that job's
+    /// worker: workers are crawling the portal now.
+    pub async fn active_distributed_run(
+        &self,
+        portal: &str,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        let now = self.now_ms_sql();
+        let row = sqlx::query(&format!(
+            "SELECT j.run_id, j.worker FROM crawl_jobs j JOIN runs r ON r.id = j.run_id
+             WHERE r.portal = $1 AND r.status = 'running' AND j.state = 'leased'
+               AND j.lease_until >= {now}
+             ORDER BY j.id LIMIT 1"
+        ))
+        .bind(portal)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| -> Result<_, StoreError> {
+            let worker: Option<String> = r.try_get(1)?;
+            Ok((r.try_get(0)?, worker.unwrap_or_default()))
+        })
+        .transpose()
+    }
+
     /// Jobs still to do (queued or leased) in the running runs of `portal`: a worker that finds
     /// none to take waits while this is above zero, and stops when it is zero.
     pub async fn open_jobs(&self, portal: &str) -> Result<i64, StoreError> {
@@ -300,6 +328,6 @@ impl Store {
     }
 }
 
-fn millis(d: Duration) -> i64 {
+pub(super) fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }

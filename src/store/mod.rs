@@ -4,6 +4,7 @@
 
 mod error;
 mod jobs;
+mod lease;
 mod mail_log;
 mod pages;
 mod records;
@@ -15,6 +16,7 @@ mod turns;
 
 pub use error::StoreError;
 pub use jobs::{Job, JobCounts, JobKind, JobResult, JobState, MAX_ATTEMPTS};
+pub use lease::{CrawlLease, LeaseHolder, CRAWL_LEASE_HEARTBEAT, CRAWL_LEASE_STALE};
 pub use mail_log::{MailLogEntry, MailStatus, NewMail};
 pub use pages::{PageKind, PageRecord, StoredPage};
 pub use records::{AttachmentRow, ColumnRow, DocumentRow, MessageRow};
@@ -177,7 +179,8 @@ fn normalise_url(url: &str) -> Result<(Backend, String), StoreError> {
         };
         return Ok((Backend::Sqlite, url));
     }
-    Err(StoreError::UnsupportedUrl(url.to_string()))
+    // The address may carry a password.
+    Err(StoreError::UnsupportedUrl(error::redact(url)))
 }
 
 fn kind_str(k: FindingKind) -> &'static str {

@@ -91,6 +91,23 @@ impl Store {
         Ok(())
     }
 
+    /// Adds requests and bytes to a run's counters while it runs, so that a run resumed after
+    /// its process died still counts what that process fetched (up to its last write).
+    pub async fn add_run_counts(
+        &self,
+        run_id: i64,
+        requests: i64,
+        bytes: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE runs SET requests = requests + $1, bytes = bytes + $2 WHERE id = $3")
+            .bind(requests)
+            .bind(bytes)
+            .bind(run_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Records the portal description (JSON) the run is made with.
     pub async fn record_run_description(
         &self,

@@ -332,3 +332,127 @@ fn a_bad_override_exits_2_naming_the_flag() {
         );
     }
 }
+
+/// An address of a database kind gongkai does not speak is a bad flag: exit 2, `--db` named,
+/// its password not shown.
+#[test]
+fn an_unsupported_db_exits_2_naming_the_flag() {
+    for cmd in ["crawl", "enqueue"] {
+        let out = bin()
+            .args([
+                cmd,
+                "--db",
+                "mysql://audit:secret@db.example/gk",
+                "--config",
+            ])
+            .arg(root().join("selectors/fixture.toml"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd} {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--db") && err.contains("不支持的数据库地址") && !err.contains("secret"),
+            "{err}"
+        );
+    }
+    let out = bin()
+        .args(["findings", "--format", "json", "--db", "gongkai.db"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
+
+/// The fixture description cut to its first `keep` units.
+fn small_config(dir: &std::path::Path, keep: &[&str]) -> PathBuf {
+    let config = dir.join("small.toml");
+    let text = std::fs::read_to_string(root().join("selectors/fixture.toml")).unwrap();
+    let (head, units) = text.split_once("[[units]]").unwrap();
+    let kept: Vec<&str> = units
+        .split("[[units]]")
+        .filter(|u| keep.iter().any(|k| u.contains(&format!("\"{k}\""))))
+        .collect();
+    std::fs::write(
+        &config,
+        format!("{head}[[units]]{}", kept.join("[[units]]")),
+    )
+    .unwrap();
+    config
+}
+
+/// One crawl per portal and database: while a (slow) crawl runs, a second `crawl`, a
+/// `crawl --resume` and an `enqueue` of the same portal are refused with exit 2, naming the
+/// running one (its run, host and process); the portal sees no request of theirs.
+#[test]
+fn a_second_crawl_of_a_running_portal_is_refused() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(FixtureServer::start(&root().join("fixtures/portal")))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("lease.db").display());
+    let config = small_config(dir.path(), &["大田坝镇", "工信局"]);
+    let crawl = |extra: &[&str]| {
+        let mut c = bin();
+        c.args(["crawl", "--as-of", "2020-12-15", "--config"])
+            .arg(&config)
+            .args(["--db", &db, "--base-url", &server.base_url()])
+            .args(extra);
+        c
+    };
+    // Migrated before the first crawl starts (two processes would both migrate at once).
+    let store = rt.block_on(gongkai::store::Store::connect(&db)).unwrap();
+    // Two requests a second: the first crawl runs for far longer than this test.
+    let mut first = crawl(&["--rate", "2"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("first.err")).unwrap())
+        .spawn()
+        .unwrap();
+    let pid = i64::from(first.id());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let held = loop {
+        let lease = rt
+            .block_on(store.crawl_lease("昌宁县人民政府（测试门户）", None))
+            .unwrap();
+        if let Some(l) = lease.as_ref().filter(|l| l.run_id.is_some()) {
+            break l.clone();
+        }
+        assert!(
+            std::time::Instant::now() < deadline && first.try_wait().unwrap().is_none(),
+            "the first crawl never took its lease: {lease:?} {}",
+            std::fs::read_to_string(dir.path().join("first.err")).unwrap_or_default()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(held.pid, pid);
+    let run_id = held.run_id.unwrap();
+    for extra in [&[][..], &["--resume"][..]] {
+        let out = crawl(extra).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{extra:?} {out:?}");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        for part in [
+            "已有抓取在进行".to_string(),
+            format!("第 {run_id} 次运行"),
+            format!("进程 {pid}"),
+            held.host.clone(),
+        ] {
+            assert!(err.contains(&part), "{part} missing in {err}");
+        }
+    }
+    let out = bin()
+        .args(["enqueue", "--as-of", "2020-12-15", "--db", &db, "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("已有抓取在进行"));
+    // The refused ones created no run and left the first one's lease as it was.
+    let runs = rt.block_on(store.runs()).unwrap();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    let still = rt
+        .block_on(store.crawl_lease("昌宁县人民政府（测试门户）", None))
+        .unwrap();
+    assert_eq!(still.map(|l| l.holder), Some(held.holder));
+    let _ = first.kill();
+    let _ = first.wait();
+}

@@ -55,17 +55,44 @@ async fn a_killed_run_resumes_without_refetching_and_ends_the_same() {
     }
     task.abort();
     let _ = task.await;
+    // The cancelled crawl writes its counts and lets go of the portal's lease by itself.
+    while store
+        .crawl_lease(&config.portal.name, None)
+        .await
+        .unwrap()
+        .is_some()
+    {
+        assert!(tokio::time::Instant::now() < deadline, "lease never let go");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let before = server.requests().len();
     let runs = store.runs().await.unwrap();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].status, RunStatus::Running);
     let stored = store.pages(runs[0].id).await.unwrap().len();
     assert!(stored >= 300, "only {stored} pages stored before the kill");
+    let killed_requests = store.run(runs[0].id).await.unwrap().stats.requests as usize;
 
     let summary = run(&store, &config, true).await;
     assert_eq!(summary.run_id, runs[0].id, "resume continues the same run");
     assert!(summary.replayed as usize >= stored - 10, "{summary:?}");
     let after = server.requests().len() - before;
+    // The run's request count is the run's total: both processes' requests, as the portal saw
+    // them (a request counted as it was sent may have been cut before the portal got it).
+    assert_eq!(
+        summary.requests as usize,
+        killed_requests + summary.requests_this_process as usize
+    );
+    assert_eq!(summary.requests_this_process as usize, after);
+    assert_eq!(
+        store.run(summary.run_id).await.unwrap().stats.requests as u64,
+        summary.requests
+    );
+    let in_flight = config.crawl.concurrency;
+    assert!(
+        (before..=before + in_flight).contains(&killed_requests),
+        "killed process counted {killed_requests}, the portal saw {before}"
+    );
     let findings = store.findings(summary.run_id).await.unwrap();
     let problems = compare(&findings, &root().join("fixtures/ground-truth.json"));
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -158,3 +158,108 @@ fn a_description_recorded_with_the_old_amounts_still_reads() {
     let err = PortalConfig::from_recorded(&old.to_string(), 7).unwrap_err();
     assert!(err.to_string().contains("speed"), "{err}");
 }
+
+/// A description that parses but cannot work is refused, naming the key and the problem:
+/// each of these would otherwise draft wrong deductions or read nothing without a word.
+#[test]
+fn descriptions_that_cannot_work_are_refused() {
+    let fixture = fixture_text();
+    let units_at = fixture.find("[[units]]").unwrap();
+    let cases: [(String, &str, &str); 9] = [
+        (
+            fixture.replace("platform = \"vsb\"", "platform = \"wordpress\""),
+            "portal.platform",
+            "vsb、trs、hanweb",
+        ),
+        (
+            fixture.replace(
+                r#"guide = { names = ["政府信息公开指南", "公开指南"], codes = ["gkzn"] }"#,
+                "guide = { names = [], codes = [] }",
+            ),
+            "columns.guide",
+            "不能都为空",
+        ),
+        (
+            fixture.replace(
+                r#"policy = { names = ["政策文件", "规范性文件"], codes = ["zcwj"] }"#,
+                "policy = {}",
+            ),
+            "columns.policy",
+            "不能都为空",
+        ),
+        (
+            fixture.replace(
+                r#"names = ["政府信息公开指南", "公开指南"]"#,
+                r#"names = ["政府信息公开指南", " "]"#,
+            ),
+            "columns.guide.names",
+            "空白",
+        ),
+        (
+            fixture.replace(
+                r#"pager_total_regex = '\d+\s*/\s*(\d+)'"#,
+                r#"pager_total_regex = '\d+\s*/\s*\d+'"#,
+            ),
+            "pages.pager_total_regex",
+            "捕获组",
+        ),
+        (
+            fixture.replace(
+                r#"page_url = "{stem}/{rev}.htm""#,
+                r#"page_url = "{stem}/index.htm""#,
+            ),
+            "pages.page_url",
+            "页码变量",
+        ),
+        (
+            fixture.replace(
+                r#"page_url = "{stem}/{rev}.htm""#,
+                r#"page_url = "{stem}/{page}.htm""#,
+            ),
+            "pages.page_url",
+            "{page}",
+        ),
+        (
+            fixture.replace(
+                r#"label_submitted = ["提交时间", "留言时间", "来信时间"]"#,
+                "label_submitted = []",
+            ),
+            "messages.label_submitted",
+            "至少",
+        ),
+        (fixture[..units_at].to_string(), "units", "[[units]]"),
+    ];
+    for (text, key, what) in cases {
+        assert_ne!(text, fixture, "{key}: the case did not change the file");
+        let msg = error_of(&text);
+        assert!(
+            msg.contains("selectors/bad.toml") && msg.contains(key) && msg.contains(what),
+            "{key}: {msg}"
+        );
+    }
+}
+
+/// The platform is one of a closed list; it round-trips through the recorded form, and runs
+/// recorded when it was free text (empty, or an unknown name) still read, without it.
+#[test]
+fn the_platform_is_known_and_old_records_still_read() {
+    use gongkai::config::Platform;
+    let c = PortalConfig::parse(&fixture_text(), Path::new("selectors/fixture.toml")).unwrap();
+    assert_eq!(c.portal.platform, Some(Platform::Vsb));
+    let back = PortalConfig::from_recorded(&c.recorded(), 1).unwrap();
+    assert_eq!(back.portal.platform, Some(Platform::Vsb));
+    let absent = PortalConfig::parse(
+        &fixture_text().replace("platform = \"vsb\"\n", ""),
+        Path::new("selectors/x.toml"),
+    )
+    .unwrap();
+    assert_eq!(absent.portal.platform, None);
+    let back = PortalConfig::from_recorded(&absent.recorded(), 1).unwrap();
+    assert_eq!(back.portal.platform, None);
+    for old in ["", "VSB 6.0"] {
+        let mut v: serde_json::Value = serde_json::from_str(&c.recorded()).unwrap();
+        v["portal"]["platform"] = old.into();
+        let back = PortalConfig::from_recorded(&v.to_string(), 1).unwrap();
+        assert_eq!(back.portal.platform, None, "{old:?}");
+    }
+}

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use gongkai::model::{Evidence, Finding, FindingKind, FindingStatus, Reason, Section, Table};
 use gongkai::store::{
-    AttachmentRow, ColumnRow, DocumentRow, JobKind, MessageRow, PageKind, PageRecord, RunStats,
-    RunStatus, Store,
+    AttachmentRow, ColumnRow, DocumentRow, JobKind, LeaseHolder, MessageRow, PageKind, PageRecord,
+    RunStats, RunStatus, Store, StoreError,
 };
 use pg_common::PgDb;
 
@@ -42,6 +42,7 @@ async fn story(store: &Store) {
     decisions_belong_to_their_portal(store).await;
     mail_log_belongs_to_its_portal(store).await;
     the_queue_leases_jobs(store).await;
+    one_crawl_per_portal(store).await;
     turns_are_spaced(store).await;
 }
 
@@ -491,6 +492,97 @@ async fn the_queue_leases_jobs(store: &Store) {
         .await
         .unwrap()
         .is_none());
+}
+
+/// The crawl lease: a second crawl of a portal is refused while the first one's heartbeat is
+/// fresh, naming it; the lease is taken over once the heartbeat is stale (its holder is gone);
+/// other portals are not concerned; workers wait while a local crawl holds the lease.
+async fn one_crawl_per_portal(store: &Store) {
+    let holder = |host: &str, pid: u32| LeaseHolder {
+        id: format!("{host}:{pid}:t"),
+        host: host.into(),
+        pid,
+    };
+    let (a, b) = (holder("甲机", 101), holder("乙机", 202));
+    let minute = Duration::from_secs(60);
+    store.take_crawl_lease("县庚", &a, minute).await.unwrap();
+    let run = store
+        .create_run("县庚", "selectors/g.toml", "http://g/", 2020, "2020-12-15")
+        .await
+        .unwrap();
+    store.set_crawl_lease_run("县庚", &a, run).await.unwrap();
+    let err = store
+        .take_crawl_lease("县庚", &b, minute)
+        .await
+        .unwrap_err();
+    let StoreError::CrawlRunning(held) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (
+            held.run_id,
+            held.host.as_str(),
+            held.pid,
+            held.holder.as_str()
+        ),
+        (Some(run), "甲机", 101, "甲机:101:t")
+    );
+    let msg = err.to_string();
+    for part in ["县庚", &format!("第 {run} 次运行"), "甲机", "101", "自 "] {
+        assert!(msg.contains(part), "{part} missing in {msg}");
+    }
+    // Another portal is free; the holder renews.
+    store.take_crawl_lease("县辛", &b, minute).await.unwrap();
+    store.release_crawl_lease("县辛", &b).await.unwrap();
+    assert!(store.renew_crawl_lease("县庚", &a).await.unwrap());
+
+    // A worker of a distributed run of the portal takes nothing while the lease is live.
+    let queued = store
+        .create_run("县庚", "selectors/g.toml", "http://g/", 2020, "2020-12-15")
+        .await
+        .unwrap();
+    store.enqueue_jobs(queued, &["甲镇".into()]).await.unwrap();
+    assert!(store
+        .claim_job("县庚", "w1", minute)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .active_distributed_run("县庚")
+        .await
+        .unwrap()
+        .is_none());
+
+    // Stale (a tiny staleness stands in for a minute without heartbeat): taken over.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let tiny = Duration::from_millis(10);
+    store.take_crawl_lease("县庚", &b, tiny).await.unwrap();
+    let now = store.crawl_lease("县庚", None).await.unwrap().unwrap();
+    assert_eq!((now.holder.as_str(), now.run_id), ("乙机:202:t", None));
+    // The old holder has lost it: it cannot renew, and its release leaves the new one's lease.
+    assert!(!store.renew_crawl_lease("县庚", &a).await.unwrap());
+    store.release_crawl_lease("县庚", &a).await.unwrap();
+    assert!(store
+        .crawl_lease("县庚", Some(minute))
+        .await
+        .unwrap()
+        .is_some());
+    store.release_crawl_lease("县庚", &b).await.unwrap();
+    assert!(store.crawl_lease("县庚", None).await.unwrap().is_none());
+
+    // Free again: the workers take their job, and a local crawl sees them at work.
+    let job = store
+        .claim_job("县庚", "w1", minute)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.run_id, queued);
+    assert_eq!(
+        store.active_distributed_run("县庚").await.unwrap(),
+        Some((queued, "w1".to_string()))
+    );
+    store.take_crawl_lease("县庚", &a, minute).await.unwrap();
+    store.release_crawl_lease("县庚", &a).await.unwrap();
 }
 
 async fn turns_are_spaced(store: &Store) {
