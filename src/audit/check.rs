@@ -20,6 +20,17 @@ pub struct UnitSummary {
     pub deductions: usize,
     pub points: f64,
     pub questions: usize,
+    /// Leaf columns of the unit, and those whose page had none of the known shapes or could
+    /// not be read (a description that does not fit the unit's pages shows here first).
+    pub columns: usize,
+    pub unrecognised: usize,
+}
+
+impl UnitSummary {
+    /// More than a third of the unit's columns could not be read as configured.
+    pub fn mostly_unrecognised(&self) -> bool {
+        self.unrecognised * 3 > self.columns
+    }
 }
 
 /// Runs the checks over every unit's snapshot (with its messages from the board) and stores
@@ -68,6 +79,22 @@ pub(super) async fn check_and_store(
             deductions: deductions.len(),
             points: deductions.iter().map(|f| f.points).sum::<Centi>().points(),
             questions: findings.len() - deductions.len(),
+            columns: snap
+                .columns
+                .iter()
+                .filter(|c| c.state != crate::snapshot::ColumnState::Parent)
+                .count(),
+            unrecognised: snap
+                .columns
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c.state,
+                        crate::snapshot::ColumnState::Unrecognised
+                            | crate::snapshot::ColumnState::Unreadable
+                    )
+                })
+                .count(),
         });
     }
     Ok(summaries)

@@ -100,6 +100,18 @@ pub fn print_summary(s: &CrawlSummary, db: &str) {
         s.bytes as f64 / 1_048_576.0,
         s.errors
     );
+    let misread: Vec<String> = s
+        .units
+        .iter()
+        .filter(|u| u.mostly_unrecognised())
+        .map(|u| format!("{}（{}/{}）", u.unit, u.unrecognised, u.columns))
+        .collect();
+    if !misread.is_empty() {
+        println!(
+            "注意：以下单位超过三分之一的栏目页面无法按配置识别，门户描述可能与这些单位的页面不符，请先核对：{}",
+            misread.join("、")
+        );
+    }
     if s.replayed > 0 {
         println!("从数据库续用已抓取页面 {} 个", s.replayed);
     }

@@ -82,6 +82,17 @@ pub enum Platform {
 impl Platform {
     pub const ALL: [Platform; 3] = [Platform::Vsb, Platform::Trs, Platform::Hanweb];
 
+    /// The path (and query) of a document page on the family's sites, the default of
+    /// `pages.document_link`: VSB `/info/1031/2755.htm`, TRS `/zwgk/202009/t20200903_2748784.html`,
+    /// Hanweb `/art/2022/1/20/art_1621004_30332664.html`.
+    pub fn document_link(self) -> &'static str {
+        match self {
+            Platform::Vsb => r"/info/\d+/\d+\.html?$",
+            Platform::Trs => r"/t\d{8}_\d+\.s?html?$",
+            Platform::Hanweb => r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Platform::Vsb => "vsb",
@@ -163,7 +174,9 @@ pub struct PageShapes {
     pub list_item: Css,
     /// The path (and query) of a document page, as a regex (VSB `^/info/\d+/\d+\.htm$`): a
     /// list entry whose link has another shape is not a document (broken markup can pull
-    /// navigation links into the list). Without it every linked entry counts.
+    /// navigation links into the list), and a page showing such links where the list reading
+    /// finds none is unrecognised, not empty. Defaults to the platform family's shape
+    /// ([`Platform::document_link`]); without either every linked entry counts.
     #[serde(default)]
     pub document_link: Option<Pattern>,
     /// The date inside a list item (falls back to any date in the item's text).
@@ -437,9 +450,17 @@ impl PortalConfig {
 
     fn parse_with(text: &str, path: &Path, overrides: &Overrides) -> Result<Self, ConfigError> {
         let mut config: PortalConfig = parse_toml(text, path)?;
+        config.apply_platform_defaults();
         overrides.apply(&mut config)?;
         validate::validate(&config, path)?;
         Ok(config)
+    }
+
+    /// What the family reads the same on every site, where the description does not say.
+    fn apply_platform_defaults(&mut self) {
+        if let (None, Some(platform)) = (&self.pages.document_link, self.portal.platform) {
+            self.pages.document_link = Pattern::parse(platform.document_link()).ok();
+        }
     }
 
     /// The unit with this configured name.

@@ -50,11 +50,8 @@ pub(super) async fn crawl_column(
     } else if first.article_text.as_deref().is_some_and(|t| !t.is_empty()) {
         ColumnState::Article
     } else if first.is_unrecognised() {
-        if let Some(example) = first.ignored.first() {
-            snap.problems.push(PageFailure::ListWithoutDocuments {
-                links: first.ignored.len(),
-                example: example.clone(),
-            });
+        if let Some(why) = first.shape_missed() {
+            snap.problems.push(PageFailure::ShapeMissed(why));
         }
         ColumnState::Unrecognised
     } else {

@@ -43,6 +43,12 @@ pub struct ColumnPage {
     /// List entries whose link is not of the document shape (`pages.document_link`), as
     /// "title（URL）": not documents.
     pub ignored: Vec<String>,
+    /// Links of the document shape in the content pane (only counted when the description
+    /// names a content pane and a document shape: side widgets elsewhere list other columns'
+    /// documents).
+    pub document_links: usize,
+    /// The record count the pager announces (`共113条`), when it does.
+    pub pager_records: Option<usize>,
 }
 
 impl ColumnPage {
@@ -58,9 +64,34 @@ impl ColumnPage {
         // An article of images or linked files only: the machine cannot read it, a person can.
         let media_only = self.article_text.as_deref().is_some_and(str::is_empty)
             && (self.body_media || !self.attachments.is_empty());
-        // A list whose every entry links something else than a document is not an empty list.
-        let no_documents = !self.ignored.is_empty();
-        self.items.is_empty() && (no_shape || media_only || no_documents)
+        self.items.is_empty() && (no_shape || media_only || self.shape_missed().is_some())
+    }
+
+    /// Why the list reading must have missed documents the page shows: entries that link no
+    /// document, document links in the content pane, or records the pager announces. `None`
+    /// when the page is consistent with its list (or the list has items).
+    pub fn shape_missed(&self) -> Option<String> {
+        if !self.items.is_empty() {
+            return None;
+        }
+        if let Some(example) = self.ignored.first() {
+            return Some(format!(
+                "列表中有{}个链接，但都不是文件页的链接（如 {example}）",
+                self.ignored.len()
+            ));
+        }
+        if self.document_links > 0 {
+            return Some(format!(
+                "页面上有{}个文件页链接，但按所配置的列表结构没有读到任何条目",
+                self.document_links
+            ));
+        }
+        match self.pager_records {
+            Some(n) if n > 0 => Some(format!(
+                "分页显示共{n}条，但按所配置的列表结构没有读到任何条目"
+            )),
+            _ => None,
+        }
     }
 }
 
@@ -165,6 +196,22 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         .select(shapes.list_container.selector())
         .next()
         .is_some();
+    let document_links = match (&shapes.content, &shapes.document_link) {
+        (Some(content), Some(shape)) => doc
+            .select(content.selector())
+            .flat_map(|pane| pane.select(&link_sel).collect::<Vec<_>>())
+            .filter_map(|a| link_url(a, page_url))
+            .filter(|u| {
+                let path = match u.query() {
+                    Some(q) => format!("{}?{q}", u.path()),
+                    None => u.path().to_string(),
+                };
+                shape.regex().is_match(&path)
+            })
+            .count(),
+        _ => 0,
+    };
+    let pager_records = pager_records(doc, shapes);
     ColumnPage {
         items,
         total_pages,
@@ -176,7 +223,17 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         page_dates,
         impossible_dates,
         ignored,
+        document_links,
+        pager_records,
     }
+}
+
+/// The record count a pager announces (`共113条`), when it does.
+fn pager_records(doc: &Html, shapes: &PageShapes) -> Option<usize> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"共\s*(\d+)\s*条").expect("static regex"));
+    doc.select(shapes.pager.selector())
+        .find_map(|p| re.captures(&element_text(p))?.get(1)?.as_str().parse().ok())
 }
 
 /// The page count the pager announces (1 without a pager).
@@ -330,12 +387,30 @@ mod tests {
         assert_eq!(p.items.len(), 1);
         assert_eq!(p.ignored.len(), 1, "{:?}", p.ignored);
         assert!(!p.is_unrecognised());
-        // Only navigation: not an empty column, an unrecognised one.
+        // Only navigation: not an empty column, an unrecognised one, saying why.
         let p = page(
             r#"<ul class="news-list"><li><a href="/bmym/a/zfxxgkpt/gkzn.htm">公开指南</a>
                <li><a href="/bmym/a/zfxxgkpt/ldxx.htm">领导信息</a>"#,
         );
         assert!(p.items.is_empty() && p.is_unrecognised(), "{p:?}");
+        assert!(p.shape_missed().unwrap().contains("都不是文件页的链接"));
+    }
+
+    #[test]
+    fn documents_the_list_reading_missed_are_not_an_empty_column() {
+        // Another template's list: document links in the content pane, none read as items.
+        let p = page(
+            r#"<div class="list-b"><p><a href="/info/1031/2755.htm">通知</a> 2021-03-05</p></div>"#,
+        );
+        assert!(p.items.is_empty() && p.is_unrecognised(), "{p:?}");
+        assert!(p.shape_missed().unwrap().contains("1个文件页链接"));
+        // A pager announcing records the list reading did not find.
+        let p = page(r#"<ul class="news-list"></ul><div class="pb_sys_common">共113条 1/6</div>"#);
+        assert!(p.is_unrecognised());
+        assert!(p.shape_missed().unwrap().contains("共113条"));
+        // A truly empty column stays empty.
+        let p = page(r#"<ul class="news-list"></ul><div class="no-data">暂无信息</div>"#);
+        assert!(p.is_empty() && !p.is_unrecognised() && p.shape_missed().is_none());
     }
 
     #[test]

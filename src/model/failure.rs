@@ -145,9 +145,10 @@ pub enum PageFailure {
         missing: usize,
         next: usize,
     },
-    /// The column's list links only pages that are not documents (`pages.document_link`):
-    /// broken markup, or a list of another shape.
-    ListWithoutDocuments { links: usize, example: String },
+    /// The column page shows documents its list reading did not find (entries that link no
+    /// document page, document links elsewhere in the content pane, records the pager
+    /// announces): broken markup, or a list of another shape. The sentence says which.
+    ShapeMissed(String),
     /// The page's markup is over the limits of one page (tags, nesting): it was not parsed.
     TooComplex {
         url: String,
@@ -227,10 +228,9 @@ impl fmt::Display for PageFailure {
                 f,
                 "分页显示共{claimed}页，但连续{missing}页无法读取，第{next}页起未再请求"
             ),
-            PageFailure::ListWithoutDocuments { links, example } => write!(
-                f,
-                "列表中有{links}个链接，但都不是文件页的链接（如 {example}），页面可能残缺或结构不同"
-            ),
+            PageFailure::ShapeMissed(why) => {
+                write!(f, "{why}，页面可能残缺或列表结构与配置不符")
+            }
             PageFailure::TooComplex {
                 url,
                 elements,

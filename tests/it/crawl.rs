@@ -255,3 +255,69 @@ async fn policy_documents_are_found_under_a_parent_named_like_the_role() {
     let findings = store.findings(summary.run_id).await.unwrap();
     assert!(findings.iter().all(|f| f.reason != Reason::PdfSampleEmpty));
 }
+
+/// A unit whose lists are of another template than the description's: its columns are
+/// questions naming the shape problem, never empty columns, and the summary says the
+/// description does not fit the unit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_of_another_shape_are_questions_never_empty_columns() {
+    let (server, mut config, store, _dir) = setup().await;
+    config.units.retain(|u| u.name == "工信局");
+    let clean = run(&store, &config, false).await;
+    let clean = store.findings(clean.run_id).await.unwrap();
+    let portal = root().join("fixtures/portal");
+    let mut changed = 0;
+    for entry in walk(&portal.join("bmym/gxj")) {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        if text.contains("<ul class=\"news-list\">\n") && text.contains("/info/") {
+            let path = format!("/{}", entry.strip_prefix(&portal).unwrap().display());
+            server.set_file(
+                &path,
+                text.replace("<ul class=\"news-list\">", "<ul class=\"list-b\">")
+                    .into_bytes(),
+            );
+            changed += 1;
+        }
+    }
+    assert!(changed >= 3, "only {changed} list pages changed");
+    let summary = run(&store, &config, false).await;
+    let findings = store.findings(summary.run_id).await.unwrap();
+    // No deduction the clean run does not draft (the empty guide column stays empty).
+    for f in findings.iter().filter(|f| f.kind == FindingKind::Deduction) {
+        assert!(
+            clean
+                .iter()
+                .any(|c| c.reason == f.reason && c.item == f.item && c.key == f.key),
+            "{f:#?}"
+        );
+    }
+    let shapes: Vec<_> = findings
+        .iter()
+        .filter(|f| f.reason == Reason::ColumnUnrecognised)
+        .collect();
+    // Every changed leaf column (parents are not read): 7 of them.
+    assert_eq!(shapes.len(), 7, "{findings:#?}");
+    assert!(shapes.iter().all(|f| f.evidence[0]
+        .excerpt
+        .contains("文件页链接，但按所配置的列表结构没有读到任何条目")));
+    let unit = &summary.units[0];
+    assert!(
+        unit.mostly_unrecognised(),
+        "{}/{} columns unrecognised",
+        unit.unrecognised,
+        unit.columns
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else if path.extension().is_some_and(|e| e == "htm") {
+            out.push(path);
+        }
+    }
+    out
+}
