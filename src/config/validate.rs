@@ -56,7 +56,14 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
             ),
         ));
     }
-    page_url(&pages.page_url).map_err(|m| invalid("pages.page_url", m))?;
+    let named: Vec<String> = pages
+        .pager_total_regex
+        .regex()
+        .capture_names()
+        .flatten()
+        .map(|n| format!("{{{n}}}"))
+        .collect();
+    page_url(&pages.page_url, &named).map_err(|m| invalid("pages.page_url", m))?;
     let board = &config.messages;
     for (key, labels) in [
         ("messages.label_submitted", &board.label_submitted),
@@ -144,21 +151,24 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
     Ok(())
 }
 
-/// The variables of `pages.page_url` (see `extract::list::page_url`), and which of them
-/// number the page: a template without one would fetch the same page again and again.
+/// The variables of `pages.page_url` (see `extract::list::page_url_with`; besides these, the
+/// named groups of `pages.pager_total_regex`), and which of them number the page: a template
+/// without one would fetch the same page again and again.
 const PAGE_URL_VARIABLES: [&str; 5] = ["{stem}", "{dir}", "{k}", "{k0}", "{rev}"];
 const PAGE_NUMBER_VARIABLES: [&str; 3] = ["{k}", "{k0}", "{rev}"];
 
-fn page_url(template: &str) -> Result<(), String> {
+fn page_url(template: &str, named: &[String]) -> Result<(), String> {
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         let end = rest[start..].find('}').map(|e| start + e + 1);
         let var = &rest[start..end.unwrap_or(rest.len())];
-        if !PAGE_URL_VARIABLES.contains(&var) {
-            return Err(format!(
-                "未知的变量“{var}”，可用：{}",
-                PAGE_URL_VARIABLES.join("、")
-            ));
+        if !PAGE_URL_VARIABLES.contains(&var) && !named.iter().any(|n| n == var) {
+            let known: Vec<&str> = PAGE_URL_VARIABLES
+                .iter()
+                .copied()
+                .chain(named.iter().map(String::as_str))
+                .collect();
+            return Err(format!("未知的变量“{var}”，可用：{}", known.join("、")));
         }
         rest = &rest[end.unwrap_or(rest.len())..];
     }

@@ -7,7 +7,7 @@ use url::Url;
 
 use super::recorder::{CrawlError, Got, Recorder};
 use crate::config::PortalConfig;
-use crate::extract::list::{page_url, pager_total};
+use crate::extract::list::{page_url_with, pager_total, pager_vars};
 use crate::extract::messages::{parse_message, parse_message_list, MessageRowLink};
 use crate::model::PageFailure;
 use crate::snapshot::MessageSnapshot;
@@ -48,7 +48,7 @@ pub async fn crawl_board(
             });
         }
     };
-    let (first_rows, total) = match read_list(rec, config, &first).await {
+    let (first_rows, total, vars) = match read_list(rec, config, &first).await {
         Ok(read) => read,
         Err(failure) => {
             errors.push((None, failure));
@@ -76,12 +76,12 @@ pub async fn crawl_board(
             break;
         }
         // Page numbers come from the real total (VSB counts down), not from the cap.
-        let Some(url) = page_url(&config.pages.page_url, &first.url, k, total) else {
+        let Some(url) = page_url_with(&config.pages.page_url, &first.url, k, total, &vars) else {
             break;
         };
         match rec.fetch(&url, PageKind::Messages, None, None).await? {
             Ok(page) => match read_list(rec, config, &page).await {
-                Ok((doc_rows, _)) => {
+                Ok((doc_rows, _, _)) => {
                     done = all_before(&doc_rows, year_start);
                     rows.extend(doc_rows);
                     missing_in_row = 0;
@@ -220,12 +220,16 @@ pub async fn crawl_board(
     Ok(Board { messages, errors })
 }
 
-/// A page of the board's list: its rows and the page count its pager announces.
+/// A page of the board's list: its rows, the page count its pager announces and the pager's
+/// variables.
+type PagerRead = (Vec<MessageRowLink>, usize, Vec<(String, String)>);
+
+/// A page of the board's list, read on the blocking pool.
 async fn read_list(
     rec: &Recorder,
     config: &PortalConfig,
     got: &Got,
-) -> Result<(Vec<MessageRowLink>, usize), PageFailure> {
+) -> Result<PagerRead, PageFailure> {
     let shapes = config.pages.clone();
     let board = config.messages.clone();
     let url = got.url.clone();
@@ -233,6 +237,7 @@ async fn read_list(
         (
             parse_message_list(html, &board, &url),
             pager_total(html, &shapes),
+            pager_vars(html, &shapes),
         )
     })
     .await

@@ -2,7 +2,7 @@
 
 use super::recorder::{CrawlError, Got, Recorder};
 use crate::config::PortalConfig;
-use crate::extract::list::{page_url, parse_column_page, ColumnPage};
+use crate::extract::list::{page_url_with, parse_column_page, ColumnPage};
 use crate::extract::tree::TreeColumn;
 use crate::model::PageFailure;
 use crate::snapshot::{ColumnSnapshot, ColumnState, DateDoubt, DocumentSnapshot};
@@ -78,7 +78,13 @@ pub(super) async fn crawl_column(
             });
             break;
         }
-        let Some(url) = page_url(&config.pages.page_url, &got.url, k, first.total_pages) else {
+        let Some(url) = page_url_with(
+            &config.pages.page_url,
+            &got.url,
+            k,
+            first.total_pages,
+            &first.pager_vars,
+        ) else {
             continue;
         };
         match rec

@@ -49,6 +49,8 @@ pub struct ColumnPage {
     pub document_links: usize,
     /// The record count the pager announces (`共113条`), when it does.
     pub pager_records: Option<usize>,
+    /// The pager's own variables for `pages.page_url` ([`pager_vars`]).
+    pub pager_vars: Vec<(String, String)>,
 }
 
 impl ColumnPage {
@@ -155,6 +157,7 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         });
     }
     let total_pages = pager_total(doc, shapes);
+    let pager_vars = pager_vars(doc, shapes);
     let notices = &shapes.empty_notices;
     let body = doc.select(shapes.article_body.selector()).next();
     let body_text = body.map(element_text);
@@ -225,6 +228,7 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         ignored,
         document_links,
         pager_records,
+        pager_vars,
     }
 }
 
@@ -236,25 +240,40 @@ fn pager_records(doc: &Html, shapes: &PageShapes) -> Option<usize> {
         .find_map(|p| re.captures(&element_text(p))?.get(1)?.as_str().parse().ok())
 }
 
-/// The page count the pager announces (1 without a pager).
+/// The page count the pager announces (1 without a pager): the first pager element (of all
+/// that `pages.pager` selects, scripts included) whose text `pages.pager_total_regex` matches.
 pub fn pager_total(doc: &Html, shapes: &PageShapes) -> usize {
-    doc.select(shapes.pager.selector())
-        .next()
-        .and_then(|p| {
-            let text = element_text(p);
-            shapes
-                .pager_total_regex
-                .regex()
-                .captures(&text)?
-                .get(1)?
-                .as_str()
-                .parse::<usize>()
-                .ok()
-        })
+    pager_captures(doc, shapes)
+        .and_then(|caps| caps.first().and_then(|(_, v)| v.parse::<usize>().ok()))
         // A pager claiming more pages than any portal has is not believed (and cannot overflow).
         .map(|n| n.min(MAX_PAGES))
         .unwrap_or(1)
         .max(1)
+}
+
+/// The named groups of `pages.pager_total_regex` in the pager (TRS `createPageHTML(…, "index",
+/// "html")` names its page files), as template variables of `pages.page_url`.
+pub fn pager_vars(doc: &Html, shapes: &PageShapes) -> Vec<(String, String)> {
+    pager_captures(doc, shapes)
+        .map(|caps| caps.into_iter().skip(1).collect())
+        .unwrap_or_default()
+}
+
+/// Group 1 (as `""`) then the named groups of the first pager element the regex matches.
+fn pager_captures(doc: &Html, shapes: &PageShapes) -> Option<Vec<(String, String)>> {
+    let re = shapes.pager_total_regex.regex();
+    doc.select(shapes.pager.selector()).find_map(|p| {
+        let text: String = p.text().collect();
+        let caps = re.captures(&text)?;
+        let total = caps.get(1)?.as_str().to_string();
+        let mut out = vec![(String::new(), total)];
+        for name in re.capture_names().flatten() {
+            if let Some(m) = caps.name(name) {
+                out.push((name.to_string(), m.as_str().to_string()));
+            }
+        }
+        Some(out)
+    })
 }
 
 /// The text of the page's content pane (`pages.content`), or of the whole page.
@@ -308,10 +327,23 @@ pub fn is_cut(title: &str) -> bool {
 
 /// URL of page `k` (2 ≤ k ≤ total) of a column, from the portal's `page_url` template.
 pub fn page_url(template: &str, column: &Url, k: usize, total: usize) -> Option<Url> {
+    page_url_with(template, column, k, total, &[])
+}
+
+/// [`page_url`] with the pager's own variables ([`pager_vars`]): `{stem}` the column's path
+/// without extension, `{dir}` its folder, `{k}` the page number, `{k0}` it minus one, `{rev}`
+/// counted down from the last page (VSB), and `{name}` … as the pager names them.
+pub fn page_url_with(
+    template: &str,
+    column: &Url,
+    k: usize,
+    total: usize,
+    vars: &[(String, String)],
+) -> Option<Url> {
     let path = column.path();
     let stem = path.rsplit_once('.').map_or(path, |(s, _)| s);
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-    let rel = template
+    let mut rel = template
         .replace("{stem}", stem)
         .replace("{dir}", dir)
         .replace("{k}", &k.to_string())
@@ -320,6 +352,13 @@ pub fn page_url(template: &str, column: &Url, k: usize, total: usize) -> Option<
             "{rev}",
             &total.saturating_add(1).saturating_sub(k).to_string(),
         );
+    for (name, value) in vars {
+        // A page's own value must not climb out of the column's folder.
+        if value.contains(['/', '\\', '?', '#']) || value.contains("..") {
+            return None;
+        }
+        rel = rel.replace(&format!("{{{name}}}"), value);
+    }
     column.join(&rel).ok()
 }
 
