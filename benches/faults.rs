@@ -55,7 +55,7 @@ async fn measure(root: &std::path::Path, faults: &[&PlantedFault], units: &[&str
     config.portal.base_url = server.base_url().parse().expect("url");
     config.units.retain(|u| units.contains(&u.name.as_str()));
     config.crawl.timeout_secs = 1;
-    config.crawl.retries = 1;
+    config.crawl.retries = 2;
     config.crawl.backoff_ms = 10;
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::connect(&format!("sqlite://{}", dir.path().join("f.db").display()))

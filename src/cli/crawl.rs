@@ -91,7 +91,7 @@ pub fn print_summary(s: &CrawlSummary, db: &str) {
         format!("其中本次 {} 次，", s.requests_this_process)
     };
     println!(
-        "第 {} 次运行：{}；请求 {} 次（{here}重试 {} 次，未变化 {} 个），下载 {:.1} MB，抓取失败 {} 个页面",
+        "第 {} 次运行：{}；请求 {} 次（{here}重试 {} 次，未变化 {} 个），下载 {:.1} MB，抓取或读取失败 {} 处",
         s.run_id,
         s.status.label(),
         s.requests,

@@ -107,7 +107,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     for id in &report.runs_finished {
         let run = store.run(*id).await?;
         println!(
-            "第 {id} 次运行：{}；请求 {} 次，抓取失败 {} 个页面（查看：gongkai findings --db {} --run {id}）",
+            "第 {id} 次运行：{}；请求 {} 次，抓取或读取失败 {} 处（查看：gongkai findings --db {} --run {id}）",
             run.status.label(),
             run.stats.requests,
             run.stats.errors,

@@ -199,14 +199,14 @@ mod tests {
 
     #[test]
     fn page_url_needs_a_page_number_and_known_variables() {
-        assert!(page_url("{stem}/{rev}.htm").is_ok());
-        assert!(page_url("{dir}/list_{k0}.html").is_ok());
-        assert!(page_url("?page={k}").is_ok());
-        let err = page_url("{stem}/index.htm").unwrap_err();
+        assert!(page_url("{stem}/{rev}.htm", &[]).is_ok());
+        assert!(page_url("{dir}/list_{k0}.html", &[]).is_ok());
+        assert!(page_url("?page={k}", &[]).is_ok());
+        let err = page_url("{stem}/index.htm", &[]).unwrap_err();
         assert!(err.contains("页码变量") && err.contains("{rev}"), "{err}");
-        let err = page_url("{stem}/{n}.htm").unwrap_err();
+        let err = page_url("{stem}/{n}.htm", &[]).unwrap_err();
         assert!(err.contains("{n}") && err.contains("{k0}"), "{err}");
-        let err = page_url("{stem}/{k").unwrap_err();
+        let err = page_url("{stem}/{k", &[]).unwrap_err();
         assert!(err.contains("{k"), "{err}");
     }
 }

@@ -168,6 +168,7 @@ pub async fn crawl_board(
         let concerned = unit.clone().or(listed_unit.clone());
         if let (Some(list), Some(on_page)) = (row.date, page.submitted) {
             if list.date != on_page.date {
+                rec.note_unreadable();
                 errors.push((
                     concerned,
                     PageFailure::MessageDatesDisagree {
@@ -181,6 +182,7 @@ pub async fn crawl_board(
             }
         }
         if (submitted.date - as_of).num_days() > 366 {
+            rec.note_unreadable();
             errors.push((
                 concerned,
                 PageFailure::MessageDateImplausible {

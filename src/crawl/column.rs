@@ -51,6 +51,7 @@ pub(super) async fn crawl_column(
         ColumnState::Article
     } else if first.is_unrecognised() {
         if let Some(why) = first.shape_missed() {
+            rec.note_unreadable();
             snap.problems.push(PageFailure::ShapeMissed(why));
         }
         ColumnState::Unrecognised

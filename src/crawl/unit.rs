@@ -72,6 +72,7 @@ pub async fn crawl_unit(
         }
     };
     if tree.is_empty() {
+        rec.note_unreadable();
         snap.landing_error = Some(PageFailure::NoColumnTree);
         return Ok(snap);
     }
@@ -113,10 +114,11 @@ pub async fn crawl_unit(
         let doc = &mut snap.columns[ci].documents[di];
         match page {
             Ok(page) => {
-                if page.impossible_date.is_some() {
+                let doubted = doc.date_doubt.clone();
+                note_page_date(doc, &page);
+                if doc.date_doubt.is_some() && doc.date_doubt != doubted {
                     rec.note_unreadable();
                 }
-                note_page_date(doc, &page);
                 if let Some(t) = page.title.filter(|t| !crate::extract::list::is_cut(t)) {
                     doc.title = t;
                     doc.title_cut = false;

@@ -23,7 +23,7 @@ async fn every_fault_is_a_question_never_a_new_deduction() {
     let configure = |config: &mut gongkai::config::PortalConfig| {
         config.units.retain(|u| UNITS.contains(&u.name.as_str()));
         config.crawl.timeout_secs = 1;
-        config.crawl.retries = 1;
+        config.crawl.retries = 2;
         config.crawl.backoff_ms = 10;
     };
     let (_clean_server, mut config, store, _dir) = setup().await;
