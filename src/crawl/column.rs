@@ -93,6 +93,17 @@ pub(super) async fn crawl_column(
             .await?
         {
             Ok(page) => match read_column_page(rec, config, &page).await {
+                // A page the pager announced, read without a single entry: its list is of
+                // another shape (or broken), and its documents are unknown.
+                Ok(parsed) if parsed.items.is_empty() => {
+                    rec.note_unreadable();
+                    snap.problems.push(PageFailure::ShapeMissed(format!(
+                        "分页显示共{}页，但第{k}页没有读到任何条目",
+                        first.total_pages
+                    )));
+                    snap.pages += 1;
+                    missing_in_row = 0;
+                }
                 Ok(parsed) => {
                     snap.ignored.extend(parsed.ignored);
                     push_items(rec, &mut snap.documents, parsed.items, k);
@@ -109,6 +120,16 @@ pub(super) async fn crawl_column(
                     .push(PageFailure::ListPage { page: k, failure });
                 missing_in_row += 1;
             }
+        }
+    }
+    // The pager's record count against what was read, when every page was read.
+    if let Some(n) = first.pager_records {
+        if snap.problems.is_empty() && snap.documents.len() < n {
+            rec.note_unreadable();
+            snap.problems.push(PageFailure::ShapeMissed(format!(
+                "分页显示共{n}条，实际只读到{}条",
+                snap.documents.len()
+            )));
         }
     }
     Ok(snap)
