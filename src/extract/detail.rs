@@ -111,18 +111,38 @@ pub fn attachment_links(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Vec<
     attachments
 }
 
-/// Label/value pairs of a `th`/`td` metadata table.
+/// Label/value pairs of the metadata block: the cells of a `th`/`td` table, or (TRS, Hanweb)
+/// items written `索&ensp;引&ensp;号：<font>value</font>`, one per `li`/`p`/`div`. Labels lose the
+/// spaces that pad them.
 fn meta_pairs(doc: &Html, table: &scraper::Selector) -> Vec<(String, String)> {
     let Some(table) = doc.select(table).next() else {
         return Vec::new();
     };
+    let label = |k: &str| -> String {
+        k.chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{2002}' && *c != '\u{3000}')
+            .collect::<String>()
+            .trim_end_matches(['：', ':'])
+            .to_string()
+    };
     let cell = selector("th, td");
     let cells: Vec<String> = table.select(&cell).map(element_text).collect();
-    cells
-        .chunks(2)
-        .filter_map(|c| match c {
-            [k, v] => Some((k.trim_end_matches(['：', ':']).to_string(), v.clone())),
-            _ => None,
+    if !cells.is_empty() {
+        return cells
+            .chunks(2)
+            .filter_map(|c| match c {
+                [k, v] => Some((label(k), v.clone())),
+                _ => None,
+            })
+            .collect();
+    }
+    table
+        .select(&selector("li, p, div"))
+        .filter_map(|item| {
+            let text = element_text(item);
+            let (k, v) = text.split_once(['：', ':'])?;
+            let k = label(k);
+            (!k.is_empty() && k.chars().count() <= 8).then(|| (k, v.trim().to_string()))
         })
         .collect()
 }

@@ -249,3 +249,29 @@ fn the_shipped_trs_example_reads_real_trs_pages() {
     assert_eq!(doc.published.unwrap().to_text(), "2015-05-05 17:51");
     assert!(doc.attachments.iter().any(|a| a.looks_like_pdf()));
 }
+
+/// A TRS metadata block written as labelled items (`索&ensp;引&ensp;号：<font>…</font>`) gives
+/// the publication date when the page has no PubDate meta.
+#[test]
+fn a_trs_meta_list_gives_the_publication_date() {
+    let config = PortalConfig::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("selectors/trs-example.toml"),
+    )
+    .unwrap();
+    let bytes = std::fs::read(
+        shared_dir().join("real-pages/xxgk/pingtan-gwhwj-policy-detail-metatable-attach-trs.html"),
+    )
+    .unwrap();
+    let text = String::from_utf8_lossy(&bytes).replace("name=\"PubDate\"", "name=\"x-PubDate\"");
+    let url = Url::parse("https://www.pingtan.gov.cn/zwgk/zfxxgk/gwhwj/hzgfxwj/").unwrap();
+    let page = parse_document(&Html::parse_document(&text), &config.pages, &url);
+    assert_eq!(page.published.unwrap().to_text(), "2015-05-05");
+    // The labels of the block itself, padded as TRS writes them.
+    let block = Html::parse_document(
+        "<div class=\"index_box\"><ul><li>索&ensp;引&ensp;号： <font>PZ001</font></li>\
+         <li>公开方式： <font>主动公开</font></li><li>公开日期： <font>2015-05-06</font></li></ul></div>",
+    );
+    let page = parse_document(&block, &config.pages, &url);
+    assert_eq!(page.disclosure.as_deref(), Some("主动公开"));
+    assert_eq!(page.published.unwrap().to_text(), "2015-05-06");
+}
