@@ -264,8 +264,11 @@ pub struct UnitConfig {
     /// A or B for departments; absent for townships.
     #[serde(default)]
     pub class: Option<UnitClass>,
-    /// The site's own unit code (`fgj`, `tyz`, …).
-    pub code: String,
+    /// The site's own unit code (`fgj`, `tyz`, …), the `{unit}` of `pages.unit_landing`.
+    /// Without it the unit's landing page is the link the platform home gives its name or an
+    /// alias (the office's list has no codes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// Other names (short, full) used on the message board.
     #[serde(default)]
     pub aliases: Vec<String>,

@@ -194,7 +194,7 @@ async fn hostile_pages_become_questions_and_the_run_goes_on() {
 async fn a_wrong_unit_code_is_corrected_from_the_platform_home() {
     let (_server, mut config, store, _dir) = setup().await;
     config.units.retain(|u| u.name == "工信局");
-    config.units[0].code = "wrongcode".into();
+    config.units[0].code = Some("wrongcode".into());
     let summary = run(&store, &config, false).await;
     let findings = store.findings(summary.run_id).await.unwrap();
     assert!(
