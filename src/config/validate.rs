@@ -92,7 +92,7 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
     if config.units.is_empty() {
         return Err(invalid(
             "units",
-            "没有任何单位：至少要有一个 [[units]]".into(),
+            "没有任何单位：至少要有一个 [[units]]，或用 [units] file 指定单位名单".into(),
         ));
     }
     let mut names = HashSet::new();
