@@ -123,7 +123,7 @@ pub fn read_csv(bytes: &[u8], path: &Path) -> Result<Vec<UnitConfig>, ConfigErro
         required(EMAILS)?,
     );
     let code_at = column(CODE);
-    let mut units = Vec::new();
+    let mut units: Vec<UnitConfig> = Vec::new();
     // Every name and alias seen so far, with the unit and line that hold it.
     let mut known: HashMap<String, (usize, u64)> = HashMap::new();
     let mut codes: HashMap<String, u64> = HashMap::new();
@@ -172,7 +172,7 @@ pub fn read_csv(bytes: &[u8], path: &Path) -> Result<Vec<UnitConfig>, ConfigErro
                         line,
                         format!(
                             "{what}“{n}”重复：第 {other} 行的单位“{}”已使用",
-                            units_name(&units, u)
+                            units[u].name
                         ),
                     ));
                 }
@@ -210,10 +210,6 @@ pub fn read_csv(bytes: &[u8], path: &Path) -> Result<Vec<UnitConfig>, ConfigErro
         return Err(whole("没有任何单位（只有表头）".into()));
     }
     Ok(units)
-}
-
-fn units_name(units: &[UnitConfig], i: usize) -> &str {
-    units.get(i).map_or("", |u| u.name.as_str())
 }
 
 /// The text of the file: UTF-8 when it is valid UTF-8 (a BOM dropped), else GBK (GB18030).
