@@ -3,10 +3,12 @@
 
 mod rules;
 mod typed;
+mod units;
 mod validate;
 
 pub use rules::{DayCount, GuideElement, HolidayCalendar, Rules};
 pub use typed::{Css, DateSet, Pattern};
+pub use units::{read_csv as read_units_csv, UnitsSource};
 
 use std::path::{Path, PathBuf};
 
@@ -16,9 +18,12 @@ use crate::model::Table;
 use crate::rubric::{Rubric, RubricError};
 
 /// A whole portal description, as loaded from one `selectors/*.toml` file.
+///
+/// `U` is how the units are held: a loaded description has them as tables (the default); only
+/// while a file is read are they a [`UnitsSource`], the tables or the office's list.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PortalConfig {
+pub struct PortalConfig<U = Vec<UnitConfig>> {
     pub portal: Portal,
     #[serde(default)]
     pub crawl: CrawlSettings,
@@ -29,8 +34,10 @@ pub struct PortalConfig {
     pub rules: Rules,
     #[serde(default)]
     pub monitor: MonitorSettings,
+    /// `[[units]]`, or `[units] file = "units.csv"` in the file; the units themselves once
+    /// loaded, and in the form recorded with a run.
     #[serde(default)]
-    pub units: Vec<UnitConfig>,
+    pub units: U,
 }
 
 /// Daily monitoring: when `gongkai serve` crawls the portal by itself.
@@ -268,7 +275,7 @@ pub enum UnitClass {
 }
 
 /// One assessed unit (乡镇 or 县直部门).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnitConfig {
     /// Name as the assessment lists it; the key everywhere.
@@ -277,8 +284,11 @@ pub struct UnitConfig {
     /// A or B for departments; absent for townships.
     #[serde(default)]
     pub class: Option<UnitClass>,
-    /// The site's own unit code (`fgj`, `tyz`, …).
-    pub code: String,
+    /// The site's own unit code (`fgj`, `tyz`, …), the `{unit}` of `pages.unit_landing`.
+    /// Without it the unit's landing page is the link the platform home gives its name or an
+    /// alias (the office's list has no codes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// Other names (short, full) used on the message board.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -313,6 +323,13 @@ pub enum ConfigError {
     },
     #[error("命令行参数 {flag} 无效：{message}")]
     Flag { flag: String, message: String },
+    /// A row (line 1: the header) of the office's unit list.
+    #[error("单位名单 {path} 第 {line} 行：{message}")]
+    UnitRow {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
 }
 
 /// Values given on the command line in place of the description's.
@@ -353,7 +370,7 @@ impl Overrides {
 
 /// Reads a description, naming the key of a value that does not parse (`pages.list_item`)
 /// besides the place in the file.
-fn parse_toml(text: &str, path: &Path) -> Result<PortalConfig, ConfigError> {
+fn parse_toml(text: &str, path: &Path) -> Result<PortalConfig<UnitsSource>, ConfigError> {
     let de = toml::Deserializer::new(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let key = e.path().to_string();
@@ -381,6 +398,15 @@ fn parse_toml(text: &str, path: &Path) -> Result<PortalConfig, ConfigError> {
     })
 }
 
+/// Reads an office's unit list (`名称,类别,别名,邮箱`, see [`UnitsSource::File`]).
+pub fn load_units_csv(path: &Path) -> Result<Vec<UnitConfig>, ConfigError> {
+    let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    read_units_csv(&bytes, path)
+}
+
 /// Reads and checks a rubric file (the rubric itself does no I/O).
 pub fn load_rubric(path: impl AsRef<Path>) -> Result<Rubric, RubricError> {
     let path = path.as_ref();
@@ -389,6 +415,22 @@ pub fn load_rubric(path: impl AsRef<Path>) -> Result<Rubric, RubricError> {
         source,
     })?;
     Rubric::from_toml(&text, path)
+}
+
+impl<U> PortalConfig<U> {
+    /// The same description holding its units in another form.
+    fn with_units<V>(self, units: V) -> PortalConfig<V> {
+        PortalConfig {
+            portal: self.portal,
+            crawl: self.crawl,
+            pages: self.pages,
+            messages: self.messages,
+            columns: self.columns,
+            rules: self.rules,
+            monitor: self.monitor,
+            units,
+        }
+    }
 }
 
 impl PortalConfig {
@@ -433,7 +475,8 @@ impl PortalConfig {
         serde_json::to_string(self).expect("a portal description serialises to JSON")
     }
 
-    /// Parses and validates a description; `path` is only used in messages.
+    /// Parses and validates a description; `path` is used in messages, and locates a units
+    /// file (`[units] file`) given relative to the description.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
         Self::parse_with(text, path, &Overrides::default())
     }
@@ -449,7 +492,9 @@ impl PortalConfig {
     }
 
     fn parse_with(text: &str, path: &Path, overrides: &Overrides) -> Result<Self, ConfigError> {
-        let mut config: PortalConfig = parse_toml(text, path)?;
+        let mut written = parse_toml(text, path)?;
+        let units = std::mem::take(&mut written.units).resolve(path)?;
+        let mut config = written.with_units(units);
         config.apply_platform_defaults();
         overrides.apply(&mut config)?;
         validate::validate(&config, path)?;

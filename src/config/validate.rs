@@ -99,7 +99,7 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
     if config.units.is_empty() {
         return Err(invalid(
             "units",
-            "没有任何单位：至少要有一个 [[units]]".into(),
+            "没有任何单位：至少要有一个 [[units]]，或用 [units] file 指定单位名单".into(),
         ));
     }
     let mut names = HashSet::new();
@@ -115,22 +115,20 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
                 format!("单位名称“{}”重复", unit.name),
             ));
         }
-        if unit.code.is_empty()
-            || !unit
-                .code
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            return Err(invalid(
-                &format!("{key}.code"),
-                format!("单位代码“{}”只能由字母、数字、-、_ 组成", unit.code),
-            ));
-        }
-        if !codes.insert(unit.code.as_str()) {
-            return Err(invalid(
-                &format!("{key}.code"),
-                format!("单位代码“{}”重复", unit.code),
-            ));
+        // Without a code the platform home's link for the unit's names is its landing page.
+        if let Some(code) = &unit.code {
+            if !is_unit_code(code) {
+                return Err(invalid(
+                    &format!("{key}.code"),
+                    format!("单位代码“{code}”只能由字母、数字、-、_ 组成"),
+                ));
+            }
+            if !codes.insert(code.as_str()) {
+                return Err(invalid(
+                    &format!("{key}.code"),
+                    format!("单位代码“{code}”重复"),
+                ));
+            }
         }
         match (unit.table, unit.class) {
             (Table::Department, None) => {
@@ -149,6 +147,14 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
         }
     }
     Ok(())
+}
+
+/// A unit code goes into a URL path (`pages.unit_landing`): letters, digits, `-` and `_`.
+pub(super) fn is_unit_code(code: &str) -> bool {
+    !code.is_empty()
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// The variables of `pages.page_url` (see `extract::list::page_url_with`; besides these, the

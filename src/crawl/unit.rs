@@ -21,30 +21,43 @@ pub async fn crawl_unit(
     base: &Url,
     unit: &UnitConfig,
 ) -> Result<UnitSnapshot, CrawlError> {
-    let configured = base
-        .join(&config.pages.unit_landing.replace("{unit}", &unit.code))
-        .map_err(|e| CrawlError::Config(format!("pages.unit_landing：{e}")))?;
+    let configured = match &unit.code {
+        Some(code) => Some(
+            base.join(&config.pages.unit_landing.replace("{unit}", code))
+                .map_err(|e| CrawlError::Config(format!("pages.unit_landing：{e}")))?,
+        ),
+        None => None,
+    };
     // The platform home states each unit's link; it wins over a configured code that differs.
     let listed = rec.home_links(config, base).await?;
     let landing_url = match unit.all_names().find_map(|n| listed.get(n)) {
         Some(url) if rec.fetcher().in_scope(url) => {
-            if *url != configured {
+            if let Some(configured) = configured.as_ref().filter(|c| *c != url) {
                 tracing::warn!(unit = %unit.name, configured = %configured, listed = %url,
                     "unit code differs from the platform home; using the home's link");
             }
-            url.clone()
+            Some(url.clone())
         }
         _ => configured,
     };
+    // A unit without a code that the home does not link: the home is where it was looked for.
+    let home = || {
+        base.join(&config.pages.home)
+            .unwrap_or_else(|_| base.clone())
+    };
     let mut snap = UnitSnapshot {
         unit: unit.clone(),
-        landing_url: landing_url.clone(),
+        landing_url: landing_url.clone().unwrap_or_else(home),
         landing_error: None,
         columns: Vec::new(),
         messages: Vec::new(),
         sample: Vec::new(),
         policy_documents_in_year: 0,
         board_problems: Vec::new(),
+    };
+    let Some(landing_url) = landing_url else {
+        snap.landing_error = Some(PageFailure::UnitNotOnHome);
+        return Ok(snap);
     };
     let name = unit.name.as_str();
     let got = match rec

@@ -155,6 +155,9 @@ pub enum PageFailure {
         elements: usize,
         depth: usize,
     },
+    /// The unit has no code (`pages.unit_landing`) and the platform home links none of its
+    /// names: its landing page is unknown.
+    UnitNotOnHome,
 }
 
 impl From<FetchFailure> for PageFailure {
@@ -238,6 +241,9 @@ impl fmt::Display for PageFailure {
             } => write!(
                 f,
                 "页面 {url} 的结构超出单页上限（{elements}个标签，嵌套{depth}层），未解析"
+            ),
+            PageFailure::UnitNotOnHome => f.write_str(
+                "平台首页上没有该单位名称或别名的链接，又未配置单位代码，找不到单位页面",
             ),
         }
     }

@@ -45,6 +45,33 @@ fn a_bad_config_exits_2_naming_file_and_key() {
 }
 
 #[test]
+fn a_bad_row_of_the_units_file_exits_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("selectors/fixture.toml")).unwrap();
+    let head = &text[..text.find("[[units]]").unwrap()];
+    let described = dir.path().join("portal.toml");
+    std::fs::write(&described, format!("{head}[units]\nfile = \"units.csv\"\n")).unwrap();
+    std::fs::write(
+        dir.path().join("units.csv"),
+        "名称,类别,别名,邮箱\n发改局,A,,fgj@example.cn\n工信局,A,,工信局\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["crawl", "--config"])
+        .arg(&described)
+        .arg("--db")
+        .arg(format!("sqlite://{}", dir.path().join("x.db").display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("units.csv") && err.contains("第 3 行") && err.contains("邮箱“工信局”"),
+        "{err}"
+    );
+}
+
+#[test]
 fn findings_without_a_run_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = bin()

@@ -194,7 +194,7 @@ async fn hostile_pages_become_questions_and_the_run_goes_on() {
 async fn a_wrong_unit_code_is_corrected_from_the_platform_home() {
     let (_server, mut config, store, _dir) = setup().await;
     config.units.retain(|u| u.name == "工信局");
-    config.units[0].code = "wrongcode".into();
+    config.units[0].code = Some("wrongcode".into());
     let summary = run(&store, &config, false).await;
     let findings = store.findings(summary.run_id).await.unwrap();
     assert!(
@@ -204,6 +204,41 @@ async fn a_wrong_unit_code_is_corrected_from_the_platform_home() {
     assert!(findings
         .iter()
         .any(|f| f.reason == Reason::GuideMissing && f.points.points() == 5.0));
+}
+
+/// Units from the office's list have no codes: the platform home's link for a unit's names is
+/// its landing page, and a unit the home does not show is a question on every item.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn units_without_codes_are_found_on_the_platform_home_by_name() {
+    let (_server, mut config, store, _dir) = setup().await;
+    let listed =
+        gongkai::config::load_units_csv(&root().join("selectors/units-example.csv")).unwrap();
+    config.units = listed.into_iter().filter(|u| u.name == "工信局").collect();
+    let mut missing = config.units[0].clone();
+    missing.name = "档案馆".into();
+    missing.aliases = vec!["县档案馆".into()];
+    config.units.push(missing);
+    let summary = run(&store, &config, false).await;
+    let findings = store.findings(summary.run_id).await.unwrap();
+    assert!(findings
+        .iter()
+        .filter(|f| f.unit == "工信局")
+        .all(|f| f.reason != Reason::UnitUnreachable));
+    assert!(findings.iter().any(|f| f.unit == "工信局"
+        && f.reason == Reason::GuideMissing
+        && f.points.points() == 5.0));
+    let unreachable: Vec<_> = findings.iter().filter(|f| f.unit == "档案馆").collect();
+    assert!(!unreachable.is_empty());
+    assert!(
+        unreachable
+            .iter()
+            .all(|f| f.reason != Reason::UnitUnreachable
+                || (f.kind == FindingKind::Question && f.detail.contains("平台首页"))),
+        "{unreachable:?}"
+    );
+    assert!(unreachable
+        .iter()
+        .any(|f| f.reason == Reason::UnitUnreachable));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -379,7 +379,11 @@ fn every_unit_is_on_the_platform_home() {
         .collect();
     assert_eq!(links.len(), config.units.len());
     for unit in &config.units {
-        let href = config.pages.unit_landing.replace("{unit}", &unit.code);
+        let code = unit
+            .code
+            .as_deref()
+            .expect("the fixture gives every unit its code");
+        let href = config.pages.unit_landing.replace("{unit}", code);
         let (_, name) = links
             .iter()
             .find(|(h, _)| *h == href)

@@ -263,3 +263,114 @@ fn the_platform_is_known_and_old_records_still_read() {
         assert_eq!(back.portal.platform, None, "{old:?}");
     }
 }
+
+/// The fixture's units as the office's list, with or without the site's codes.
+fn units_csv(units: &[gongkai::config::UnitConfig], with_codes: bool) -> String {
+    let mut text = String::from(if with_codes {
+        "名称,类别,别名,邮箱,代码\r\n"
+    } else {
+        "名称,类别,别名,邮箱\r\n"
+    });
+    for u in units {
+        let category = match u.class {
+            None => "乡镇".to_string(),
+            Some(c) => format!("{c:?}"),
+        };
+        text.push_str(&format!(
+            "{},{category},\"{}\",{}",
+            u.name,
+            u.aliases.join(";"),
+            u.emails.join("；")
+        ));
+        if with_codes {
+            text.push_str(&format!(",{}", u.code.as_deref().unwrap_or("")));
+        }
+        text.push_str("\r\n");
+    }
+    text
+}
+
+/// fixture.toml with `[units] file = …` in place of its `[[units]]` tables.
+fn fixture_with_units_file(file: &str) -> String {
+    let text = fixture_text();
+    let head = &text[..text.find("[[units]]").unwrap()];
+    format!("{head}[units]\nfile = \"{file}\"\n")
+}
+
+#[test]
+fn the_units_example_is_the_fixture_county_without_codes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let listed = PortalConfig::load(&root.join("selectors/fixture.toml")).unwrap();
+    let csv = root.join("selectors/units-example.csv");
+    assert!(std::fs::read(&csv).unwrap().starts_with(b"\xEF\xBB\xBF"));
+    let read = gongkai::config::load_units_csv(&csv).unwrap();
+    let mut expected = listed.units.clone();
+    for u in &mut expected {
+        u.code = None;
+    }
+    assert_eq!(read, expected);
+}
+
+#[test]
+fn a_units_file_in_gbk_or_utf8_with_bom_loads_as_the_tables_do() {
+    let listed = PortalConfig::parse(&fixture_text(), Path::new("selectors/fixture.toml")).unwrap();
+    let mut units = listed.units.clone();
+    units[0].emails = vec!["tyz@example.cn".into(), "gk@example.cn".into()];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("名单")).unwrap();
+    let text = units_csv(&units, true);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+    for (name, bytes) in [("gbk.csv", gbk.to_vec()), ("bom.csv", bom)] {
+        std::fs::write(dir.path().join("名单").join(name), bytes).unwrap();
+        let described = dir.path().join("portal.toml");
+        std::fs::write(&described, fixture_with_units_file(&format!("名单/{name}"))).unwrap();
+        let c = PortalConfig::load(&described).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(c.units, units, "{name}");
+        // A run records the units themselves, not where they were read from.
+        let recorded = c.recorded();
+        assert!(!recorded.contains(name), "{recorded}");
+        let back = PortalConfig::from_recorded(&recorded, 1).unwrap();
+        assert_eq!(back.units, units, "{name}");
+    }
+    // Without codes each unit is found on the platform home by its names.
+    std::fs::write(dir.path().join("plain.csv"), units_csv(&units, false)).unwrap();
+    let described = dir.path().join("plain.toml");
+    std::fs::write(&described, fixture_with_units_file("plain.csv")).unwrap();
+    let c = PortalConfig::load(&described).unwrap();
+    assert!(c.units.iter().all(|u| u.code.is_none()));
+    assert!(!c.recorded().contains("\"code\""));
+}
+
+#[test]
+fn a_bad_units_file_is_refused_naming_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let described = dir.path().join("portal.toml");
+    std::fs::write(&described, fixture_with_units_file("units.csv")).unwrap();
+    let load = |csv: &str| {
+        std::fs::write(dir.path().join("units.csv"), csv).unwrap();
+        PortalConfig::load(&described).unwrap_err().to_string()
+    };
+    let header = "名称,类别,别名,邮箱\n";
+    let err = load(&format!("{header}田园镇,乡镇,,\n档案馆,C类,,\n"));
+    assert!(
+        err.contains("units.csv") && err.contains("第 3 行") && err.contains("类别"),
+        "{err}"
+    );
+    let err = load(&format!("{header}田园镇,乡镇,,\n田园镇,乡镇,,\n"));
+    assert!(err.contains("第 3 行") && err.contains("重复"), "{err}");
+    let err = load("名称,类别,邮箱\n田园镇,乡镇,\n");
+    assert!(err.contains("第 1 行") && err.contains("别名"), "{err}");
+    // The file must be there, and `[units]` holds nothing but it.
+    std::fs::remove_file(dir.path().join("units.csv")).unwrap();
+    let err = PortalConfig::load(&described).unwrap_err().to_string();
+    assert!(
+        err.contains("portal.toml") && err.contains("units.file") && err.contains("units.csv"),
+        "{err}"
+    );
+    let msg = error_of(&fixture_with_units_file("units.csv").replace("file =", "fil ="));
+    assert!(msg.contains("units") && msg.contains("fil"), "{msg}");
+    // A table inside `[[units]]` is still refused by its key.
+    let msg = error_of(&fixture_text().replacen("code = \"tyz\"", "cod = \"tyz\"", 1));
+    assert!(msg.contains("units[0]") && msg.contains("cod"), "{msg}");
+}

@@ -409,7 +409,7 @@ async fn without_a_description_the_runs_own_units_and_classes_are_shown() {
         name: name.into(),
         table,
         class,
-        code: "x".into(),
+        code: Some("x".into()),
         aliases: Vec::new(),
         emails: Vec::new(),
     };
