@@ -56,6 +56,7 @@ pub async fn crawl_unit(
         board_problems: Vec::new(),
     };
     let Some(landing_url) = landing_url else {
+        rec.note_unreadable();
         snap.landing_error = Some(PageFailure::UnitNotOnHome);
         return Ok(snap);
     };

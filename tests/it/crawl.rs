@@ -239,6 +239,8 @@ async fn units_without_codes_are_found_on_the_platform_home_by_name() {
     assert!(unreachable
         .iter()
         .any(|f| f.reason == Reason::UnitUnreachable));
+    // A unit that could not be found is something the run did not read.
+    assert_eq!(summary.status, RunStatus::Partial);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
