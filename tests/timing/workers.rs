@@ -47,9 +47,10 @@ async fn two_workers_one_killed_end_with_the_ground_truth_at_the_rate() {
     opts.name = "B".into();
     let b = spawn_worker(Store::connect(&db.url).await.unwrap(), opts);
 
-    // Kill A once the run is well under way: it holds a unit's lease then.
+    // Kill A once the run is well under way and both workers hold a lease (A between two
+    // jobs would leave nothing to take over).
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while server.requests().len() < 400 {
+    while server.requests().len() < 400 || store.job_counts(run_id).await.unwrap().leased < 2 {
         assert!(tokio::time::Instant::now() < deadline, "no progress");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
