@@ -119,11 +119,7 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         let title = attr.clone().unwrap_or_else(|| text.clone());
         let title_cut = is_cut(&title);
         if let Some(shape) = &shapes.document_link {
-            let path = match url.query() {
-                Some(q) => format!("{}?{q}", url.path()),
-                None => url.path().to_string(),
-            };
-            if !shape.regex().is_match(&path) {
+            if !is_document(shape, &url) {
                 ignored.push(format!("{title}（{url}）"));
                 continue;
             }
@@ -204,13 +200,7 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
             .select(content.selector())
             .flat_map(|pane| pane.select(&link_sel).collect::<Vec<_>>())
             .filter_map(|a| link_url(a, page_url))
-            .filter(|u| {
-                let path = match u.query() {
-                    Some(q) => format!("{}?{q}", u.path()),
-                    None => u.path().to_string(),
-                };
-                shape.regex().is_match(&path)
-            })
+            .filter(|u| is_document(shape, u))
             .count(),
         _ => 0,
     };
@@ -229,6 +219,15 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         document_links,
         pager_records,
         pager_vars,
+    }
+}
+
+/// The link is of the portal's document shape (`pages.document_link`, matched on path and
+/// query).
+fn is_document(shape: &crate::config::Pattern, url: &Url) -> bool {
+    match url.query() {
+        Some(q) => shape.regex().is_match(&format!("{}?{q}", url.path())),
+        None => shape.regex().is_match(url.path()),
     }
 }
 
