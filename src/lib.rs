@@ -15,6 +15,7 @@ pub mod model;
 pub use model::labels;
 pub mod monitor;
 pub mod pdf;
+pub mod probe;
 pub mod render;
 pub mod report;
 pub mod review;

@@ -13,6 +13,7 @@ mod findings;
 mod grade;
 mod mail;
 mod pdf;
+mod probe;
 mod report;
 mod serve;
 mod user;
@@ -57,6 +58,8 @@ enum Command {
     Enqueue(worker::EnqueueArgs),
     /// 工作进程：从共用数据库领取抓取任务（可在多台机器上同时运行）
     Worker(worker::Args),
+    /// 读取门户，写出可直接用于抓取的门户描述
+    Probe(probe::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -89,5 +92,6 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Changes(args) => changes::run(args).await,
         Command::Enqueue(args) => worker::run_enqueue(args).await,
         Command::Worker(args) => worker::run(args).await,
+        Command::Probe(args) => probe::run(args).await,
     }
 }

@@ -19,6 +19,7 @@ mod monitor_schedule;
 mod pdf_hostile;
 mod pdf_kit;
 mod pg_crawl;
+mod probe;
 mod real_pages;
 mod report_html;
 mod rubric_errors;
