@@ -108,7 +108,6 @@ pub fn guess(page: &Page, shape: &Regex, tree_css: &str) -> Option<ListGuess> {
     let date = date_css(&items);
     let content = css::ancestors(container)
         .into_iter()
-        .skip(1)
         .find(|x| css::token(*x).is_some() && !contains(*x, tree))
         .and_then(css::token);
     Some(ListGuess {

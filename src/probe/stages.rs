@@ -167,6 +167,7 @@ pub async fn run(
         units: &units,
         units_file: &opts.units_csv.display().to_string(),
         not_on_portal: &matches.not_on_portal,
+        last: std::cell::Cell::new(None),
     }
     .text();
     std::fs::write(&opts.out, &text).map_err(|source| ProbeError::Write {
@@ -836,7 +837,7 @@ impl Walk {
         let seen: Vec<String> = guesses.iter().flat_map(|g| g.labels.clone()).collect();
         self.key(
             "messages.label_submitted",
-            &seen.join("、"),
+            &self.draft.label_submitted.join("、"),
             Self::by_samples(full, read.len()),
             format!(
                 "样本中出现的标签：{}",
@@ -1138,29 +1139,47 @@ impl Walk {
     }
 
     /// The guide and policy columns, by the names the family uses and the codes the trees show.
-    fn roles(&self) -> (ColumnMatch, ColumnMatch) {
-        let columns: Vec<&TreeColumn> = self
-            .trees
-            .iter()
-            .flat_map(|t| crate::extract::tree::leaves(t))
-            .collect();
-        let role = |names: &[&str]| {
+    fn roles(&mut self) -> (ColumnMatch, ColumnMatch) {
+        let samples: Vec<Url> = self.landings.iter().map(|p| p.url.clone()).collect();
+        let mut out = Vec::new();
+        for (key, names) in [
+            ("columns.guide", ["政府信息公开指南", "公开指南"]),
+            ("columns.policy", ["政策文件", "规范性文件"]),
+        ] {
+            let found: Vec<&TreeColumn> = self
+                .trees
+                .iter()
+                .flat_map(|t| crate::extract::tree::leaves(t))
+                .filter(|c| names.iter().any(|n| c.name.contains(n)))
+                .collect();
             let codes = super::css::dedup(
-                columns
+                found
                     .iter()
-                    .filter(|c| names.iter().any(|n| c.name.contains(n)))
                     .map(|c| c.code())
                     .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("index")),
             );
-            ColumnMatch {
+            let role = ColumnMatch {
                 names: names.iter().map(|s| s.to_string()).collect(),
                 codes,
-            }
-        };
-        (
-            role(&["政府信息公开指南", "公开指南"]),
-            role(&["政策文件", "规范性文件"]),
-        )
+            };
+            let (conf, note) = if found.is_empty() {
+                (
+                    Confidence::Likely,
+                    "样本单位的栏目树中没有该栏目，按常见名称填写".to_string(),
+                )
+            } else {
+                (
+                    Confidence::Sure,
+                    format!("样本单位的栏目树中有 {} 个", found.len()),
+                )
+            };
+            let value = format!("{}；代码 {}", role.names.join("、"), role.codes.join("、"));
+            self.key(key, &value, conf, note, samples.clone());
+            out.push(role);
+        }
+        let policy = out.pop().unwrap_or_default();
+        let guide = out.pop().unwrap_or_default();
+        (guide, policy)
     }
 
     /// The written description, loaded back, reads the samples as the draft did.

@@ -24,6 +24,8 @@ pub struct Described<'a> {
     pub units: &'a [UnitConfig],
     pub units_file: &'a str,
     pub not_on_portal: &'a [String],
+    /// The key whose comment was written last.
+    pub last: std::cell::Cell<Option<&'a KeyReport>>,
 }
 
 /// A TOML string.
@@ -36,14 +38,24 @@ fn list(items: &[String]) -> String {
     format!("[{}]", items.join(", "))
 }
 
-impl Described<'_> {
-    fn key(&self, key: &str) -> Option<&KeyReport> {
+impl<'a> Described<'a> {
+    fn key(&self, key: &str) -> Option<&'a KeyReport> {
         self.keys.iter().find(|k| k.key == key)
     }
 
-    /// `# 把握：确定。note` above a key, then `name = value`.
+    /// `# 把握：确定。note` above a key (once for keys judged alike one after another), then
+    /// `name = value`.
     fn line(&self, out: &mut String, key: &str, name: &str, value: &str) {
-        if let Some(k) = self.key(key) {
+        let k = self.key(key);
+        let same = match (k, self.last.take()) {
+            (Some(k), Some(b)) => {
+                b.note == k.note && b.samples == k.samples && b.confidence == k.confidence
+            }
+            _ => false,
+        };
+        self.last.set(k);
+        let k = k.filter(|_| !same);
+        if let Some(k) = k {
             let mut comment = format!("# 把握：{}。{}", k.confidence.label(), k.note);
             if k.confidence == Confidence::Unsure {
                 comment.push_str("（需人工确认）");
