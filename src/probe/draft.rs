@@ -2,7 +2,7 @@
 //! shapes, compiled into the crawler's own types so that each guess is tried by the very
 //! readers a crawl uses.
 
-use crate::config::{Css, MessageBoard, PageShapes, Pattern, Platform};
+use crate::config::{Css, ListProxy, MessageBoard, PageShapes, Pattern, Platform};
 
 /// Notices that mean "this column is empty", as the family's sites write them.
 pub const EMPTY_NOTICES: [&str; 6] = [
@@ -48,6 +48,8 @@ pub struct Draft {
     pub article_body: String,
     pub content: Option<String>,
     pub update_time: String,
+    /// Hanweb's jpage data proxy, where the lists are.
+    pub list_proxy: Option<ListProxy>,
     pub pager: String,
     pub pager_total_regex: String,
     pub page_url: String,
@@ -119,6 +121,7 @@ impl Draft {
             article_body: article_body.into(),
             content: None,
             update_time: ".update-time".into(),
+            list_proxy: (platform == Some(Platform::Hanweb)).then_some(ListProxy::Jpage),
             pager: pager.into(),
             pager_total_regex: total.into(),
             page_url: page_url.into(),
@@ -163,6 +166,7 @@ impl Draft {
                 .transpose()?,
             update_time: css("update_time", &self.update_time)?,
             empty_notices: EMPTY_NOTICES.iter().map(|s| s.to_string()).collect(),
+            list_proxy: self.list_proxy,
             pager: css("pager", &self.pager)?,
             pager_total_regex: pattern("pager_total_regex", &self.pager_total_regex)?,
             page_url: self.page_url.clone(),

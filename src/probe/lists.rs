@@ -130,12 +130,20 @@ fn date_css(items: &[ElementRef<'_>]) -> Option<String> {
             if text.chars().count() > 24 || find_stamp(&text).is_none() {
                 continue;
             }
+            let tag = el.value().name().to_ascii_lowercase();
+            // Without a class, the element after its sibling (`dd + dd`: the first `dd` holds
+            // the title, which may name a date of its own).
+            let after = el
+                .prev_siblings()
+                .find_map(ElementRef::wrap)
+                .map(|p| format!("{} + {tag}", p.value().name().to_ascii_lowercase()));
             let name = el
                 .value()
                 .classes()
                 .next()
                 .map(|c| format!(".{c}"))
-                .unwrap_or_else(|| el.value().name().to_ascii_lowercase());
+                .or(after)
+                .unwrap_or(tag);
             match seen.iter_mut().find(|(n, _)| *n == name) {
                 Some((_, k)) => *k += 1,
                 None => seen.push((name, 1)),
@@ -222,6 +230,6 @@ mod tests {
         let shape = Regex::new(r"/t\d{8}_\d+\.s?html?$").unwrap();
         let g = guess(&p, &shape, "ul.none").unwrap();
         assert_eq!(g.item, "div.gk-list > dl");
-        assert_eq!(g.date.as_deref(), Some("dd"));
+        assert_eq!(g.date.as_deref(), Some("dd + dd"));
     }
 }

@@ -847,8 +847,9 @@ impl Walk {
         );
     }
 
-    /// The family's pager shapes on the list samples and the board's list; the one reading a
-    /// page count whose predicted page 2 the page links, fetched to be sure.
+    /// The family's pager shapes on the list samples and the board's list: a shape reading a
+    /// page count is kept when the page 2 it predicts is read (fetched) as the same list, or at
+    /// least is a link of the pager (a script-written pager links nothing: fetched then).
     async fn pager(&mut self) {
         let mut pages: Vec<Page> = self.list_pages.clone();
         pages.extend(self.board_page.clone());
@@ -857,80 +858,84 @@ impl Walk {
             .filter(|p| pager::shows_pager(p))
             .map(|p| p.url.clone())
             .collect();
-        let mut best: Option<(usize, Draft, Vec<(Url, Url)>)> = None;
+        // (pages whose pager links the predicted page 2, the shape, (page, page 2, linked)).
+        let mut tried: Vec<(usize, Draft, Vec<(Url, Url, bool)>)> = Vec::new();
         for (css, total, url) in draft::pagers(self.platform) {
             let mut d = self.draft.clone();
             d.pager = css.into();
             d.pager_total_regex = total.into();
             d.page_url = url.into();
-            let reads: Vec<(Url, Url)> = pages
+            let mut reads: Vec<(Url, Url, bool)> = pages
                 .iter()
                 .filter_map(|p| {
                     let r = pager::read(p, &d)?;
-                    if r.linked && r.total >= 2 {
-                        Some((p.url.clone(), r.page2?))
-                    } else {
-                        None
+                    if r.total < 2 {
+                        return None;
                     }
+                    Some((p.url.clone(), r.page2?, r.linked))
                 })
                 .collect();
-            if !reads.is_empty() && best.as_ref().is_none_or(|(n, _, _)| reads.len() > *n) {
-                best = Some((reads.len(), d, reads));
+            reads.sort_by_key(|(_, _, linked)| !linked);
+            if !reads.is_empty() {
+                let linked = reads.iter().filter(|(_, _, l)| *l).count();
+                tried.push((linked, d, reads));
             }
         }
-        let Some((n, d, reads)) = best else {
-            let (conf, note) = if samples.is_empty() {
-                (
-                    Confidence::Likely,
-                    "样本页都没有分页，按平台常见形式填写".to_string(),
-                )
-            } else {
-                (
-                    Confidence::Unsure,
-                    "页面显示了分页，但平台常见的分页形式都读不出页数".to_string(),
-                )
+        tried.sort_by_key(|(linked, _, reads)| std::cmp::Reverse((*linked, reads.len())));
+        let before = self.draft.clone();
+        for (linked, d, reads) in tried.into_iter().take(2) {
+            self.draft = d;
+            let (first, page2, _) = reads[0].clone();
+            let confirmed = match self.s.page(&page2, "分页第 2 页").await {
+                Ok(p) => self.same_list(&first, &p),
+                Err(_) => false,
             };
-            for key in ["pager", "pager_total_regex", "page_url"] {
-                let value = match key {
-                    "pager" => self.draft.pager.clone(),
-                    "pager_total_regex" => self.draft.pager_total_regex.clone(),
-                    _ => self.draft.page_url.clone(),
-                };
-                self.key(
-                    &format!("pages.{key}"),
-                    &value,
-                    conf,
-                    note.clone(),
-                    samples.clone(),
-                );
+            if !confirmed && linked == 0 {
+                continue;
             }
-            return;
-        };
-        self.draft = d;
-        // Page 2 of the first page read, fetched: it must be a page of the same list.
-        let (first, page2) = reads[0].clone();
-        let confirmed = match self.s.page(&page2, "分页第 2 页").await {
-            Ok(p) => self.same_list(&first, &p),
-            Err(_) => false,
-        };
-        let conf = if confirmed {
-            Confidence::Sure
-        } else {
-            Confidence::Likely
-        };
-        let note = format!(
-            "{n} 个样本页的分页读出页数，所推算的第 2 页正是分页中的链接{}",
-            if confirmed {
-                "，且已取回验证"
+            let conf = if confirmed {
+                Confidence::Sure
             } else {
-                ""
-            }
-        );
-        let shown: Vec<Url> = reads
-            .iter()
-            .map(|(u, _)| u.clone())
-            .chain([page2])
-            .collect();
+                Confidence::Likely
+            };
+            let note = format!(
+                "{} 个样本页的分页读出页数；所推算的第 2 页{}{}",
+                reads.len(),
+                if linked > 0 {
+                    "正是分页中的链接"
+                } else {
+                    "由分页脚本给出"
+                },
+                if confirmed {
+                    "，已取回验证"
+                } else {
+                    "，但未能取回验证"
+                }
+            );
+            let shown: Vec<Url> = reads
+                .iter()
+                .map(|(u, _, _)| u.clone())
+                .chain([page2])
+                .collect();
+            self.pager_keys(conf, note, shown);
+            return;
+        }
+        self.draft = before;
+        let (conf, note) = if samples.is_empty() {
+            (
+                Confidence::Likely,
+                "样本页都没有分页，按平台常见形式填写".to_string(),
+            )
+        } else {
+            (
+                Confidence::Unsure,
+                "页面显示了分页，但平台常见的分页形式都读不出页数或第 2 页".to_string(),
+            )
+        };
+        self.pager_keys(conf, note, samples);
+    }
+
+    fn pager_keys(&mut self, conf: Confidence, note: String, samples: Vec<Url>) {
         for key in ["pager", "pager_total_regex", "page_url"] {
             let value = match key {
                 "pager" => self.draft.pager.clone(),
@@ -942,7 +947,7 @@ impl Walk {
                 &value,
                 conf,
                 note.clone(),
-                shown.clone(),
+                samples.clone(),
             );
         }
     }
@@ -1028,10 +1033,14 @@ impl Walk {
     }
 
     fn meta_table(&mut self, docs: &[(Page, String)], samples: &[Url]) {
-        let guesses = super::css::dedup(
+        let mut guesses = super::css::dedup(
             docs.iter()
                 .filter_map(|(p, _)| document::guess_meta_table(p)),
         );
+        // Units writing the block two ways (a th/td table, a list of labelled items): both.
+        if guesses.len() > 1 {
+            guesses.push(guesses.join(", "));
+        }
         let found = |css: &str| {
             docs.iter()
                 .filter(|(p, _)| {
@@ -1091,11 +1100,17 @@ impl Walk {
             return;
         }
         let mut candidates: Vec<String> = Vec::new();
-        for (p, _) in docs {
-            for g in document::guess_attachments(p) {
-                candidates.push(format!("{g}, {known}"));
-                candidates.push(g);
-            }
+        let guessed = super::css::dedup(
+            docs.iter()
+                .flat_map(|(p, _)| document::guess_attachments(p)),
+        );
+        if guessed.len() > 1 {
+            candidates.push(format!("{}, {known}", guessed.join(", ")));
+            candidates.push(guessed.join(", "));
+        }
+        for g in guessed {
+            candidates.push(format!("{g}, {known}"));
+            candidates.push(g);
         }
         candidates.push(known);
         let mut best: Option<((usize, std::cmp::Reverse<usize>), String)> = None;

@@ -185,6 +185,13 @@ impl<'a> Described<'a> {
         let notices: Vec<String> = EMPTY_NOTICES.iter().map(|s| s.to_string()).collect();
         let _ = writeln!(out, "# 表示栏目为空的提示文字");
         let _ = writeln!(out, "empty_notices = {}", list(&notices));
+        if d.list_proxy == Some(crate::config::ListProxy::Jpage) {
+            let _ = writeln!(
+                out,
+                "# 列表不在页面中，由 jpage 数据接口（dataproxy.jsp）按页面脚本给出的参数取得"
+            );
+            self.line(&mut out, "pages.list_proxy", "list_proxy", &q("jpage"));
+        }
         let _ = writeln!(
             out,
             "# 分页：分页块、从分页文字读页数的正则（第一个括号为页数）、第 k 页的地址"
