@@ -89,7 +89,7 @@ pub fn detect<'a>(texts: impl Iterator<Item = &'a str>) -> FamilyGuess {
             }
         }
         if !found.is_empty() {
-            found.sort_by(|a, b| b.1.cmp(&a.1));
+            found.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
             evidence.push((platform, found));
         }
     }

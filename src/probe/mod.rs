@@ -13,9 +13,9 @@ mod lists;
 mod pager;
 mod report;
 mod session;
-mod stages;
 mod tree;
 mod units;
+mod walk;
 mod write;
 
 pub use family::FamilyGuess;
@@ -136,5 +136,5 @@ pub async fn probe(opts: &ProbeOptions) -> Result<ProbeReport, ProbeError> {
         message: e.to_string(),
     })?;
     let session = Session::new(fetcher, opts.budget);
-    stages::run(opts, base, units, session).await
+    walk::run(opts, base, units, session).await
 }

@@ -189,11 +189,10 @@ pub fn home_links(page: &Page, names: &Names) -> Option<HomeLinks> {
     for a in doc.select(&sel) {
         let text = element_text(a);
         match (names.find(&text), link_url(a, &page.url)) {
-            (Some(u), Some(url)) => {
-                if !links.iter().any(|(x, _, _)| *x == u) {
-                    links.push((u, text, url));
-                }
+            (Some(u), Some(url)) if !links.iter().any(|(x, _, _)| *x == u) => {
+                links.push((u, text, url));
             }
+            (Some(_), Some(_)) => {}
             _ if looks_like_unit(&text) && !unknown.contains(&text) => unknown.push(text),
             _ => {}
         }
