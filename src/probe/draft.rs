@@ -79,9 +79,16 @@ pub fn pagers(platform: Option<Platform>) -> Vec<(&'static str, &'static str, &'
         r#"createPageHTML\(\s*(?:[\x27"][^\x27"]*[\x27"]\s*,\s*)?(\d+)\s*,\s*\d+\s*,\s*[\x27"](?P<name>[^\x27"]+)[\x27"]\s*,\s*[\x27"](?P<ext>[^\x27"]+)[\x27"]"#,
         "{dir}/{name}_{k0}.{ext}",
     )];
+    // A static 共N页 pager whose page k is index_k.html (Hanweb lists outside the data proxy).
+    let hanweb = [(
+        ".pagination, .pages, .default_pgContainer",
+        r"共\s*(\d+)\s*页",
+        "{dir}/index_{k}.html",
+    )];
     match platform {
-        Some(Platform::Trs) => trs.into_iter().chain(vsb).collect(),
-        _ => vsb.into_iter().chain(trs).collect(),
+        Some(Platform::Trs) => trs.into_iter().chain(vsb).chain(hanweb).collect(),
+        Some(Platform::Hanweb) => hanweb.into_iter().chain(vsb).chain(trs).collect(),
+        _ => vsb.into_iter().chain(trs).chain(hanweb).collect(),
     }
 }
 

@@ -154,6 +154,41 @@ fn date_css(items: &[ElementRef<'_>]) -> Option<String> {
     seen.into_iter().max_by_key(|(_, k)| *k).map(|(n, _)| n)
 }
 
+/// A Hanweb column page's list: the named container of the element its jpage script fills
+/// (`$('#5244').jpage(…)`), and the pane around it that holds no column tree.
+pub fn jpage_container(page: &Page, tree_css: &str) -> Option<(String, Option<String>)> {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r#"\(\s*['"]#([\w-]+)['"]\s*\)\s*\.jpage"#).expect("static regex")
+    });
+    let doc = page.html()?;
+    let id = re.captures(&page.text)?.get(1)?.as_str().to_string();
+    let target = doc
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .find(|el| el.value().id() == Some(id.as_str()))?;
+    let tree = tree_root(&doc, tree_css);
+    let named: Vec<ElementRef> = css::ancestors(target)
+        .into_iter()
+        .filter(|a| css::token(*a).is_some() && !contains(*a, tree))
+        .collect();
+    let container = named.first().and_then(|e| css::token(*e))?;
+    let content = named.get(1).and_then(|e| css::token(*e));
+    Some((container, content))
+}
+
+/// The date element of a data proxy's records (each record one entry).
+pub fn record_date(records: &[String]) -> Option<String> {
+    let wrapped: String = records
+        .iter()
+        .map(|r| format!("<div class=\"gk-jpage-record\">{r}</div>"))
+        .collect();
+    let doc = Html::parse_document(&wrapped);
+    let items: Vec<ElementRef> = doc.select(&selector("div.gk-jpage-record")).collect();
+    date_css(&items)
+}
+
 /// The element a single-article page's text is in: the deepest one with an id or class
 /// holding most of the pane's text (headings and 更新日期 lines aside).
 pub fn guess_body(page: &Page, content: Option<&str>, tree_css: &str) -> Option<String> {

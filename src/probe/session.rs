@@ -114,6 +114,34 @@ impl Session {
         Ok(page)
     }
 
+    /// The text of a `POST` of `form` to `url` (a Hanweb data proxy's XML), under the budget.
+    pub async fn post(
+        &mut self,
+        url: &Url,
+        form: &[(String, String)],
+        what: &str,
+    ) -> Result<String, Miss> {
+        if self.left() == 0 {
+            self.skipped += 1;
+            return Err(Miss::Budget);
+        }
+        let opts = FetchOptions {
+            form: Some(form.to_vec()),
+            ..FetchOptions::default()
+        };
+        let fetched = self
+            .fetcher
+            .get(url, &opts)
+            .await
+            .map_err(|e| Miss::Failed(e.to_string()))?;
+        let decoded = decode_html(&fetched.body, fetched.content_type.as_deref());
+        if decoded.had_errors {
+            return Err(Miss::Failed(format!("{url} 的文字无法解码")));
+        }
+        self.judged.push((what.to_string(), url.clone()));
+        Ok(decoded.text)
+    }
+
     /// Every page read, with what it was read for.
     pub fn judged(&self) -> &[(String, Url)] {
         &self.judged

@@ -5,6 +5,7 @@
 mod board;
 mod columns;
 mod documents;
+mod proxy;
 mod site;
 
 use regex::Regex;
@@ -35,6 +36,9 @@ struct Walk {
     trees: Vec<Vec<TreeColumn>>,
     /// Column pages showing documents, and those showing none (articles, notices).
     list_pages: Vec<Page>,
+    /// Column pages whose list a Hanweb data proxy gives, and the entries it gave.
+    jpage_pages: Vec<Page>,
+    proxy_items: Vec<crate::extract::list::ListItem>,
     article_pages: Vec<Page>,
     board_page: Option<Page>,
 }
@@ -116,6 +120,8 @@ pub async fn run(
         landings: Vec::new(),
         trees: Vec::new(),
         list_pages: Vec::new(),
+        jpage_pages: Vec::new(),
+        proxy_items: Vec::new(),
         article_pages: Vec::new(),
         board_page: None,
     };
@@ -124,6 +130,8 @@ pub async fn run(
     walk.tree();
     walk.columns().await;
     walk.lists();
+    walk.proxy_lists().await;
+    walk.article_body();
     walk.board().await;
     walk.pager().await;
     walk.documents().await;

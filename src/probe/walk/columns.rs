@@ -43,13 +43,21 @@ impl Walk {
         let tree_css = self.draft.column_tree.clone();
         let mut paged = false;
         for (fetched, (_, _, url, name)) in leaves.into_iter().enumerate() {
-            let done = self.list_pages.len() >= 3 && !self.article_pages.is_empty() && paged;
+            let done = self.list_pages.len() + self.jpage_pages.len() >= 3
+                && !self.article_pages.is_empty()
+                && paged;
             if done || fetched >= MAX_COLUMNS || self.s.left() <= RESERVE {
                 break;
             }
             let Ok(page) = self.s.page(&url, &format!("栏目页：{name}")).await else {
                 continue;
             };
+            if lists::jpage_container(&page, &tree_css).is_some() {
+                // Hanweb: the list comes from the data proxy, which pages it itself.
+                paged = true;
+                self.jpage_pages.push(page);
+                continue;
+            }
             let documents = page
                 .html()
                 .map(|doc| lists::document_links(&doc, &page, &self.doc_shape, &tree_css).len())
@@ -63,15 +71,35 @@ impl Walk {
         }
     }
 
-    /// The list, its date, the content pane; then the article body and its 更新日期.
+    /// The list, its date and the content pane of the lists in the pages' markup.
     pub(super) fn lists(&mut self) {
         let tree_css = self.draft.column_tree.clone();
         let samples: Vec<Url> = self.list_pages.iter().map(|p| p.url.clone()).collect();
-        let guesses: Vec<lists::ListGuess> = self
+        // Hanweb's lists come from its data proxy (`proxy_lists`).
+        if !self.jpage_pages.is_empty() {
+            return;
+        }
+        let mut guesses: Vec<lists::ListGuess> = self
             .list_pages
             .iter()
             .filter_map(|p| lists::guess(p, &self.doc_shape, &tree_css))
             .collect();
+        // Units of one portal may write their lists two ways (li rows, dl rows): both at once.
+        if guesses.len() > 1 {
+            let join = |f: &dyn Fn(&lists::ListGuess) -> Option<String>| {
+                let parts = css::dedup(guesses.iter().filter_map(f));
+                (!parts.is_empty()).then(|| parts.join(", "))
+            };
+            let union = lists::ListGuess {
+                container: join(&|g| Some(g.container.clone())).unwrap_or_default(),
+                item: join(&|g| Some(g.item.clone())).unwrap_or_default(),
+                date: join(&|g| g.date.clone()),
+                content: join(&|g| g.content.clone()),
+            };
+            if !guesses.contains(&union) {
+                guesses.push(union);
+            }
+        }
         let mut best: Option<(usize, usize, Draft)> = None;
         for g in &guesses {
             let mut d = self.draft.clone();
@@ -158,9 +186,9 @@ impl Walk {
                 samples.clone(),
             );
         }
-        self.article_body();
     }
 
+    /// The article body of the single-article columns, and their 更新日期 element.
     pub(super) fn article_body(&mut self) {
         let tree_css = self.draft.column_tree.clone();
         let samples: Vec<Url> = self.article_pages.iter().map(|p| p.url.clone()).collect();

@@ -154,6 +154,11 @@ impl Walk {
                 wanted.push((item.url.clone(), item.title.clone()));
             }
         }
+        wanted.extend(
+            self.proxy_items
+                .iter()
+                .map(|i| (i.url.clone(), i.title.clone())),
+        );
         let mut docs: Vec<(Page, String)> = Vec::new();
         for (url, title) in wanted.into_iter().take(MAX_DOCUMENTS) {
             if let Ok(p) = self.s.page(&url, "文件页").await {

@@ -244,11 +244,20 @@ impl Walk {
                 .flat_map(|t| crate::extract::tree::leaves(t))
                 .filter(|c| names.iter().any(|n| c.name.contains(n)))
                 .collect();
+            // A code names the role only if no other column has it (TRS `fg.shtml` pages
+            // are all `fg`; folders' `index.html` all `index`).
+            let others: Vec<String> = self
+                .trees
+                .iter()
+                .flat_map(|t| crate::extract::tree::leaves(t))
+                .filter(|c| !names.iter().any(|n| c.name.contains(n)))
+                .map(|c| c.code())
+                .collect();
             let codes = css::dedup(
                 found
                     .iter()
                     .map(|c| c.code())
-                    .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("index")),
+                    .filter(|c| !c.is_empty() && !others.contains(c)),
             );
             let role = ColumnMatch {
                 names: names.iter().map(|s| s.to_string()).collect(),
