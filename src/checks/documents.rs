@@ -84,6 +84,10 @@ fn read_item(ctx: &CheckContext<'_>, unit: &UnitSnapshot, item: &Item) -> Vec<Fi
             Outcome::Skipped
         } else {
             match part.look {
+                Look::Count => {
+                    out.push(count_finding(ctx, unit, item, part));
+                    continue;
+                }
                 Look::Column => column_part(unit, part),
                 Look::Document => {
                     let among = part.among.as_deref().and_then(|name| {
@@ -404,7 +408,7 @@ fn missing_finding(
                 Reason::ColumnPartMissing,
                 format!("未公开“{}”：没有{rule}。", part.name),
             ),
-            (Miss::Deduct, Look::Document) => (
+            (Miss::Deduct, Look::Document | Look::Count) => (
                 FindingKind::Deduction,
                 Reason::DocumentMissing,
                 format!("未公开“{}”：没有找到{rule}。", part.name),
@@ -470,4 +474,62 @@ fn state_text(c: &ColumnSnapshot) -> &'static str {
             "未能读取"
         }
     }
+}
+
+/// The unit's count of documents of the year, with where it stands in its group: a question
+/// without points (信息发布量 is scored 酌情 by the auditor).
+fn count_finding(ctx: &CheckContext<'_>, unit: &UnitSnapshot, item: &Item, part: &Part) -> Finding {
+    let year = ctx.year();
+    let count = unit.documents_of_year(year, ctx.as_of);
+    let mut detail = format!(
+        "{year}年内（截至{}）共发布文件{count}个",
+        ctx.as_of.format("%-m月%-d日")
+    );
+    if let Some(s) = ctx.publications.and_then(|p| p.standing(&unit.unit.name)) {
+        detail.push_str(&format!(
+            "，在{}（{}个单位）中排第{}名，中位数{}个",
+            s.group, s.size, s.rank, s.median
+        ));
+    }
+    let unread: Vec<&str> = unit
+        .columns
+        .iter()
+        .filter(|c| unread(c))
+        .map(|c| c.name.as_str())
+        .collect();
+    if !unread.is_empty() {
+        detail.push_str(&format!(
+            "；另有{}个栏目未能完整读取（{}），实际数量可能更多",
+            unread.len(),
+            unread.join("、")
+        ));
+    }
+    detail.push_str(&format!("。“{}”由审核人员酌情评分。", part.name));
+    let evidence = unit
+        .columns
+        .iter()
+        .filter(|c| !c.documents.is_empty())
+        .map(|c| {
+            let n = c
+                .documents
+                .iter()
+                .filter(|d| {
+                    d.date_doubt.is_none()
+                        && d.published
+                            .is_some_and(|p| p.date.year() == year && p.date <= ctx.as_of)
+                })
+                .count();
+            column_evidence(c, &format!("{year}年文件{n}个"))
+        })
+        .collect();
+    finding(
+        unit,
+        (Section::Item, item.number),
+        FindingKind::Question,
+        Centi::ZERO,
+        Reason::PublicationCount,
+        part.name.clone(),
+        detail,
+        evidence,
+    )
 }

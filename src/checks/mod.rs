@@ -27,6 +27,76 @@ pub struct CheckContext<'a> {
     /// What each item is worth and deducts.
     pub rubric: &'a Rubric,
     pub as_of: NaiveDate,
+    /// Every unit's count of documents of the year, for the items that compare units
+    /// (信息发布量); `None` when only one unit is checked.
+    pub publications: Option<&'a Publications>,
+}
+
+/// Each unit's documents of the year up to the as-of date (distinct pages of all its columns),
+/// and its group (乡镇, A, B) for ranks and medians.
+#[derive(Debug, Clone, Default)]
+pub struct Publications {
+    counts: Vec<(String, String, usize)>,
+}
+
+impl Publications {
+    /// Counts every unit's documents of `year` up to `as_of`.
+    pub fn count(units: &[UnitSnapshot], year: i32, as_of: NaiveDate) -> Self {
+        let counts = units
+            .iter()
+            .filter(|u| u.landing_error.is_none())
+            .map(|u| {
+                let group = match (u.unit.table, u.unit.class) {
+                    (Table::Township, _) => "乡镇",
+                    (_, Some(crate::config::UnitClass::A)) => "A类部门",
+                    (_, Some(crate::config::UnitClass::B)) => "B类部门",
+                    (_, None) => "部门",
+                };
+                (
+                    u.unit.name.clone(),
+                    group.to_string(),
+                    u.documents_of_year(year, as_of),
+                )
+            })
+            .collect();
+        Publications { counts }
+    }
+
+    /// The unit's group, its rank in it (1 = most; equal counts share a rank), the group's size
+    /// and median.
+    pub fn standing(&self, unit: &str) -> Option<Standing> {
+        let (_, group, count) = self.counts.iter().find(|(u, _, _)| u == unit)?;
+        let mut peers: Vec<usize> = self
+            .counts
+            .iter()
+            .filter(|(_, g, _)| g == group)
+            .map(|(_, _, c)| *c)
+            .collect();
+        peers.sort_unstable();
+        let n = peers.len();
+        let median = if n % 2 == 1 {
+            peers[n / 2] as f64
+        } else {
+            (peers[n / 2 - 1] + peers[n / 2]) as f64 / 2.0
+        };
+        Some(Standing {
+            group: group.clone(),
+            count: *count,
+            rank: 1 + peers.iter().filter(|c| **c > *count).count(),
+            size: n,
+            median,
+        })
+    }
+}
+
+/// Where a unit's publication count stands in its group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub group: String,
+    pub count: usize,
+    pub rank: usize,
+    pub size: usize,
+    pub median: f64,
 }
 
 impl<'a> CheckContext<'a> {

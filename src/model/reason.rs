@@ -110,6 +110,9 @@ reasons! {
     DocumentLate => "document_late",
     /// A `documents` item: a column the item needs is missing or empty (deduction).
     ColumnPartMissing => "column_part_missing",
+    /// A `documents` count part (信息发布量): the unit's count of documents of the year, its
+    /// rank and its group's median, for the auditor.
+    PublicationCount => "publication_count",
 }
 
 /// A reason code that is not one of [`Reason::ALL`].

@@ -51,6 +51,8 @@ pub struct Part {
     /// What a part not found drafts: a deduction, or a question suggesting the points.
     pub miss: Miss,
     /// Points deducted (or suggested) when the part is not found; the item's points cap the sum.
+    /// 0 only on a `count` part, which suggests none.
+    #[serde(default)]
     pub points: f64,
 }
 
@@ -61,6 +63,9 @@ pub enum Look {
     #[default]
     Document,
     Column,
+    /// The unit's count of documents of the year, with its rank and the median of its group
+    /// (乡镇, A, B): always a question for the auditor (酌情), `points` 0.
+    Count,
 }
 
 /// Which publication dates count.

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::{AdjustmentRule, Deductions, Item, ItemSource, Look, Rubric, RubricCheck, Table};
+use super::{AdjustmentRule, Deductions, Item, ItemSource, Look, Miss, Rubric, RubricCheck, Table};
 use crate::model::Section;
 
 type Failure = (String, String);
@@ -236,7 +236,20 @@ fn check_parts(k: &str, item: &Item) -> Result<(), Failure> {
                 format!("第{n}项“{}”的词表或栏目名中有空项", part.name),
             ));
         }
+        if part.look == Look::Count {
+            if part.points != 0.0 || part.miss != Miss::Question {
+                return Err((
+                    pk,
+                    format!(
+                        "第{n}项“{}”是发布量统计（look = \"count\"），只能是 miss = \"question\"、points = 0（由审核人员酌情评分）",
+                        part.name
+                    ),
+                ));
+            }
+            continue;
+        }
         let findable = match part.look {
+            Look::Count => true,
             Look::Column => !part.columns.is_empty(),
             Look::Document => {
                 !part.words.is_empty()

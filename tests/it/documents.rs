@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use gongkai::checks::{run_all, CheckContext};
+use gongkai::checks::{run_all, CheckContext, Publications, Standing};
 use gongkai::config::PortalConfig;
 use gongkai::extract::dates::find_stamp;
 use gongkai::model::{FetchFailure, Finding, FindingKind, PageFailure, Reason, Table};
@@ -82,6 +82,13 @@ among = "政策解读"
 words = [["六稳", "六保"]]
 miss = "question"
 points = 1
+
+[[item]]
+number = 25
+[[item.parts]]
+name = "信息发布量"
+look = "count"
+miss = "question"
 
 [[item]]
 number = 22
@@ -162,9 +169,12 @@ fn column(name: &str, state: ColumnState, docs: Vec<DocumentSnapshot>) -> Column
 
 fn doc(title: &str, date: &str) -> DocumentSnapshot {
     DocumentSnapshot {
+        // One page per title.
         url: url(&format!(
             "/info/1/{}.htm",
-            title.chars().count() * 1000 + date.len()
+            title
+                .chars()
+                .fold(7u64, |h, c| h.wrapping_mul(31).wrapping_add(c as u64))
         )),
         title: title.into(),
         title_cut: false,
@@ -229,10 +239,12 @@ fn run(u: &UnitSnapshot) -> Vec<Finding> {
         config: &config,
         rubric: &rubric,
         as_of: NaiveDate::from_ymd_opt(2020, 12, 15).unwrap(),
+        publications: None,
     };
     run_all(&ctx, u)
         .into_iter()
         .filter(|f| [2, 3, 5, 11, 15, 16, 22].contains(&f.item) && f.table == Table::Township)
+        .filter(|f| f.reason != Reason::PublicationCount)
         .collect()
 }
 
@@ -536,4 +548,61 @@ fn the_rubric_refuses_parts_that_cannot_work() {
         p.words.clear();
     });
     assert!(e.contains("没有可查找的内容"), "{e}");
+}
+
+#[test]
+fn the_publication_count_is_a_question_with_rank_and_median_in_the_group() {
+    let a = complete();
+    let mut b = complete();
+    b.unit = config().unit("柯街镇").unwrap().clone();
+    column_mut(&mut b, "工作动态").documents.truncate(2);
+    let mut c = complete();
+    c.unit = config().unit("卡斯镇").unwrap().clone();
+    // The same page listed twice, last year's and after as-of do not count.
+    let again = c.columns[2].documents[0].clone();
+    let news = column_mut(&mut c, "工作动态");
+    news.documents.push(again);
+    news.documents.push(doc("旧闻", "2019-03-03"));
+    news.documents.push(doc("新闻", "2020-12-31"));
+    let as_of = NaiveDate::from_ymd_opt(2020, 12, 15).unwrap();
+    // 田园镇: 6 in 工作动态 + 政策文件 + 政策解读 = 8 (权责清单's is of 2019); 柯街镇 4; 卡斯镇 8.
+    assert_eq!(a.documents_of_year(2020, as_of), 8);
+    assert_eq!(b.documents_of_year(2020, as_of), 4);
+    assert_eq!(c.documents_of_year(2020, as_of), 8);
+    let p = Publications::count(&[a.clone(), b.clone(), c], 2020, as_of);
+    assert_eq!(
+        p.standing("柯街镇"),
+        Some(Standing {
+            group: "乡镇".into(),
+            count: 4,
+            rank: 3,
+            size: 3,
+            median: 8.0
+        })
+    );
+    assert_eq!(
+        p.standing("田园镇").unwrap().rank,
+        1,
+        "equal counts share a rank"
+    );
+    let config = config();
+    let rubric = rubric();
+    let ctx = CheckContext {
+        config: &config,
+        rubric: &rubric,
+        as_of,
+        publications: Some(&p),
+    };
+    let f = run_all(&ctx, &b);
+    let q = f.iter().find(|f| f.item == 25).unwrap();
+    assert_eq!(
+        (q.kind, q.reason, q.points.points()),
+        (FindingKind::Question, Reason::PublicationCount, 0.0)
+    );
+    assert!(
+        q.detail
+            .contains("共发布文件4个，在乡镇（3个单位）中排第3名，中位数8个"),
+        "{}",
+        q.detail
+    );
 }
