@@ -70,7 +70,10 @@ class Unit:
         self.table = conf["table"]
         self.township = self.table == "township"
         self.portal_name = self.name if self.township else conf["aliases"][0]
-        self.full_name = conf["aliases"][1] if len(conf["aliases"]) > 1 else conf["aliases"][0]
+        # The full name is the alias with the county prefix (aliases are deduplicated, so a
+        # unit whose first alias is already its full name lists a short form second).
+        aliases = conf["aliases"]
+        self.full_name = aliases[1] if len(aliases) > 1 and aliases[1].startswith("昌宁") else aliases[0]
         self.gbk = False
         self.list_date_fmt = LIST_DATE_FMTS[index % len(LIST_DATE_FMTS)]
         self.pubdate_fmt = PUBDATE_FMTS[index % len(PUBDATE_FMTS)]
@@ -578,7 +581,7 @@ def plant(units):
     BEHAVIOUR["flaky"] += [
         (lambda: u["lyj"].col("zcwj").path, 2, True),
         (lambda: u["dzj"].col("gkzn").path, 1, False),
-        (lambda: "/bmym/yjglj/zfxxgkpt.htm", 1, True),
+        (lambda: u["yjglj"].landing, 1, True),
         (lambda: "/hdjl/zxts.htm", 1, False),
         (lambda: u["mzj"].col("zcwj").docs[0].path, 2, False),
     ]
@@ -586,7 +589,7 @@ def plant(units):
     note(u["dzj"], "guide answers 503 once; the whole unit's lists have no dates (only on document pages)", "no finding")
     note(u["yjglj"], "landing page answers 503 once", "no finding")
     note(u["mzj"], "its newest policy document answers 503 twice", "no extra finding")
-    BEHAVIOUR["slow"] += [(lambda: "/bmym/gyyq/zfxxgkpt.htm", 1000), (lambda: u["xzfbgs"].col("zcwj").path, 800)]
+    BEHAVIOUR["slow"] += [(lambda: u["gyyq"].landing, 1000), (lambda: u["xzfbgs"].col("zcwj").path, 800)]
     note(u["gyyq"], "landing page takes 1 s", "no finding")
     u["dzj"].list_date_fmt = None
 
