@@ -8,6 +8,7 @@ mod checks;
 mod cli;
 mod crawl;
 mod faults;
+mod families;
 mod fixture_server;
 mod grade_cli;
 mod grade_rules;
