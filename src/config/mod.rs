@@ -122,6 +122,16 @@ impl TryFrom<String> for Platform {
     }
 }
 
+/// A source of list entries outside the column page's markup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListProxy {
+    /// Hanweb JCMS's jpage data proxy.
+    Jpage,
+    /// None: the list is in the page (to switch the family's default off).
+    None,
+}
+
 /// Politeness and safety limits of the crawler.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -198,6 +208,12 @@ pub struct PageShapes {
     pub update_time: Css,
     /// Notices that mean "this column is empty".
     pub empty_notices: Vec<String>,
+    /// Where a column's list comes from when its page does not hold it: `"jpage"` (Hanweb
+    /// JCMS: the page's jpage script names a data proxy, `dataproxy.jsp`, and its form fields;
+    /// the list is read by `POST`ing them, group by group) or `"none"` (the page's markup only).
+    /// Defaults to the platform family's (`jpage` on Hanweb, none elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_proxy: Option<ListProxy>,
     /// The pager block of a list.
     pub pager: Css,
     /// Regex over the pager's text whose first group is the page count (e.g. `\d+/(\d+)`).
@@ -505,6 +521,9 @@ impl PortalConfig {
     fn apply_platform_defaults(&mut self) {
         if let (None, Some(platform)) = (&self.pages.document_link, self.portal.platform) {
             self.pages.document_link = Pattern::parse(platform.document_link()).ok();
+        }
+        if self.pages.list_proxy.is_none() && self.portal.platform == Some(Platform::Hanweb) {
+            self.pages.list_proxy = Some(ListProxy::Jpage);
         }
     }
 

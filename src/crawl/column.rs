@@ -1,5 +1,6 @@
 //! One leaf column: its page, every page of its list, or its single article.
 
+use super::jpage;
 use super::recorder::{CrawlError, Got, Recorder};
 use crate::config::PortalConfig;
 use crate::extract::list::{page_url_with, parse_column_page, ColumnPage};
@@ -30,7 +31,7 @@ pub(super) async fn crawl_column(
         }
     };
     snap.page_id = Some(got.page_id);
-    let first = match read_column_page(rec, config, &got).await {
+    let mut first = match read_column_page(rec, config, &got).await {
         Ok(first) => first,
         Err(failure) => {
             snap.state = ColumnState::Unreadable;
@@ -39,13 +40,46 @@ pub(super) async fn crawl_column(
         }
     };
     snap.pages = 1;
+    // A list served by a data proxy (Hanweb jpage): its entries replace the page's (none).
+    let mut proxied = None;
+    match first.proxy.take() {
+        None => {}
+        Some(Err(why)) => {
+            rec.note_unreadable();
+            snap.state = ColumnState::Unrecognised;
+            snap.problems.push(PageFailure::ShapeMissed(why));
+            return Ok(snap);
+        }
+        Some(Ok(source)) => {
+            let list = jpage::read_list(rec, config, unit, &got.url, source).await?;
+            snap.pages += list.requests;
+            if list.items.is_empty() && !list.problems.is_empty() {
+                // Nothing read: the column's entries are unknown, never "none".
+                snap.state = if list.fetch_failed {
+                    ColumnState::Unreachable
+                } else {
+                    ColumnState::Unreadable
+                };
+                snap.problems.extend(list.problems);
+                return Ok(snap);
+            }
+            snap.problems.extend(list.problems);
+            first.has_list = true;
+            first.total_pages = 1;
+            first.pager_records = list.total;
+            first.ignored.extend(list.ignored);
+            first.items = Vec::new();
+            proxied = Some((list.items, list.per_page));
+        }
+    }
     snap.page_dates = first.page_dates.clone();
     snap.impossible_dates = first.impossible_dates.clone();
     for _ in &snap.impossible_dates {
         rec.note_unreadable();
     }
     snap.empty_notice = first.empty_notice.clone();
-    snap.state = if !first.items.is_empty() {
+    let has_items = !first.items.is_empty() || proxied.as_ref().is_some_and(|(i, _)| !i.is_empty());
+    snap.state = if has_items {
         ColumnState::List
     } else if first.article_text.as_deref().is_some_and(|t| !t.is_empty()) {
         ColumnState::Article
@@ -61,7 +95,19 @@ pub(super) async fn crawl_column(
     snap.article_text = first.article_text.clone().filter(|t| !t.is_empty());
     snap.attachments = first.attachments.clone();
     snap.ignored = first.ignored.clone();
-    push_items(rec, &mut snap.documents, first.items, 1);
+    match proxied {
+        // Entries numbered by the list pages the site shows them on.
+        Some((items, per_page)) => {
+            let mut items = items.into_iter().peekable();
+            let mut k = 1;
+            while items.peek().is_some() {
+                let page: Vec<_> = items.by_ref().take(per_page.max(1)).collect();
+                push_items(rec, &mut snap.documents, page, k);
+                k += 1;
+            }
+        }
+        None => push_items(rec, &mut snap.documents, first.items, 1),
+    }
     let total = first.total_pages.min(config.crawl.max_pages_per_column);
     if first.total_pages > total {
         snap.problems.push(PageFailure::ColumnOverCap {

@@ -6,6 +6,7 @@ mod board;
 mod column;
 pub mod global_limit;
 pub mod http;
+mod jpage;
 mod pdf_task;
 mod read;
 mod recorder;

@@ -56,3 +56,41 @@ pub fn read_html_sync<T>(
     }
     Ok(read(&Html::parse_document(&page.text)))
 }
+
+/// Decodes and measures `got` like [`read_html`], and hands the text to `read` (a data proxy's
+/// XML, which an HTML parser would not keep), on the blocking pool.
+pub async fn read_text<T, F>(got: &Got, read: F) -> Result<T, PageFailure>
+where
+    F: FnOnce(&str) -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let got = got.clone();
+    let url = got.url.to_string();
+    crate::telemetry::spawn_blocking(move || {
+        let page = got.decoded();
+        if page.had_errors {
+            return Err(PageFailure::Undecodable {
+                url: got.url.to_string(),
+                encoding: page.encoding.to_string(),
+            });
+        }
+        let shape = measure(&page.text);
+        if !shape.within(&MarkupLimits::default()) {
+            return Err(PageFailure::TooComplex {
+                url: got.url.to_string(),
+                elements: shape.elements,
+                depth: shape.depth,
+            });
+        }
+        Ok(read(&page.text))
+    })
+    .await
+    .unwrap_or_else(|e| {
+        tracing::error!(%url, error = %e, "text reader failed");
+        Err(PageFailure::TooComplex {
+            url,
+            elements: 0,
+            depth: 0,
+        })
+    })
+}

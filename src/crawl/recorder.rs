@@ -165,6 +165,20 @@ impl Recorder {
         result
     }
 
+    /// Reads a fetched text (not HTML) on the blocking pool ([`super::read::read_text`]); a text
+    /// that cannot be read is counted.
+    pub async fn read_text<T, F>(&self, got: &Got, read: F) -> Result<T, crate::model::PageFailure>
+    where
+        F: FnOnce(&str) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let result = super::read::read_text(got, read).await;
+        if result.is_err() {
+            self.note_unreadable();
+        }
+        result
+    }
+
     /// Pages taken from the store instead of the network (resume).
     pub fn replayed(&self) -> u64 {
         self.replayed.load(Ordering::Relaxed)
@@ -176,7 +190,6 @@ impl Recorder {
     }
 
     /// Fetches `url` (or replays it), records it, and returns the body or a recorded failure.
-    #[tracing::instrument(skip(self, referer), fields(url = %url))]
     pub async fn fetch(
         &self,
         url: &Url,
@@ -184,8 +197,44 @@ impl Recorder {
         unit: Option<&str>,
         referer: Option<&Url>,
     ) -> FetchResult {
+        let opts = FetchOptions {
+            referer: referer.cloned(),
+            ..FetchOptions::default()
+        };
+        self.fetch_with(url, opts, kind, unit).await
+    }
+
+    /// Like [`Recorder::fetch`] for a `POST` of `form` (a Hanweb list's data proxy). The answer
+    /// is recorded under the URL with the form as its fragment ([`post_key`]): one key per
+    /// column and group, and what was asked stays readable with the evidence.
+    pub async fn fetch_form(
+        &self,
+        url: &Url,
+        form: &[(String, String)],
+        kind: PageKind,
+        unit: Option<&str>,
+    ) -> FetchResult {
+        let opts = FetchOptions {
+            form: Some(form.to_vec()),
+            ..FetchOptions::default()
+        };
+        self.fetch_with(url, opts, kind, unit).await
+    }
+
+    #[tracing::instrument(skip(self, opts), fields(url = %url))]
+    async fn fetch_with(
+        &self,
+        url: &Url,
+        mut opts: FetchOptions,
+        kind: PageKind,
+        unit: Option<&str>,
+    ) -> FetchResult {
+        let key = match &opts.form {
+            Some(form) => post_key(url, form),
+            None => url.to_string(),
+        };
         if self.resume {
-            if let Some(page) = self.store.cached_page(self.run_id, url.as_str()).await? {
+            if let Some(page) = self.store.cached_page(self.run_id, &key).await? {
                 self.replayed.fetch_add(1, Ordering::Relaxed);
                 return Ok(Ok(Got {
                     url: url.clone(),
@@ -195,17 +244,13 @@ impl Recorder {
                 }));
             }
         }
-        let previous = self.store.previous_page(self.run_id, url.as_str()).await?;
-        let mut opts = FetchOptions {
-            referer: referer.cloned(),
-            ..FetchOptions::default()
-        };
+        let previous = self.store.previous_page(self.run_id, &key).await?;
         if let Some(prev) = &previous {
             opts.if_none_match = prev.etag.clone();
             opts.if_modified_since = prev.last_modified.clone();
         }
         let mut record = PageRecord {
-            url: url.to_string(),
+            url: key,
             kind: Some(kind),
             unit: unit.map(str::to_string),
             ..PageRecord::default()
@@ -263,4 +308,15 @@ impl Recorder {
             }
         }
     }
+}
+
+/// The key a `POST` is recorded under: the URL with the form, URL-encoded, as its fragment
+/// after `post:` (a fragment is never sent, so no page of the portal has this address).
+pub fn post_key(url: &Url, form: &[(String, String)]) -> String {
+    let mut key = url.clone();
+    let body: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    key.set_fragment(Some(&format!("post:{body}")));
+    key.to_string()
 }

@@ -45,7 +45,11 @@ fn date_regex() -> &'static Regex {
 fn url_date_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?:^|[^\d])(20\d{2})(\d{2})(\d{2})(?:[^\d]|$)").expect("static regex")
+        // TRS `t20200903_…`, VSB-style `/20200903/`; Hanweb `/art/2022/1/20/art_…`.
+        Regex::new(
+            r"(?:^|[^\d])(20\d{2})(\d{2})(\d{2})(?:[^\d]|$)|/art/(20\d{2})/(\d{1,2})/(\d{1,2})/",
+        )
+        .expect("static regex")
     })
 }
 
@@ -85,10 +89,12 @@ pub fn impossible_date(text: &str) -> Option<String> {
     })
 }
 
-/// A date written as `YYYYMMDD` inside a URL (TRS `t20200903_…`).
+/// A date written as `YYYYMMDD` inside a URL (TRS `t20200903_…`), or as Hanweb's document
+/// folders (`/art/2022/1/20/art_…`).
 pub fn stamp_in_url(url: &str) -> Option<Stamp> {
     let c = url_date_regex().captures(url)?;
-    let date = NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
+    let num = |i: usize| c.get(i).or(c.get(i + 3))?.as_str().parse::<u32>().ok();
+    let date = NaiveDate::from_ymd_opt(num(1)? as i32, num(2)?, num(3)?)?;
     Some(Stamp { date, time: None })
 }
 

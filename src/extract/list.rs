@@ -51,6 +51,9 @@ pub struct ColumnPage {
     pub pager_records: Option<usize>,
     /// The pager's own variables for `pages.page_url` ([`pager_vars`]).
     pub pager_vars: Vec<(String, String)>,
+    /// The data proxy the list comes from (`pages.list_proxy`), when the page names one; `Err`
+    /// says what of its script could not be read.
+    pub proxy: Option<Result<super::jpage::JpageSource, String>>,
 }
 
 impl ColumnPage {
@@ -99,59 +102,8 @@ impl ColumnPage {
 
 /// Reads a column page with the portal's shapes.
 pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> ColumnPage {
-    let mut items = Vec::new();
-    let mut ignored = Vec::new();
+    let (items, ignored) = read_items(doc, shapes.list_item.selector(), shapes, page_url);
     let link_sel = selector("a[href]");
-    let date_sel = shapes.list_date.selector();
-    for li in doc.select(shapes.list_item.selector()) {
-        let Some(a) = li.select(&link_sel).next() else {
-            continue;
-        };
-        let Some(url) = link_url(a, page_url) else {
-            continue;
-        };
-        let text = element_text(a);
-        let attr = a
-            .value()
-            .attr("title")
-            .map(collapse_ws)
-            .filter(|t| !t.is_empty());
-        let title = attr.clone().unwrap_or_else(|| text.clone());
-        let title_cut = is_cut(&title);
-        if let Some(shape) = &shapes.document_link {
-            if !is_document(shape, &url) {
-                ignored.push(format!("{title}（{url}）"));
-                continue;
-            }
-        }
-        // The item's date element; else the last date outside the link's text (a title may
-        // name a date of its own); else one in the URL.
-        let outside: String = li
-            .text()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .replace(&a.text().collect::<Vec<_>>().join(" "), " ");
-        let date_text = li.select(date_sel).next().map(element_text);
-        let written = date_text
-            .as_deref()
-            .and_then(find_stamp)
-            .or_else(|| all_stamps(&outside).last());
-        let impossible_date = match written {
-            Some(_) => None,
-            None => date_text
-                .as_deref()
-                .and_then(impossible_date)
-                .or_else(|| impossible_date(&outside)),
-        };
-        let date = written.or_else(|| stamp_in_url(url.as_str()));
-        items.push(ListItem {
-            url,
-            title,
-            title_cut,
-            date,
-            impossible_date,
-        });
-    }
     let total_pages = pager_total(doc, shapes);
     let pager_vars = pager_vars(doc, shapes);
     let notices = &shapes.empty_notices;
@@ -205,6 +157,10 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         _ => 0,
     };
     let pager_records = pager_records(doc, shapes);
+    let proxy = match shapes.list_proxy {
+        Some(crate::config::ListProxy::Jpage) => super::jpage::find_source(doc, shapes, page_url),
+        _ => None,
+    };
     ColumnPage {
         items,
         total_pages,
@@ -219,7 +175,72 @@ pub fn parse_column_page(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Col
         document_links,
         pager_records,
         pager_vars,
+        proxy,
     }
+}
+
+/// The entries `item` selects: each one's first link (of the document shape, else it is
+/// listed as ignored), its full title and its date.
+pub(crate) fn read_items(
+    doc: &Html,
+    item: &scraper::Selector,
+    shapes: &PageShapes,
+    page_url: &Url,
+) -> (Vec<ListItem>, Vec<String>) {
+    let mut items = Vec::new();
+    let mut ignored = Vec::new();
+    let link_sel = selector("a[href]");
+    let date_sel = shapes.list_date.selector();
+    for li in doc.select(item) {
+        let Some(a) = li.select(&link_sel).next() else {
+            continue;
+        };
+        let Some(url) = link_url(a, page_url) else {
+            continue;
+        };
+        let text = element_text(a);
+        let attr = a
+            .value()
+            .attr("title")
+            .map(collapse_ws)
+            .filter(|t| !t.is_empty());
+        let title = attr.clone().unwrap_or_else(|| text.clone());
+        let title_cut = is_cut(&title);
+        if let Some(shape) = &shapes.document_link {
+            if !is_document(shape, &url) {
+                ignored.push(format!("{title}（{url}）"));
+                continue;
+            }
+        }
+        // The item's date element; else the last date outside the link's text (a title may
+        // name a date of its own); else one in the URL.
+        let outside: String = li
+            .text()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(&a.text().collect::<Vec<_>>().join(" "), " ");
+        let date_text = li.select(date_sel).next().map(element_text);
+        let written = date_text
+            .as_deref()
+            .and_then(find_stamp)
+            .or_else(|| all_stamps(&outside).last());
+        let impossible_date = match written {
+            Some(_) => None,
+            None => date_text
+                .as_deref()
+                .and_then(impossible_date)
+                .or_else(|| impossible_date(&outside)),
+        };
+        let date = written.or_else(|| stamp_in_url(url.as_str()));
+        items.push(ListItem {
+            url,
+            title,
+            title_cut,
+            date,
+            impossible_date,
+        });
+    }
+    (items, ignored)
 }
 
 /// The link is of the portal's document shape (`pages.document_link`, matched on path and

@@ -3,6 +3,7 @@
 
 pub mod dates;
 pub mod detail;
+pub mod jpage;
 pub mod list;
 pub mod markup;
 pub mod messages;

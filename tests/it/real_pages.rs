@@ -275,3 +275,32 @@ fn a_trs_meta_list_gives_the_publication_date() {
     assert_eq!(page.disclosure.as_deref(), Some("主动公开"));
     assert_eq!(page.published.unwrap().to_text(), "2015-05-06");
 }
+
+/// The shipped Hanweb example description reads the real Hanweb document page: its title, its
+/// publication date (发布日期, not the page's generation time `Maketime`) and its body.
+#[test]
+fn the_shipped_hanweb_example_reads_a_real_hanweb_document() {
+    let config = PortalConfig::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("selectors/hanweb-example.toml"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let url = Url::parse("http://fgw.zj.gov.cn/art/2016/11/22/art_1621004_30332664.html").unwrap();
+    assert!(config
+        .pages
+        .document_link
+        .as_ref()
+        .unwrap()
+        .regex()
+        .is_match(url.path()));
+    let doc = parse_document(
+        &real("hanweb/zjdpc-deqing-fixedinvest-detail.html"),
+        &config.pages,
+        &url,
+    );
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("1-10月德清县固定资产投资结构趋稳趋优")
+    );
+    assert_eq!(doc.published.unwrap().date.to_string(), "2016-11-22");
+    assert!(doc.attachments.is_empty(), "{:#?}", doc.attachments);
+}

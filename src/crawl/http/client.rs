@@ -173,7 +173,8 @@ impl Fetcher {
     /// Fetches `url` politely: refuses URLs off the portal before sending anything, follows up
     /// to [`MAX_REDIRECTS`] redirects inside the portal, retries 5xx/408/429, timeouts and broken
     /// connections with exponential backoff (honouring `Retry-After`), and fails on other 4xx.
-    /// A 304 to a conditional request is a success ([`Fetched::not_modified`]).
+    /// A 304 to a conditional request is a success ([`Fetched::not_modified`]). With
+    /// [`FetchOptions::form`] the request is a `POST` of the form.
     #[tracing::instrument(level = "debug", skip(self, opts), fields(url = %url))]
     pub async fn get(&self, url: &Url, opts: &FetchOptions) -> Result<Fetched, FetchError> {
         let inner = &*self.inner;
@@ -244,8 +245,10 @@ impl Fetcher {
     async fn follow(&self, url: &Url, opts: &FetchOptions) -> Result<Fetched, Failure> {
         let mut current = url.clone();
         let mut seen = HashSet::from([url.clone()]);
+        // A POST redirected is fetched with a GET, as browsers do (303 and, in practice, 302).
+        let mut opts = std::borrow::Cow::Borrowed(opts);
         for _ in 0..=MAX_REDIRECTS {
-            let target = match self.request(&current, opts).await? {
+            let target = match self.request(&current, &opts).await? {
                 Hop::Done(fetched) => return Ok(fetched),
                 Hop::Redirect(target) => target,
             };
@@ -262,6 +265,9 @@ impl Fetcher {
             }
             tracing::debug!(from = %current, to = %target, "redirect");
             current = target;
+            if opts.form.is_some() {
+                opts.to_mut().form = None;
+            }
         }
         Err(FetchError::TooManyRedirects { url: url.clone() }.into())
     }
@@ -286,7 +292,10 @@ impl Fetcher {
 
     async fn exchange(&self, url: &Url, opts: &FetchOptions) -> Result<Hop, Failure> {
         let inner = &*self.inner;
-        let mut request = inner.client.get(url.clone());
+        let mut request = match &opts.form {
+            Some(form) => inner.client.post(url.clone()).form(form),
+            None => inner.client.get(url.clone()),
+        };
         if let Some(referer) = &opts.referer {
             request = request.header(header::REFERER, referer.as_str());
         }

@@ -14,6 +14,9 @@ pub struct FetchOptions {
     pub if_none_match: Option<String>,
     /// Last-Modified of the copy we have; an unchanged page answers 304.
     pub if_modified_since: Option<String>,
+    /// Form fields: the request is a `POST` of them (`application/x-www-form-urlencoded`), as a
+    /// Hanweb list's data proxy wants. A redirect after it is followed with a `GET`.
+    pub form: Option<Vec<(String, String)>>,
 }
 
 /// A successful answer (2xx, or 304 to a conditional request).
