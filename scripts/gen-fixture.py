@@ -254,6 +254,7 @@ def default_unit(unit):
 FINDINGS = []  # (unit, section, item, points, kind, reason, key_obj, evidence_objs, note)
 NOTES = []  # (unit name, planted, expected)
 MESSAGES = []  # dicts
+BOARD = {"family": "vsb", "home": "/hdjl/zxts.htm"}  # the message board's first list page
 BEHAVIOUR = {"flaky": [], "slow": []}
 
 
@@ -590,7 +591,7 @@ def plant(units):
         (lambda: u["lyj"].col("zcwj").path, 2, True),
         (lambda: u["dzj"].col("gkzn").path, 1, False),
         (lambda: u["yjglj"].landing, 1, True),
-        (lambda: "/hdjl/zxts.htm", 1, False),
+        (lambda: BOARD["home"], 1, False),
         (lambda: u["mzj"].col("zcwj").docs[0].path, 2, False),
     ]
     note(u["lyj"], "政策文件 list answers 503 twice (Retry-After: 1) before 200", "no extra finding (retry cures it)")
@@ -788,8 +789,13 @@ def message_pages():
         for i, m in enumerate(msgs[(k - 1) * PAGE_SIZE:k * PAGE_SIZE]):
             rows.append(f'    <tr><td>{m["id"]}</td><td><a href="{m["path"]}">{esc(m["title"])}</a></td><td>{m["shown"]}</td><td>{m["status"]}</td><td>{m["sub"].strftime(list_fmts[i % 3])}</td></tr>')
         html = head("咨询投诉_互动交流_昌宁县人民政府") + '<div class="hdjl-list">\n  <table class="msg-table">\n    <tr><th>编号</th><th>标题</th><th>受理单位</th><th>状态</th><th>日期</th></tr>\n' + "\n".join(rows) + "\n  </table>\n"
-        html += pager(len(msgs), n, k, "zxts") + "</div>\n" + FOOT
-        out.append(("/hdjl/zxts.htm" if k == 1 else f"/hdjl/zxts/{n - k + 1}.htm", html, False))
+        if BOARD["family"] == "vsb":
+            html += pager(len(msgs), n, k, "zxts") + "</div>\n" + FOOT
+            out.append(("/hdjl/zxts.htm" if k == 1 else f"/hdjl/zxts/{n - k + 1}.htm", html, False))
+        else:
+            # The board pages like the family's lists (its description has one pager).
+            html += board_pager(len(msgs), n, k) + "</div>\n" + FOOT
+            out.append((BOARD["home"] if k == 1 else board_page_path(k), html, False))
     for i, m in enumerate(msgs):
         unit = m["unit"]
         gbk = i % 7 == 3
@@ -812,6 +818,18 @@ def message_pages():
 WEBID = 3096
 SITE_NAME = "昌宁县人民政府"
 FILES = []  # (served path, source or None, label): attachments that are not files of the tree
+
+
+def board_page_path(k):
+    """Page k ≥ 2 of the message board on a TRS (index_1.html …) or Hanweb (index_2.html …) site."""
+    return f"/hdjl/index_{k - 1 if BOARD['family'] == 'trs' else k}.html"
+
+
+def board_pager(total, n, k):
+    if BOARD["family"] == "trs":
+        return f'  <div class="page" id="page_div"></div>\n  <script type="text/javascript">\n    createPageHTML({n}, {k - 1}, "index", "html");\n  </script>\n'
+    links = "".join(f'<a href="{BOARD["home"] if j == 1 else board_page_path(j)}">{j}</a>' if j != k else f"<span>{j}</span>" for j in range(1, n + 1))
+    return f'  <div class="pagination">共{total}条 共{n}页 {links}</div>\n'
 
 
 def ext_of(label):
@@ -1117,7 +1135,7 @@ def build_family(units, family):
 
     home = "/zwgk/index.html" if family == "trs" else HANWEB_HOME
     files[home] = fam_home(family, units).encode("utf-8")
-    files["/index.html"] = (head(SITE_NAME) + f'<div class="header"><a href="/index.html">{SITE_NAME}</a></div>\n<ul class="nav">\n  <li><a href="{home}">政府信息公开</a></li>\n  <li><a href="/hdjl/zxts.htm">咨询投诉</a></li>\n</ul>\n' + FOOT).encode("utf-8")
+    files["/index.html"] = (head(SITE_NAME) + f'<div class="header"><a href="/index.html">{SITE_NAME}</a></div>\n<ul class="nav">\n  <li><a href="{home}">政府信息公开</a></li>\n  <li><a href="{BOARD["home"]}">咨询投诉</a></li>\n</ul>\n' + FOOT).encode("utf-8")
     for unit in units:
         put(unit.landing, fam_landing(family, unit), unit)
         for c in unit.cols():
@@ -1188,6 +1206,8 @@ def main():
                         help="vsb: fixtures/portal (default); trs: fixtures/portal-trs; hanweb: fixtures/portal-hanweb")
     family = parser.parse_args().family
     out = OUT if family == "vsb" else ROOT / "fixtures" / f"portal-{family}"
+    BOARD["family"] = family
+    BOARD["home"] = "/hdjl/zxts.htm" if family == "vsb" else "/hdjl/index.html"
     truth = ROOT / "fixtures" / ("ground-truth.json" if family == "vsb" else f"ground-truth-{family}.json")
 
     units = [Unit(conf, i) for i, conf in enumerate(UNITS)]
