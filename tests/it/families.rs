@@ -371,13 +371,22 @@ async fn the_hanweb_data_proxy_answers_records_of_the_column_its_fields_name() {
         .await
         .unwrap();
     assert_eq!(r.status(), 405);
+    // Injected faults apply to the proxy too.
+    server.set_fault(
+        "/module/web/jpage/dataproxy.jsp",
+        gongkai::fixture::Fault::Status(503),
+    );
+    let r = post("startrecord=1&endrecord=45&perpage=15", form)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
     // The form is in the request log.
     let logged: Vec<_> = server
         .requests()
         .into_iter()
         .filter(|r| r.method == "POST")
         .collect();
-    assert_eq!(logged.len(), 3);
+    assert_eq!(logged.len(), 4);
     assert!(logged[0]
         .form
         .as_deref()
