@@ -3,6 +3,7 @@
 //! deducts and its cap come from the rubric ([`CheckContext::item`]); how the portal is read
 //! comes from the portal description's `[rules]`.
 
+mod documents;
 mod empty_columns;
 mod finance;
 mod guide;
@@ -66,6 +67,11 @@ pub trait Check: Send + Sync {
     fn name(&self) -> &'static str;
     /// The rubric item (by its `check`) whose findings this check drafts.
     fn drafts(&self) -> RubricCheck;
+    /// The rubric items of `table` this check drafts: the one its [`Check::drafts`] names, or
+    /// (`documents`) every item with parts.
+    fn items<'a>(&self, ctx: &CheckContext<'a>, table: Table) -> Vec<&'a Item> {
+        vec![ctx.item(table, self.drafts())]
+    }
     /// The check reads the unit's columns (reached from its landing page); the board's
     /// replies do not.
     fn reads_columns(&self) -> bool {
@@ -82,6 +88,7 @@ pub fn all() -> Vec<Box<dyn Check>> {
         Box::new(empty_columns::EmptyColumnsCheck),
         Box::new(pdf_marking::PdfMarkingCheck),
         Box::new(replies::RepliesCheck),
+        Box::new(documents::DocumentsCheck),
     ]
 }
 
@@ -92,7 +99,11 @@ pub fn run_all(ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
     let mut out = Vec::new();
     for check in all() {
         let found = match &unit.landing_error {
-            Some(err) if check.reads_columns() => vec![unit_unread(ctx, unit, check.drafts(), err)],
+            Some(err) if check.reads_columns() => check
+                .items(ctx, unit.unit.table)
+                .into_iter()
+                .map(|item| unit_unread(unit, item, err))
+                .collect(),
             _ => check.run(ctx, unit),
         };
         tracing::debug!(check = check.name(), unit = %unit.unit.name, n = found.len(), "check ran");
@@ -102,17 +113,10 @@ pub fn run_all(ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
 }
 
 /// The question an item gets when the unit's landing page could not be read.
-fn unit_unread(
-    ctx: &CheckContext<'_>,
-    unit: &UnitSnapshot,
-    check: RubricCheck,
-    err: &crate::model::PageFailure,
-) -> Finding {
-    let item = ctx.item(unit.unit.table, check);
-    draft(
-        ctx,
+fn unit_unread(unit: &UnitSnapshot, item: &Item, err: &crate::model::PageFailure) -> Finding {
+    finding(
         unit,
-        check,
+        (Section::Item, item.number),
         FindingKind::Question,
         Centi::ZERO,
         Reason::UnitUnreachable,
@@ -144,10 +148,25 @@ pub(crate) fn draft(
     detail: String,
     evidence: Vec<Evidence>,
 ) -> Finding {
-    let (section, item) = match check.section() {
+    let place = match check.section() {
         Section::Item => (Section::Item, ctx.item(unit.unit.table, check).number),
         section => (section, ctx.rule(check).number),
     };
+    finding(unit, place, kind, points, reason, key, detail, evidence)
+}
+
+/// A draft finding of the unit at `(section, number)` of the rubric.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn finding(
+    unit: &UnitSnapshot,
+    (section, item): (Section, u32),
+    kind: FindingKind,
+    points: Centi,
+    reason: Reason,
+    key: String,
+    detail: String,
+    evidence: Vec<Evidence>,
+) -> Finding {
     Finding {
         unit: unit.unit.name.clone(),
         table: unit.unit.table,

@@ -151,6 +151,19 @@ pub struct CrawlSettings {
     /// Safety stop for runaway pagers.
     pub max_pages_per_column: usize,
     pub user_agent: String,
+    /// The portal's robots.txt: `"obey"` (the default: disallowed paths are not fetched and
+    /// become questions; a `Crawl-delay` slower than `rate_per_sec` is kept) or `"ignore"` (for
+    /// an office checking its own portal whose robots.txt shuts out every crawler).
+    pub robots: RobotsPolicy,
+}
+
+/// Whether the crawler keeps to the portal's robots.txt.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RobotsPolicy {
+    #[default]
+    Obey,
+    Ignore,
 }
 
 impl Default for CrawlSettings {
@@ -169,6 +182,7 @@ impl Default for CrawlSettings {
                 " (政务公开考核检查; polite crawler, 2 req/s)"
             )
             .to_string(),
+            robots: RobotsPolicy::Obey,
         }
     }
 }

@@ -30,6 +30,8 @@ pub enum FetchFailure {
     Connect { url: String, message: String },
     /// The answer started but its body could not be read to the end.
     Body { url: String, message: String },
+    /// The portal's robots.txt does not let gongkai fetch this URL; nothing was sent.
+    RobotsDisallowed { url: String },
     /// The HTTP client could not be set up or the request not built.
     Client { message: String },
 }
@@ -45,7 +47,8 @@ impl FetchFailure {
             | FetchFailure::TooManyRedirects { url }
             | FetchFailure::RedirectOffSite { url, .. }
             | FetchFailure::Connect { url, .. }
-            | FetchFailure::Body { url, .. } => Some(url),
+            | FetchFailure::Body { url, .. }
+            | FetchFailure::RobotsDisallowed { url } => Some(url),
             FetchFailure::Client { .. } => None,
         }
     }
@@ -84,6 +87,10 @@ impl fmt::Display for FetchFailure {
             FetchFailure::Body { url, message } => {
                 write!(f, "抓取 {url} 失败：读取响应内容出错（{message}）")
             }
+            FetchFailure::RobotsDisallowed { url } => write!(
+                f,
+                "网站的 robots.txt 不允许抓取 {url}，未请求（如本单位有权检查，可在门户描述中设 crawl.robots = \"ignore\"）"
+            ),
             FetchFailure::Client { message } => write!(f, "无法创建 HTTP 客户端：{message}"),
         }
     }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
-use gongkai::config::CrawlSettings;
+use gongkai::config::{CrawlSettings, RobotsPolicy};
 use gongkai::crawl::http::{decode_html, FetchError, FetchOptions, Fetcher};
 use url::Url;
 
@@ -34,6 +34,8 @@ fn settings() -> CrawlSettings {
         retries: 2,
         backoff_ms: 10,
         max_body_bytes: 1 << 20,
+        // These tests count the requests of one fetch; robots.txt has tests of its own below.
+        robots: RobotsPolicy::Ignore,
         ..CrawlSettings::default()
     }
 }
@@ -762,4 +764,130 @@ async fn connection_cut_mid_body_is_retried() {
     assert!(matches!(err, FetchError::Body { .. }), "{err:?}");
     assert!(err.is_retryable());
     assert_eq!(accepted.load(Ordering::SeqCst), 3);
+}
+
+/// A portal with a robots.txt: its rules for `*` (or for gongkai) are kept, it is read once,
+/// and its Crawl-delay spaces the requests when slower than the rate.
+type Seen = Arc<Mutex<Vec<(String, Instant)>>>;
+
+fn robots_portal(robots: &'static str) -> (Router, Seen) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let app = Router::new().fallback(move |uri: axum::http::Uri| {
+        let s = s.clone();
+        async move {
+            s.lock()
+                .unwrap()
+                .push((uri.path().to_string(), Instant::now()));
+            if uri.path() == "/robots.txt" {
+                if robots.is_empty() {
+                    return (StatusCode::NOT_FOUND, "no robots").into_response();
+                }
+                return ([(header::CONTENT_TYPE, "text/plain")], robots).into_response();
+            }
+            "ok".into_response()
+        }
+    });
+    (app, seen)
+}
+
+fn obeying() -> CrawlSettings {
+    CrawlSettings {
+        robots: RobotsPolicy::Obey,
+        ..settings()
+    }
+}
+
+#[tokio::test]
+async fn robots_txt_is_read_once_and_its_disallowed_paths_are_never_requested() {
+    let (app, seen) = robots_portal(
+        "User-agent: *\nDisallow: /hdjl/\n\nUser-agent: gongkai\nDisallow: /module/download/\n",
+    );
+    let base = serve(app).await;
+    let f = fetcher(&base, &obeying());
+    for path in ["a.htm", "hdjl/zxts.htm", "b.htm"] {
+        f.get(&base.join(path).unwrap(), &FetchOptions::default())
+            .await
+            .unwrap();
+    }
+    let err = f
+        .get(
+            &base.join("module/download/downfile.jsp?classid=0").unwrap(),
+            &FetchOptions::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, FetchError::RobotsDisallowed { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("robots.txt"), "{err}");
+    assert!(!err.is_retryable());
+    let paths: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(p, _)| p.clone())
+        .collect();
+    // gongkai's own group replaces the * group: /hdjl/ is allowed to it.
+    assert_eq!(paths, ["/robots.txt", "/a.htm", "/hdjl/zxts.htm", "/b.htm"]);
+    assert_eq!(f.stats().requests, 4);
+}
+
+#[tokio::test]
+async fn a_crawl_delay_slower_than_the_rate_spaces_every_request() {
+    let (app, seen) = robots_portal("User-agent: *\nCrawl-delay: 0.3\n");
+    let base = serve(app).await;
+    let f = fetcher(&base, &obeying());
+    let tasks: Vec<_> = (0..4)
+        .map(|n| {
+            let f = f.clone();
+            let url = base.join(&format!("p{n}.htm")).unwrap();
+            tokio::spawn(async move { f.get(&url, &FetchOptions::default()).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let times: Vec<Instant> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .skip(1)
+        .map(|(_, t)| *t)
+        .collect();
+    assert_eq!(times.len(), 4);
+    for pair in times.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(gap >= Duration::from_millis(280), "requests {gap:?} apart");
+    }
+}
+
+#[tokio::test]
+async fn no_robots_txt_allows_everything_and_ignore_skips_it() {
+    let (app, seen) = robots_portal("");
+    let base = serve(app).await;
+    let f = fetcher(&base, &obeying());
+    f.get(&base.join("x/y.htm").unwrap(), &FetchOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(seen.lock().unwrap().len(), 2);
+
+    let (app, seen) = robots_portal("User-agent: *\nDisallow: /\n");
+    let base = serve(app).await;
+    let f = fetcher(&base, &settings());
+    f.get(&base.join("x/y.htm").unwrap(), &FetchOptions::default())
+        .await
+        .unwrap();
+    let paths: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(p, _)| p.clone())
+        .collect();
+    assert_eq!(
+        paths,
+        ["/x/y.htm"],
+        "robots = \"ignore\" never reads robots.txt"
+    );
 }

@@ -14,10 +14,11 @@ use url::Url;
 
 use super::limit::Politeness;
 use super::retry::{self, MAX_RETRY_AFTER};
+use super::robots::RobotsRules;
 use super::scope::PortalScope;
 use super::turns::HostTurns;
 use super::{FetchError, FetchOptions, Fetched};
-use crate::config::CrawlSettings;
+use crate::config::{CrawlSettings, RobotsPolicy};
 
 /// Redirect hops followed before giving up.
 pub const MAX_REDIRECTS: usize = 10;
@@ -59,6 +60,12 @@ struct Inner {
     bytes: AtomicU64,
     retried: AtomicU64,
     not_modified: AtomicU64,
+    /// Whether robots.txt is kept to (`crawl.robots`).
+    obey_robots: bool,
+    /// The portal's robots.txt, read before the first other request.
+    robots: tokio::sync::OnceCell<RobotsRules>,
+    /// When the last request was sent, for a `Crawl-delay` slower than the rate.
+    last_sent: tokio::sync::Mutex<Option<Instant>>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -161,6 +168,9 @@ impl Fetcher {
                 bytes: AtomicU64::new(0),
                 retried: AtomicU64::new(0),
                 not_modified: AtomicU64::new(0),
+                obey_robots: settings.robots == RobotsPolicy::Obey,
+                robots: tokio::sync::OnceCell::new(),
+                last_sent: tokio::sync::Mutex::new(None),
             }),
         })
     }
@@ -182,6 +192,43 @@ impl Fetcher {
             tracing::debug!("off the portal, not fetched");
             return Err(FetchError::OffSite { url: url.clone() });
         }
+        if inner.obey_robots && !self.robots().await.allowed(url) {
+            tracing::info!("disallowed by robots.txt, not fetched");
+            return Err(FetchError::RobotsDisallowed { url: url.clone() });
+        }
+        self.get_retrying(url, opts).await
+    }
+
+    /// The portal's robots.txt, fetched once (with retries, like any page). No robots.txt, or
+    /// one that cannot be had, allows everything; the latter is logged.
+    pub async fn robots(&self) -> &RobotsRules {
+        self.inner
+            .robots
+            .get_or_init(|| async {
+                let Some(url) = self.inner.scope.robots_url() else {
+                    return RobotsRules::AllowAll;
+                };
+                match self.get_retrying(&url, &FetchOptions::default()).await {
+                    Ok(f) => {
+                        let rules = RobotsRules::parse(&f.body, f.content_type.as_deref());
+                        tracing::info!(?rules, "robots.txt read");
+                        rules
+                    }
+                    Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
+                        RobotsRules::AllowAll
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "robots.txt could not be fetched; crawling as if it allowed all");
+                        RobotsRules::AllowAll
+                    }
+                }
+            })
+            .await
+    }
+
+    /// [`Fetcher::get`] without the robots.txt check.
+    async fn get_retrying(&self, url: &Url, opts: &FetchOptions) -> Result<Fetched, FetchError> {
+        let inner = &*self.inner;
         let started = Instant::now();
         let mut attempts = 0u32;
         loop {
@@ -283,6 +330,7 @@ impl Fetcher {
                 .await
                 .map_err(|message| FetchError::Client { message })?;
         }
+        self.keep_crawl_delay().await;
         inner.requests.fetch_add(1, Ordering::Relaxed);
         match tokio::time::timeout(inner.timeout, self.exchange(url, opts)).await {
             Ok(outcome) => outcome,
@@ -353,6 +401,19 @@ impl Fetcher {
             attempts: 1,
             elapsed: Duration::ZERO,
         }))
+    }
+
+    /// Waits out the portal's `Crawl-delay` since the last request, when it asks for one.
+    async fn keep_crawl_delay(&self) {
+        let inner = &*self.inner;
+        let Some(delay) = inner.robots.get().and_then(RobotsRules::crawl_delay) else {
+            return;
+        };
+        let mut last = inner.last_sent.lock().await;
+        if let Some(at) = *last {
+            tokio::time::sleep_until((at + delay).into()).await;
+        }
+        *last = Some(Instant::now());
     }
 
     /// Reads the body chunk by chunk, stopping as soon as it passes `max_body_bytes`.

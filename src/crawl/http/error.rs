@@ -26,6 +26,8 @@ pub enum FetchError {
     Connect { url: Url, message: String },
     /// The answer started but its body could not be read to the end.
     Body { url: Url, message: String },
+    /// The portal's robots.txt does not let gongkai fetch this URL; nothing was sent.
+    RobotsDisallowed { url: Url },
     /// The HTTP client could not be set up (bad settings); not tied to a URL.
     Client { message: String },
 }
@@ -65,6 +67,9 @@ impl From<&FetchError> for FetchFailure {
                 url: url(u),
                 message: message.clone(),
             },
+            FetchError::RobotsDisallowed { url: u } => {
+                FetchFailure::RobotsDisallowed { url: url(u) }
+            }
             FetchError::Client { message } => FetchFailure::Client {
                 message: message.clone(),
             },
@@ -83,7 +88,8 @@ impl FetchError {
             | FetchError::TooManyRedirects { url }
             | FetchError::RedirectOffSite { url, .. }
             | FetchError::Connect { url, .. }
-            | FetchError::Body { url, .. } => Some(url),
+            | FetchError::Body { url, .. }
+            | FetchError::RobotsDisallowed { url } => Some(url),
             FetchError::Client { .. } => None,
         }
     }
@@ -100,6 +106,7 @@ impl FetchError {
             | FetchError::TooLarge { .. }
             | FetchError::TooManyRedirects { .. }
             | FetchError::RedirectOffSite { .. }
+            | FetchError::RobotsDisallowed { .. }
             | FetchError::Client { .. } => false,
         }
     }

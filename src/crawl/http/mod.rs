@@ -8,6 +8,7 @@ mod error;
 mod fetched;
 mod limit;
 mod retry;
+pub mod robots;
 mod scope;
 mod turns;
 

@@ -23,6 +23,13 @@ impl PortalScope {
         })
     }
 
+    /// The portal's robots.txt.
+    pub(crate) fn robots_url(&self) -> Option<Url> {
+        let mut url = Url::parse(&format!("{}://{}/robots.txt", self.scheme, self.host)).ok()?;
+        url.set_port(self.port).ok()?;
+        Some(url)
+    }
+
     /// The portal's host, the rate limiter's key.
     pub(crate) fn host(&self) -> &str {
         &self.host
