@@ -38,7 +38,7 @@ async fn family_meets_its_ground_truth(family: &str) {
     let summary = run_described(&store, &config, &description(family), false).await;
     let findings = store.findings(summary.run_id).await.unwrap();
     let problems = compare(&findings, &ground_truth(family));
-    let per_unit = requests_per_unit(&server, &store, summary.run_id).await;
+    let (per_unit, elsewhere) = requests_per_unit(&server, &store, summary.run_id).await;
     println!(
         "{family}: {} requests ({} retries), {} findings",
         summary.requests,
@@ -54,11 +54,18 @@ async fn family_meets_its_ground_truth(family: &str) {
     assert_eq!(summary.errors, 1, "{summary:?}");
     assert_eq!(summary.units.len(), 49);
     assert_eq!(summary.requests as usize, server.requests().len());
-    // Every unit was visited, and no request went to an unknown page.
+    // Every unit was visited; the other requests are the platform home, robots.txt and the
+    // message board.
     assert_eq!(
         per_unit.keys().filter(|u| config.unit(u).is_some()).count(),
         49,
         "{per_unit:?}"
+    );
+    assert!(
+        elsewhere
+            .iter()
+            .all(|p| *p == config.pages.home || p == "/robots.txt" || p.starts_with("/hdjl/")),
+        "{elsewhere:?}"
     );
     assert!(server.requests().iter().all(|r| r.status != 405));
     if family == "hanweb" {
@@ -79,12 +86,12 @@ async fn family_meets_its_ground_truth(family: &str) {
 }
 
 /// Requests the portal answered, by the unit whose page they fetched (a POST to the list proxy
-/// by the unit of the column it names); the platform home and the message board under 门户.
+/// by the unit of the column it names; the others under 门户), and the paths of the others.
 async fn requests_per_unit(
     server: &FixtureServer,
     store: &gongkai::store::Store,
     run_id: i64,
-) -> BTreeMap<String, usize> {
+) -> (BTreeMap<String, usize>, Vec<String>) {
     let pages = store.pages(run_id).await.unwrap();
     let path_of = |url: &str| {
         let u = url::Url::parse(url).unwrap();
@@ -98,6 +105,7 @@ async fn requests_per_unit(
         .filter_map(|p| Some((path_of(&p.url), p.unit.clone()?)))
         .collect();
     let mut out = BTreeMap::new();
+    let mut elsewhere = Vec::new();
     for r in server.requests() {
         let unit = match &r.form {
             Some(form) => url::form_urlencoded::parse(form.as_bytes())
@@ -105,10 +113,13 @@ async fn requests_per_unit(
                 .and_then(|(_, id)| unit_of.get(&format!("/col/col{id}/index.html")).cloned()),
             None => unit_of.get(&r.path).cloned(),
         };
+        if unit.is_none() {
+            elsewhere.push(r.path.clone());
+        }
         *out.entry(unit.unwrap_or_else(|| "门户".into()))
             .or_insert(0) += 1;
     }
-    out
+    (out, elsewhere)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
