@@ -2,15 +2,23 @@
 """Generates the fixture county portal (fixtures/portal), its server behaviour file,
 fixtures/ground-truth.json and fixtures/README.md.
 
+With --family trs or --family hanweb, the same county (same units, data and planted cases) in
+TRS WCM or Hanweb JCMS markup and URL shapes: fixtures/portal-{family}/ and
+fixtures/ground-truth-{family}.json (see fixtures/FAMILIES.md).
+
 Deterministic: the same input (selectors/fixture.toml, this script) gives the same bytes.
-Run from the repository root:  python3 scripts/gen-fixture.py
+Run from the repository root:  python3 scripts/gen-fixture.py [--family vsb|trs|hanweb]
 """
 
+import argparse
+import hashlib
 import io
 import json
+import posixpath
 import random
 import shutil
 import tomllib
+import urllib.parse
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -70,7 +78,10 @@ class Unit:
         self.table = conf["table"]
         self.township = self.table == "township"
         self.portal_name = self.name if self.township else conf["aliases"][0]
-        self.full_name = conf["aliases"][1] if len(conf["aliases"]) > 1 else conf["aliases"][0]
+        # The full name is the alias with the county prefix (aliases are deduplicated, so a
+        # unit whose first alias is already its full name lists a short form second).
+        aliases = conf["aliases"]
+        self.full_name = aliases[1] if len(aliases) > 1 and aliases[1].startswith("昌宁") else aliases[0]
         self.gbk = False
         self.list_date_fmt = LIST_DATE_FMTS[index % len(LIST_DATE_FMTS)]
         self.pubdate_fmt = PUBDATE_FMTS[index % len(PUBDATE_FMTS)]
@@ -243,6 +254,7 @@ def default_unit(unit):
 FINDINGS = []  # (unit, section, item, points, kind, reason, key_obj, evidence_objs, note)
 NOTES = []  # (unit name, planted, expected)
 MESSAGES = []  # dicts
+BOARD = {"family": "vsb", "home": "/hdjl/zxts.htm"}  # the message board's first list page
 BEHAVIOUR = {"flaky": [], "slow": []}
 
 
@@ -578,15 +590,15 @@ def plant(units):
     BEHAVIOUR["flaky"] += [
         (lambda: u["lyj"].col("zcwj").path, 2, True),
         (lambda: u["dzj"].col("gkzn").path, 1, False),
-        (lambda: "/bmym/yjglj/zfxxgkpt.htm", 1, True),
-        (lambda: "/hdjl/zxts.htm", 1, False),
+        (lambda: u["yjglj"].landing, 1, True),
+        (lambda: BOARD["home"], 1, False),
         (lambda: u["mzj"].col("zcwj").docs[0].path, 2, False),
     ]
     note(u["lyj"], "政策文件 list answers 503 twice (Retry-After: 1) before 200", "no extra finding (retry cures it)")
     note(u["dzj"], "guide answers 503 once; the whole unit's lists have no dates (only on document pages)", "no finding")
     note(u["yjglj"], "landing page answers 503 once", "no finding")
     note(u["mzj"], "its newest policy document answers 503 twice", "no extra finding")
-    BEHAVIOUR["slow"] += [(lambda: "/bmym/gyyq/zfxxgkpt.htm", 1000), (lambda: u["xzfbgs"].col("zcwj").path, 800)]
+    BEHAVIOUR["slow"] += [(lambda: u["gyyq"].landing, 1000), (lambda: u["xzfbgs"].col("zcwj").path, 800)]
     note(u["gyyq"], "landing page takes 1 s", "no finding")
     u["dzj"].list_date_fmt = None
 
@@ -777,8 +789,13 @@ def message_pages():
         for i, m in enumerate(msgs[(k - 1) * PAGE_SIZE:k * PAGE_SIZE]):
             rows.append(f'    <tr><td>{m["id"]}</td><td><a href="{m["path"]}">{esc(m["title"])}</a></td><td>{m["shown"]}</td><td>{m["status"]}</td><td>{m["sub"].strftime(list_fmts[i % 3])}</td></tr>')
         html = head("咨询投诉_互动交流_昌宁县人民政府") + '<div class="hdjl-list">\n  <table class="msg-table">\n    <tr><th>编号</th><th>标题</th><th>受理单位</th><th>状态</th><th>日期</th></tr>\n' + "\n".join(rows) + "\n  </table>\n"
-        html += pager(len(msgs), n, k, "zxts") + "</div>\n" + FOOT
-        out.append(("/hdjl/zxts.htm" if k == 1 else f"/hdjl/zxts/{n - k + 1}.htm", html, False))
+        if BOARD["family"] == "vsb":
+            html += pager(len(msgs), n, k, "zxts") + "</div>\n" + FOOT
+            out.append(("/hdjl/zxts.htm" if k == 1 else f"/hdjl/zxts/{n - k + 1}.htm", html, False))
+        else:
+            # The board pages like the family's lists (its description has one pager).
+            html += board_pager(len(msgs), n, k) + "</div>\n" + FOOT
+            out.append((BOARD["home"] if k == 1 else board_page_path(k), html, False))
     for i, m in enumerate(msgs):
         unit = m["unit"]
         gbk = i % 7 == 3
@@ -793,6 +810,352 @@ def message_pages():
         html += "</div>\n" + FOOT
         out.append((m["path"], html, gbk))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# other CMS families: the same county in TRS WCM and Hanweb JCMS markup (--family trs|hanweb)
+
+WEBID = 3096
+SITE_NAME = "昌宁县人民政府"
+FILES = []  # (served path, source or None, label): attachments that are not files of the tree
+
+
+def board_page_path(k):
+    """Page k ≥ 2 of the message board on a TRS (index_1.html …) or Hanweb (index_2.html …) site."""
+    return f"/hdjl/index_{k - 1 if BOARD['family'] == 'trs' else k}.html"
+
+
+def board_pager(total, n, k):
+    if BOARD["family"] == "trs":
+        return f'  <div class="page" id="page_div"></div>\n  <script type="text/javascript">\n    createPageHTML({n}, {k - 1}, "index", "html");\n  </script>\n'
+    links = "".join(f'<a href="{BOARD["home"] if j == 1 else board_page_path(j)}">{j}</a>' if j != k else f"<span>{j}</span>" for j in range(1, n + 1))
+    return f'  <div class="pagination">共{total}条 共{n}页 {links}</div>\n'
+
+
+def ext_of(label):
+    return label.rsplit(".", 1)[1].lower()
+
+
+def rel(from_dir, path):
+    return "./" + posixpath.relpath(path, from_dir)
+
+
+def shown_title(doc):
+    return doc.title[:doc.cut] + "…" if doc.cut else doc.title
+
+
+def assign_paths_family(units, family):
+    colid = 1001
+    serial = 9230001
+    for unit in units:
+        i = unit.index
+        if family == "trs":
+            # Old sites write createPageHTML(count, current0, "index", "html"), newer ones
+            # createPageHTML('page_div', count, current1, 'fg', 'shtml', records).
+            unit.page_name, unit.page_ext = ("fg", "shtml") if i % 4 in (1, 2) else ("index", "html")
+            unit.rows_dl = i % 3 == 1  # pingtan <dl><dd><a/></dd><dd>date</dd></dl> rows
+            unit.meta_box = i % 2 == 1  # pingtan div.index_box list, else a th/td table
+            unit.editor_unquoted = i % 5 == 2  # <div class=TRS_Editor>
+            unit.landing = f"/zwgk/{unit.code}/index.html"
+        else:
+            unit.embedded = i % 4 in (1, 2)  # first group in the page, later groups by POST
+            unit.per_page, unit.group_size = [(5, 2), (15, 3), (10, 1), (20, 3)][i % 4]
+            unit.unitid = 4735200 + i
+            unit.downfile = i % 2 == 0  # downfile.jsp?classid=0&filename=…, else /picture/0/…
+            unit.landing = f"/col/col{1227100 + i}/index.html"
+
+        def rec(cols, prefix):
+            nonlocal colid
+            for c in cols:
+                c.colid = colid
+                colid += 1
+                if family == "trs":
+                    c.dir = f"{prefix}/{c.code}"
+                    c.path = f"{c.dir}/{unit.page_name}.{unit.page_ext}"
+                else:
+                    c.hid = 1228000 + c.colid
+                    c.dir = f"/col/col{c.hid}"
+                    c.path = f"{c.dir}/index.html"
+                rec(c.children, c.dir if family == "trs" else prefix)
+
+        rec(unit.tree, f"/zwgk/{unit.code}")
+        for c in unit.cols():
+            if not c.keep_order:
+                c.docs.sort(key=lambda dd: dd.dt, reverse=True)
+            for doc in c.docs:
+                doc.col = c
+                dt = doc.dt
+                if family == "trs":
+                    doc.path = f"{c.dir}/{dt:%Y%m}/t{dt:%Y%m%d}_{serial}.html"
+                else:
+                    doc.path = f"/art/{dt.year}/{dt.month}/{dt.day}/art_{c.hid}_{serial}.html"
+                doc.serial = serial
+                serial += 1
+
+
+def fam_tree(unit, cls):
+    def rec(cols, indent):
+        out = []
+        for c in cols:
+            if c.children:
+                out.append(f'{indent}<li class="has-sub"><a href="{c.path}">{c.name}</a>\n{indent}  <ul>')
+                out += rec(c.children, indent + "    ")
+                out.append(f"{indent}  </ul>\n{indent}</li>")
+            else:
+                out.append(f'{indent}<li><a href="{c.path}">{c.name}</a></li>')
+        return out
+
+    return f'<div class="{cls}">\n  <h2 class="unit-name">{unit.portal_name}</h2>\n  <ul>\n' + "\n".join(rec(unit.tree, "    ")) + "\n  </ul>\n</div>\n"
+
+
+def fam_location(family, unit, col=None):
+    home = "/zwgk/index.html" if family == "trs" else HANWEB_HOME
+    s = f'<div class="location">当前位置：<a href="/index.html">首页</a> &gt; <a href="{home}">政府信息公开</a> &gt; '
+    if col is None:
+        return s + unit.portal_name + "</div>\n"
+    return s + f'<a href="{unit.landing}">{unit.portal_name}</a> &gt; {col.name}</div>\n'
+
+
+def fam_page(family, unit, title, main, col=None, pubdate=None):
+    tree = fam_tree(unit, "lmlist" if family == "trs" else "xxgk-tree")
+    return head(title, unit, pubdate) + fam_location(family, unit, col) + tree + f'<div class="xxgk-main">\n{main}</div>\n' + FOOT
+
+
+def list_date(unit, doc):
+    return doc.dt.strftime(unit.list_date_fmt) if unit.list_date_fmt else None
+
+
+def trs_row(unit, doc, from_dir):
+    href, date = rel(from_dir, doc.path), list_date(unit, doc)
+    a = f'<a href="{href}" title="{esc(doc.title)}" target="_blank">{esc(shown_title(doc))}</a>'
+    if unit.rows_dl:
+        return f"    <dl><dd>{a}</dd>" + (f"<dd>{date}</dd>" if date else "") + "</dl>"
+    return f"    <li>{a}" + (f"<span>{date}</span>" if date else "") + "</li>"
+
+
+def trs_list(unit, rows):
+    if unit.rows_dl:
+        return '  <div class="xxgk-list">\n' + "".join(r + "\n" for r in rows) + "  </div>\n"
+    return '  <div class="xxgk-list">\n  <ul>\n' + "".join(r + "\n" for r in rows) + "  </ul>\n  </div>\n"
+
+
+def trs_pager(unit, n, k, records):
+    if unit.page_name == "fg":
+        call = f"createPageHTML('page_div', {n}, {k}, '{unit.page_name}', '{unit.page_ext}', {records});"
+    else:
+        call = f'createPageHTML({n}, {k - 1}, "{unit.page_name}", "{unit.page_ext}");'
+    return f'  <div class="page" id="page_div"></div>\n  <script type="text/javascript">\n    {call}\n  </script>\n'
+
+
+def trs_list_pages(unit, col):
+    title = f"{col.name}_{unit.portal_name}"
+    head_ = f'  <h2 class="col-title">{col.name}</h2>\n'
+    if col.empty is not None or not col.docs:
+        if col.empty is None or col.empty == "ul":
+            body = trs_list(unit, []) + trs_pager(unit, 1, 1, 0)
+        elif col.empty == "暂无信息":
+            body = trs_list(unit, []) + f'  <div class="no-data">{col.empty}</div>\n'
+        else:
+            body = f'  <div class="no-data"><p>{col.empty}</p></div>\n'
+        return [(col.path, fam_page("trs", unit, title, head_ + body, col))]
+    docs = col.docs
+    n = (len(docs) + PAGE_SIZE - 1) // PAGE_SIZE
+    out = []
+    for k in range(1, n + 1):
+        rows = [trs_row(unit, doc, col.dir) for doc in docs[(k - 1) * PAGE_SIZE:k * PAGE_SIZE]]
+        path = col.path if k == 1 else f"{col.dir}/{unit.page_name}_{k - 1}.{unit.page_ext}"
+        out.append((path, fam_page("trs", unit, title, head_ + trs_list(unit, rows) + trs_pager(unit, n, k, len(docs)), col)))
+    return out
+
+
+def fam_article(family, unit, col):
+    dt = col.article_dt
+    pubdate = dt.strftime(unit.pubdate_fmt) if dt else None
+    upd = f'\n  <div class="update-time">更新日期：{dt.strftime("%Y-%m-%d")}</div>' if dt else ""
+    body = col.article or ""
+    if family == "trs":
+        box = "<div class=TRS_Editor>" if unit.editor_unquoted else '<div class="TRS_Editor">'
+    else:
+        box = '<div id="zoom">'
+    main = f'  <h2 class="col-title">{col.name}</h2>\n  {box}\n{body}\n  </div>{upd}\n'
+    return fam_page(family, unit, f"{col.name}_{unit.portal_name}", main, col, pubdate)
+
+
+def fam_parent(family, unit, col):
+    docs = sorted((dd for c in col.walk() if c is not col for dd in c.docs), key=lambda dd: dd.dt, reverse=True)[:5]
+    links = "".join(f'    <li><a href="{c.path}">{c.name}</a></li>\n' for c in col.children)
+    main = f'  <h2 class="col-title">{col.name}</h2>\n  <ul class="sub-columns">\n{links}  </ul>\n'
+    if col.parent_notice or not docs:
+        main += '  <div class="no-data">暂无信息</div>\n'
+    else:
+        main += '  <ul class="recent">\n' + "".join(f'    <li><a href="{dd.path}" title="{esc(dd.title)}">{esc(shown_title(dd))}</a></li>\n' for dd in docs) + "  </ul>\n"
+    return fam_page(family, unit, f"{col.name}_{unit.portal_name}", main, col)
+
+
+def fam_attachment(family, unit, doc, label, src, fid):
+    ext = ext_of(label)
+    if family == "trs":
+        name = f"P0{doc.dt:%Y%m%d}{fid}{fid % 97:02d}.{ext}"
+        path = posixpath.join(posixpath.dirname(doc.path), name)
+        href = "./" + name
+    else:
+        digest = hashlib.md5(f"{fid}".encode()).hexdigest()
+        name = f"{doc.dt:%Y%m%d}{digest[:12]}.{ext}"
+        if unit.downfile:
+            path = href = f"/module/download/downfile.jsp?classid=0&filename={name}"
+            href = href.replace("&", "&amp;")
+        else:
+            path = href = f"/picture/0/{name}"
+    FILES.append((path, src, label))
+    return f'<a href="{href}" target="_blank">{esc(label)}</a>'
+
+
+_next_fid = [16738001]
+
+
+def fam_detail(family, unit, col, doc, serial):
+    meta_date = META_DATE_FMTS[serial % 2]
+    made = doc.dt.replace(day=max(1, doc.dt.day - 1))
+    index_no = f"0152791{unit.index:02d}-{doc.dt.year}-{serial:05d}"
+    wenhao = "" if serial % 4 == 0 else f"昌{unit.code}发〔{doc.dt.year}〕{serial % 90 + 1}号"
+    atts = []
+    for label, src in doc.atts:
+        fid = _next_fid[0]
+        _next_fid[0] += 1
+        atts.append(fam_attachment(family, unit, doc, label, src, fid))
+    body = doc.body or f"  <p>各有关单位：</p>\n  <p>{esc(doc.title)}，现予公布，请认真贯彻执行。</p>"
+    pubdate = doc.dt.strftime(unit.pubdate_fmt)
+    extra = f'\n<meta name="ArticleTitle" content="{esc(doc.title)}">\n<meta name="ContentSource" content="{unit.full_name}">\n<meta name="PubDate" content="{pubdate}">'
+    html = head(f"{doc.title}-{unit.portal_name}", unit, None, extra)
+    html += f'<div class="location">当前位置：<a href="/index.html">首页</a> &gt; <a href="{unit.landing}">{unit.portal_name}</a> &gt; <a href="{col.path}">{col.name}</a></div>\n'
+    fields = [("索引号", index_no), ("发布机构", unit.full_name), ("生成日期", made.strftime("%Y年%m月%d日")),
+              ("发布日期", doc.dt.strftime(meta_date)), ("文号", wenhao), ("公开方式", "主动公开")]
+    if family == "trs" and unit.meta_box:
+        pad = {"索引号": "索&ensp;引&ensp;号", "文号": "文&ensp;&ensp;&ensp;&ensp;号"}
+        html += '<div class="index_box">\n  <ul class="trt-row">\n'
+        html += "".join(f"    <li>{pad.get(k, k)}：<font>{v}</font></li>\n" for k, v in fields) + "  </ul>\n</div>\n"
+    elif family == "trs":
+        html += '<table class="xxgk-meta">\n'
+        for j in range(0, len(fields), 2):
+            (k1, v1), (k2, v2) = fields[j], fields[j + 1]
+            html += f"  <tr><th>{k1}</th><td>{v1}</td><th>{k2}</th><td>{v2}</td></tr>\n"
+        html += "</table>\n"
+    else:
+        html += '<table class="xxgk-info">\n'
+        for j in range(0, len(fields), 2):
+            (k1, v1), (k2, v2) = fields[j], fields[j + 1]
+            html += f'  <tr><td class="t">{k1}：</td><td>{v1}</td><td class="t">{k2}：</td><td>{v2}</td></tr>\n'
+        html += "</table>\n"
+    html += f'<div class="article">\n<h1>{esc(doc.title)}</h1>\n'
+    html += f'<div class="info">发布时间：{doc.dt.strftime("%Y-%m-%d %H:%M")}　信息来源：{unit.full_name}</div>\n'
+    if family == "trs":
+        box = "<div class=TRS_Editor>" if unit.editor_unquoted else '<div class="TRS_Editor">'
+    else:
+        box = '<div id="zoom">'
+    html += f"{box}\n{body}\n</div>\n"
+    if atts:
+        html += '<div class="fj">\n  <p>附件：</p>\n  <ul>\n' + "".join(f"    <li>{a}</li>\n" for a in atts) + "  </ul>\n</div>\n"
+    return html + "</div>\n" + FOOT
+
+
+HANWEB_HOME = "/col/col1227000/index.html"
+JPAGE = []  # {columnid, webid, unitid, records}
+
+
+def hanweb_record(unit, doc):
+    date = list_date(unit, doc)
+    tag = "b" if unit.index % 3 == 2 else "span"
+    a = f'<a href="{doc.path}" title="{esc(doc.title)}" target="_blank">{esc(shown_title(doc))}</a>'
+    return f"<li>{a}" + (f"<{tag}>{date}</{tag}>" if date else "") + "</li>"
+
+
+def hanweb_list_page(unit, col):
+    title = f"{col.name}_{unit.portal_name}"
+    head_ = f'  <h2 class="col-title">{col.name}</h2>\n'
+    if col.empty not in (None, "ul", "暂无信息"):
+        # A column the template shows as "under construction": no list script at all.
+        return fam_page("hanweb", unit, title, head_ + f'  <div class="no-data"><p>{col.empty}</p></div>\n', col)
+    records = [hanweb_record(unit, doc) for doc in col.docs]
+    JPAGE.append(dict(columnid=col.hid, webid=WEBID, unitid=unit.unitid, records=records))
+    div = unit.unitid % 10000
+    per, group, total = unit.per_page, unit.group_size, len(records)
+    webname_q = urllib.parse.quote(SITE_NAME)
+    if unit.embedded:
+        first = records[:per * group]
+        nextgroup = (f'<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid={WEBID}&path=/&columnid={col.hid}'
+                     f'&unitid={unit.unitid}&webname={webname_q}&permissiontype=0"></a>')
+        store = ("<datastore><nextgroup><![CDATA[" + nextgroup + "]]></nextgroup><recordset>"
+                 + "".join(f"\n<record><![CDATA[{r}]]></record>" for r in first) + "</recordset></datastore>")
+        inner = f'<script type="text/xml">{store}</script>'
+        script = (f"$(function(){{ $('#{div}').jpage({{ dataStore: dataStore, totalRecord: {total}, perPage: {per}, groupSize: {group}, "
+                  f"barPosition: 'bottom', dataBefore: '<ul class=\"list\">', dataAfter: '</ul>' }}); }});")
+    else:
+        inner = ""
+        script = (f"$(function(){{ $('#{div}').jpage({{ proxyUrl: '/module/web/jpage/dataproxy.jsp', perPage: {per}, groupSize: {group}, totalRecord: {total},\n"
+                  f"  ajaxParam: {{ col: 1, appid: 1, webid: {WEBID}, path: '/', columnid: {col.hid}, sourceContentType: 1, unitid: {unit.unitid}, webname: '{SITE_NAME}', permissiontype: 0 }} }}); }});")
+    body = f'  <div class="xxgk-list">\n    <div id="{div}">{inner}</div>\n  </div>\n'
+    body += '  <script type="text/javascript" src="/module/web/jpage/jpage.js"></script>\n'
+    body += f'  <script type="text/javascript">\n  {script}\n  </script>\n'
+    if col.empty == "暂无信息":
+        body += '  <div class="no-data">暂无信息</div>\n'
+    return fam_page("hanweb", unit, title, head_ + body, col)
+
+
+def fam_landing(family, unit):
+    docs = sorted((dd for c in unit.cols() for dd in c.docs), key=lambda dd: dd.dt, reverse=True)[:6]
+    base = posixpath.dirname(unit.landing)
+    lis = "".join(f'    <li><a href="{rel(base, dd.path) if family == "trs" else dd.path}" title="{esc(dd.title)}">{esc(shown_title(dd))}</a></li>\n' for dd in docs)
+    return fam_page(family, unit, f"{unit.portal_name}_政府信息公开", f'  <ul class="recent">\n{lis}  </ul>\n')
+
+
+def fam_home(family, units):
+    cls = "bmlist" if family == "trs" else "unit-list"
+
+    def ul(us):
+        return "\n".join(f'      <li><a href="{x.landing}" target="_blank">{x.portal_name}</a></li>' for x in us)
+
+    town = [x for x in units if x.township]
+    dept = [x for x in units if not x.township]
+    return (head(f"政府信息公开_{SITE_NAME}") + f'<div class="header"><a href="/index.html">{SITE_NAME}</a></div>\n<div class="xxgk-home">\n'
+            + f'  <h3>乡镇政府信息公开</h3>\n  <div class="{cls}">\n    <ul>\n{ul(town)}\n    </ul>\n  </div>\n'
+            + f'  <h3>部门政府信息公开</h3>\n  <div class="{cls}">\n    <ul>\n{ul(dept)}\n    </ul>\n  </div>\n</div>\n'
+            + '<div class="footer">主办：昌宁县人民政府办公室 网站标识码：5305240001</div>\n' + FOOT)
+
+
+def build_family(units, family):
+    """Returns (files, no_charset, dead) of the county in the family's markup."""
+    assign_paths_family(units, family)
+    files, no_charset, dead = {}, [], []
+
+    def put(path, html, unit=None, gbk=False):
+        gbk = gbk or (unit is not None and unit.gbk)
+        files[path] = html.encode("gbk") if gbk else html.encode("utf-8")
+        if gbk or (unit is not None and unit.no_charset_header):
+            no_charset.append(path)
+
+    home = "/zwgk/index.html" if family == "trs" else HANWEB_HOME
+    files[home] = fam_home(family, units).encode("utf-8")
+    files["/index.html"] = (head(SITE_NAME) + f'<div class="header"><a href="/index.html">{SITE_NAME}</a></div>\n<ul class="nav">\n  <li><a href="{home}">政府信息公开</a></li>\n  <li><a href="{BOARD["home"]}">咨询投诉</a></li>\n</ul>\n' + FOOT).encode("utf-8")
+    for unit in units:
+        put(unit.landing, fam_landing(family, unit), unit)
+        for c in unit.cols():
+            if c.dead:
+                dead.append(c.path)
+                continue
+            if c.kind == "parent":
+                put(c.path, fam_parent(family, unit, c), unit)
+            elif c.kind == "article":
+                put(c.path, fam_article(family, unit, c), unit)
+            elif family == "trs":
+                for path, html in trs_list_pages(unit, c):
+                    put(path, html, unit)
+            else:
+                put(c.path, hanweb_list_page(unit, c), unit)
+            for doc in c.docs:
+                put(doc.path, fam_detail(family, unit, c, doc, doc.serial), unit)
+    for path, html, gbk in message_pages():
+        put(path, html, None, gbk)
+    return files, no_charset, dead
 
 
 # --------------------------------------------------------------------------------------------
@@ -838,12 +1201,88 @@ def toml_str(s):
 
 
 def main():
+    parser = argparse.ArgumentParser(description="Generates a fixture county portal of one CMS family.")
+    parser.add_argument("--family", choices=["vsb", "trs", "hanweb"], default="vsb",
+                        help="vsb: fixtures/portal (default); trs: fixtures/portal-trs; hanweb: fixtures/portal-hanweb")
+    family = parser.parse_args().family
+    out = OUT if family == "vsb" else ROOT / "fixtures" / f"portal-{family}"
+    BOARD["family"] = family
+    BOARD["home"] = "/hdjl/zxts.htm" if family == "vsb" else "/hdjl/index.html"
+    truth = ROOT / "fixtures" / ("ground-truth.json" if family == "vsb" else f"ground-truth-{family}.json")
+
     units = [Unit(conf, i) for i, conf in enumerate(UNITS)]
     for unit in units:
         default_unit(unit)
     plant(units)
-    assign_paths(units)
 
+    if family == "vsb":
+        files, no_charset, dead = build_vsb(units)
+    else:
+        files, no_charset, dead = build_family(units, family)
+
+    if out.exists():
+        shutil.rmtree(out)
+    for path, data in files.items():
+        p = out / path.lstrip("/")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+    (out / "_attach").mkdir(parents=True, exist_ok=True)
+    (out / DOCX).write_bytes(zip_bytes("docx", [("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")]))
+    (out / XLSX).write_bytes(zip_bytes("xlsx", [("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "<workbook/>")]))
+
+    # behaviour file
+    b = ["# Server behaviour of the fixture portal (generated by scripts/gen-fixture.py; do not edit).", ""]
+    b.append('last_modified = "Tue, 15 Dec 2020 08:00:00 GMT"')
+    if JPAGE:
+        b.append("# The lists of the jpage data proxy (POST /module/web/jpage/dataproxy.jsp), per column.")
+        b.append('jpage = "_jpage.json"')
+    b.append("# Pages served as text/html without a charset (GBK pages and some UTF-8 ones).")
+    b.append("no_charset = [\n" + "".join(f"  {toml_str(p)},\n" for p in no_charset) + "]")
+    b.append("# Linked from the county but absent on purpose (404).")
+    b.append("dead = [" + ", ".join(toml_str(p) for p in dead) + "]")
+    b.append("")
+    for fn, fails, retry_after in BEHAVIOUR["flaky"]:
+        b.append(f"[[flaky]]\npath = {toml_str(fn())}\nfailures = {fails}\nretry_after = {'true' if retry_after else 'false'}\n")
+    for fn, ms in BEHAVIOUR["slow"]:
+        b.append(f"[[slow]]\npath = {toml_str(fn())}\ndelay_ms = {ms}\n")
+    for fid in sorted(ATTACH):
+        article, src, label = ATTACH[fid]
+        b.append(f"[[downloads]]\nwbfileid = {fid}\narticle = {toml_str(article)}\nname = {toml_str(label)}")
+        b.append(f"file = {toml_str(src)}\n" if src else "fail = true\n")
+    for path, src, label in FILES:
+        b.append(f"[[files]]\npath = {toml_str(path)}\nname = {toml_str(label)}")
+        b.append(f"file = {toml_str(src)}\n" if src else "fail = true\n")
+    (out / "_behaviour.toml").write_text("\n".join(b), "utf-8")
+    if JPAGE:
+        (out / "_jpage.json").write_text(json.dumps(JPAGE, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+    # ground truth
+    def keyof(o):
+        if o is None:
+            return ""
+        return o["path"] if isinstance(o, dict) else o.path
+
+    gt = []
+    for f in FINDINGS:
+        unit = f["unit"]
+        row = dict(unit=unit.name, table=unit.table, section=f["section"], item=f["item"], points=f["points"],
+                   kind=f["kind"], reason=f["reason"], key=keyof(f["key"]))
+        if f["evidence"]:
+            row["evidence_urls"] = [keyof(e) for e in f["evidence"]]
+        elif f["key"] is not None:
+            row["evidence_urls"] = [keyof(f["key"])]
+        gt.append(row)
+    truth.write_text(json.dumps(gt, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+    if family == "vsb":
+        write_readme(units, files, gt)
+    attachments = len(ATTACH) + len(FILES)
+    print(f"{family}: {len(files)} pages, {attachments} attachments, {len(gt)} expected findings")
+
+
+def build_vsb(units):
+    """Returns (files, no_charset, dead) of the county in 博达 VSB markup."""
+    assign_paths(units)
     files = {}  # path -> bytes
     no_charset = []
     dead = []
@@ -873,55 +1312,7 @@ def main():
                 put(doc.path, detail_page(unit, c, doc, doc.serial), unit)
     for path, html, gbk in message_pages():
         put(path, html, None, gbk)
-
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    for path, data in files.items():
-        p = OUT / path.lstrip("/")
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(data)
-    (OUT / "_attach").mkdir(parents=True, exist_ok=True)
-    (OUT / DOCX).write_bytes(zip_bytes("docx", [("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")]))
-    (OUT / XLSX).write_bytes(zip_bytes("xlsx", [("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "<workbook/>")]))
-
-    # behaviour file
-    b = ["# Server behaviour of the fixture portal (generated by scripts/gen-fixture.py; do not edit).", ""]
-    b.append('last_modified = "Tue, 15 Dec 2020 08:00:00 GMT"')
-    b.append("# Pages served as text/html without a charset (GBK pages and some UTF-8 ones).")
-    b.append("no_charset = [\n" + "".join(f"  {toml_str(p)},\n" for p in no_charset) + "]")
-    b.append("# Linked from the county but absent on purpose (404).")
-    b.append("dead = [" + ", ".join(toml_str(p) for p in dead) + "]")
-    b.append("")
-    for fn, fails, retry_after in BEHAVIOUR["flaky"]:
-        b.append(f"[[flaky]]\npath = {toml_str(fn())}\nfailures = {fails}\nretry_after = {'true' if retry_after else 'false'}\n")
-    for fn, ms in BEHAVIOUR["slow"]:
-        b.append(f"[[slow]]\npath = {toml_str(fn())}\ndelay_ms = {ms}\n")
-    for fid in sorted(ATTACH):
-        article, src, label = ATTACH[fid]
-        b.append(f"[[downloads]]\nwbfileid = {fid}\narticle = {toml_str(article)}\nname = {toml_str(label)}")
-        b.append(f"file = {toml_str(src)}\n" if src else "fail = true\n")
-    (OUT / "_behaviour.toml").write_text("\n".join(b), "utf-8")
-
-    # ground truth
-    def keyof(o):
-        if o is None:
-            return ""
-        return o["path"] if isinstance(o, dict) else o.path
-
-    gt = []
-    for f in FINDINGS:
-        unit = f["unit"]
-        row = dict(unit=unit.name, table=unit.table, section=f["section"], item=f["item"], points=f["points"],
-                   kind=f["kind"], reason=f["reason"], key=keyof(f["key"]))
-        if f["evidence"]:
-            row["evidence_urls"] = [keyof(e) for e in f["evidence"]]
-        elif f["key"] is not None:
-            row["evidence_urls"] = [keyof(f["key"])]
-        gt.append(row)
-    (ROOT / "fixtures" / "ground-truth.json").write_text(json.dumps(gt, ensure_ascii=False, indent=2) + "\n", "utf-8")
-
-    write_readme(units, files, gt)
-    print(f"{len(files)} pages, {len(ATTACH)} attachments, {len(gt)} expected findings")
+    return files, no_charset, dead
 
 
 def write_readme(units, files, gt):

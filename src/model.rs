@@ -57,17 +57,20 @@ pub enum RubricCheck {
     Replies,
     /// A published PDF marked 依申请公开 / 不予公开 (a penalty rule, not an item).
     Nondisclosable,
+    /// What the unit published, read as the item's `parts` say (many items of a table).
+    Documents,
 }
 
 impl RubricCheck {
     /// Every check, in rubric order.
-    pub const ALL: [RubricCheck; 6] = [
+    pub const ALL: [RubricCheck; 7] = [
         RubricCheck::Guide,
         RubricCheck::Finance,
         RubricCheck::EmptyColumns,
         RubricCheck::PdfMarking,
         RubricCheck::Replies,
         RubricCheck::Nondisclosable,
+        RubricCheck::Documents,
     ];
 
     /// The name used in rubric files.
@@ -79,7 +82,14 @@ impl RubricCheck {
             RubricCheck::PdfMarking => "pdf_marking",
             RubricCheck::Replies => "replies",
             RubricCheck::Nondisclosable => "nondisclosable",
+            RubricCheck::Documents => "documents",
         }
+    }
+
+    /// Whether the check drafts exactly one item of each table (its figures in `deduct`);
+    /// `documents` drafts every item that has `parts`, each read as its parts say.
+    pub fn one_item_per_table(self) -> bool {
+        self != RubricCheck::Documents
     }
 
     /// Where the rubric names this check: on an item of each table, or on a penalty rule.

@@ -32,6 +32,23 @@ pub struct UnitSnapshot {
     pub board_problems: Vec<PageFailure>,
 }
 
+impl UnitSnapshot {
+    /// Distinct documents of `year` published up to `as_of`, in all the unit's columns.
+    pub fn documents_of_year(&self, year: i32, as_of: chrono::NaiveDate) -> usize {
+        let mut seen = std::collections::HashSet::new();
+        self.columns
+            .iter()
+            .flat_map(|c| c.documents.iter())
+            .filter(|d| {
+                d.date_doubt.is_none()
+                    && d.published
+                        .is_some_and(|p| p.year() == year && p.date <= as_of)
+            })
+            .filter(|d| seen.insert(d.url.as_str()))
+            .count()
+    }
+}
+
 /// State of a column as the checks judge it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ColumnState {

@@ -47,10 +47,12 @@ pub(super) async fn check_and_store(
     messages: &[(Option<String>, MessageSnapshot)],
     board_problems: &[(Option<String>, PageFailure)],
 ) -> Result<Vec<UnitSummary>, CrawlError> {
+    let publications = crate::checks::Publications::count(&snapshots, config.portal.year, as_of);
     let ctx = CheckContext {
         config,
         rubric,
         as_of,
+        publications: Some(&publications),
     };
     let mut summaries = Vec::new();
     for mut snap in snapshots {

@@ -3,6 +3,7 @@
 //! deducts and its cap come from the rubric ([`CheckContext::item`]); how the portal is read
 //! comes from the portal description's `[rules]`.
 
+mod documents;
 mod empty_columns;
 mod finance;
 mod guide;
@@ -26,6 +27,76 @@ pub struct CheckContext<'a> {
     /// What each item is worth and deducts.
     pub rubric: &'a Rubric,
     pub as_of: NaiveDate,
+    /// Every unit's count of documents of the year, for the items that compare units
+    /// (信息发布量); `None` when only one unit is checked.
+    pub publications: Option<&'a Publications>,
+}
+
+/// Each unit's documents of the year up to the as-of date (distinct pages of all its columns),
+/// and its group (乡镇, A, B) for ranks and medians.
+#[derive(Debug, Clone, Default)]
+pub struct Publications {
+    counts: Vec<(String, String, usize)>,
+}
+
+impl Publications {
+    /// Counts every unit's documents of `year` up to `as_of`.
+    pub fn count(units: &[UnitSnapshot], year: i32, as_of: NaiveDate) -> Self {
+        let counts = units
+            .iter()
+            .filter(|u| u.landing_error.is_none())
+            .map(|u| {
+                let group = match (u.unit.table, u.unit.class) {
+                    (Table::Township, _) => "乡镇",
+                    (_, Some(crate::config::UnitClass::A)) => "A类部门",
+                    (_, Some(crate::config::UnitClass::B)) => "B类部门",
+                    (_, None) => "部门",
+                };
+                (
+                    u.unit.name.clone(),
+                    group.to_string(),
+                    u.documents_of_year(year, as_of),
+                )
+            })
+            .collect();
+        Publications { counts }
+    }
+
+    /// The unit's group, its rank in it (1 = most; equal counts share a rank), the group's size
+    /// and median.
+    pub fn standing(&self, unit: &str) -> Option<Standing> {
+        let (_, group, count) = self.counts.iter().find(|(u, _, _)| u == unit)?;
+        let mut peers: Vec<usize> = self
+            .counts
+            .iter()
+            .filter(|(_, g, _)| g == group)
+            .map(|(_, _, c)| *c)
+            .collect();
+        peers.sort_unstable();
+        let n = peers.len();
+        let median = if n % 2 == 1 {
+            peers[n / 2] as f64
+        } else {
+            (peers[n / 2 - 1] + peers[n / 2]) as f64 / 2.0
+        };
+        Some(Standing {
+            group: group.clone(),
+            count: *count,
+            rank: 1 + peers.iter().filter(|c| **c > *count).count(),
+            size: n,
+            median,
+        })
+    }
+}
+
+/// Where a unit's publication count stands in its group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub group: String,
+    pub count: usize,
+    pub rank: usize,
+    pub size: usize,
+    pub median: f64,
 }
 
 impl<'a> CheckContext<'a> {
@@ -66,6 +137,11 @@ pub trait Check: Send + Sync {
     fn name(&self) -> &'static str;
     /// The rubric item (by its `check`) whose findings this check drafts.
     fn drafts(&self) -> RubricCheck;
+    /// The rubric items of `table` this check drafts: the one its [`Check::drafts`] names, or
+    /// (`documents`) every item with parts.
+    fn items<'a>(&self, ctx: &CheckContext<'a>, table: Table) -> Vec<&'a Item> {
+        vec![ctx.item(table, self.drafts())]
+    }
     /// The check reads the unit's columns (reached from its landing page); the board's
     /// replies do not.
     fn reads_columns(&self) -> bool {
@@ -82,6 +158,7 @@ pub fn all() -> Vec<Box<dyn Check>> {
         Box::new(empty_columns::EmptyColumnsCheck),
         Box::new(pdf_marking::PdfMarkingCheck),
         Box::new(replies::RepliesCheck),
+        Box::new(documents::DocumentsCheck),
     ]
 }
 
@@ -92,7 +169,11 @@ pub fn run_all(ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
     let mut out = Vec::new();
     for check in all() {
         let found = match &unit.landing_error {
-            Some(err) if check.reads_columns() => vec![unit_unread(ctx, unit, check.drafts(), err)],
+            Some(err) if check.reads_columns() => check
+                .items(ctx, unit.unit.table)
+                .into_iter()
+                .map(|item| unit_unread(unit, item, err))
+                .collect(),
             _ => check.run(ctx, unit),
         };
         tracing::debug!(check = check.name(), unit = %unit.unit.name, n = found.len(), "check ran");
@@ -102,17 +183,10 @@ pub fn run_all(ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
 }
 
 /// The question an item gets when the unit's landing page could not be read.
-fn unit_unread(
-    ctx: &CheckContext<'_>,
-    unit: &UnitSnapshot,
-    check: RubricCheck,
-    err: &crate::model::PageFailure,
-) -> Finding {
-    let item = ctx.item(unit.unit.table, check);
-    draft(
-        ctx,
+fn unit_unread(unit: &UnitSnapshot, item: &Item, err: &crate::model::PageFailure) -> Finding {
+    finding(
         unit,
-        check,
+        (Section::Item, item.number),
         FindingKind::Question,
         Centi::ZERO,
         Reason::UnitUnreachable,
@@ -144,10 +218,25 @@ pub(crate) fn draft(
     detail: String,
     evidence: Vec<Evidence>,
 ) -> Finding {
-    let (section, item) = match check.section() {
+    let place = match check.section() {
         Section::Item => (Section::Item, ctx.item(unit.unit.table, check).number),
         section => (section, ctx.rule(check).number),
     };
+    finding(unit, place, kind, points, reason, key, detail, evidence)
+}
+
+/// A draft finding of the unit at `(section, number)` of the rubric.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn finding(
+    unit: &UnitSnapshot,
+    (section, item): (Section, u32),
+    kind: FindingKind,
+    points: Centi,
+    reason: Reason,
+    key: String,
+    detail: String,
+    evidence: Vec<Evidence>,
+) -> Finding {
     Finding {
         unit: unit.unit.name.clone(),
         table: unit.unit.table,

@@ -57,6 +57,8 @@ pub(super) async fn crawl_column(
                 // Nothing read: the column's entries are unknown, never "none".
                 snap.state = if list.fetch_failed {
                     ColumnState::Unreachable
+                } else if matches!(list.problems.first(), Some(PageFailure::ShapeMissed(_))) {
+                    ColumnState::Unrecognised
                 } else {
                     ColumnState::Unreadable
                 };

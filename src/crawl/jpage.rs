@@ -116,5 +116,16 @@ pub(super) async fn read_list(
         }
         start += records;
     }
+    // The page states entries the proxy did not give: the form was not the one the site
+    // answers (a field misread), never an empty column.
+    if let Some(stated) = source.total.filter(|n| *n > 0) {
+        if list.items.is_empty() && list.ignored.is_empty() && list.problems.is_empty() {
+            rec.note_unreadable();
+            list.problems.push(PageFailure::ShapeMissed(format!(
+                "页面脚本显示共{stated}条，但栏目列表数据接口没有返回任何条目（{}）",
+                source.proxy
+            )));
+        }
+    }
     Ok(list)
 }

@@ -98,6 +98,21 @@ reasons! {
     /// Item 28/27: answered messages whose reply time could not be read.
     ReplyTimeUnknown => "reply_time_unknown",
     ReplyBeforeSubmission => "reply_before_submission",
+    /// A `documents` item: a part the website should show was not found (deduction).
+    DocumentMissing => "document_missing",
+    /// A `documents` item: a part not found that the machine cannot decide (不涉及的不扣分;
+    /// suggested points).
+    DocumentNotSeen => "document_not_seen",
+    /// A `documents` item: a part not found while columns were unread, titles cut or dates in
+    /// doubt: it may be there.
+    DocumentUnsure => "document_unsure",
+    /// A `documents` item: the part was published after its deadline (年报 after 31 January).
+    DocumentLate => "document_late",
+    /// A `documents` item: a column the item needs is missing or empty (deduction).
+    ColumnPartMissing => "column_part_missing",
+    /// A `documents` count part (信息发布量): the unit's count of documents of the year, its
+    /// rank and its group's median, for the auditor.
+    PublicationCount => "publication_count",
 }
 
 /// A reason code that is not one of [`Reason::ALL`].

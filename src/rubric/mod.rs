@@ -7,7 +7,10 @@
 //! [`Rubric::bundled_2020`] returns the 2020 file compiled into the binary.
 
 mod error;
+mod parts;
 mod validate;
+
+pub use parts::{Look, Miss, Part, Years};
 
 use std::path::{Path, PathBuf};
 
@@ -118,6 +121,9 @@ pub struct Item {
     /// The figures of the 评分标准 the check deducts; the item's `points` caps their sum.
     #[serde(default, skip_serializing_if = "Deductions::is_empty")]
     pub deduct: Deductions,
+    /// `check = "documents"`: what the unit must have published, part by part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
 }
 
 /// The deduction amounts of a checked item, as its 评分标准 states them
@@ -163,7 +169,7 @@ impl Deductions {
             RubricCheck::EmptyColumns => &["any_empty"],
             RubricCheck::PdfMarking => &["per_file"],
             RubricCheck::Replies => &["delay_steps"],
-            RubricCheck::Nondisclosable => &[],
+            RubricCheck::Nondisclosable | RubricCheck::Documents => &[],
         }
     }
 
@@ -422,6 +428,11 @@ impl Table {
     /// The item `check` drafts.
     pub fn checked_item(&self, check: RubricCheck) -> Option<&Item> {
         self.items.iter().find(|i| i.check == Some(check))
+    }
+
+    /// Every item `check` drafts (one, or for `documents` each item with parts).
+    pub fn checked_items(&self, check: RubricCheck) -> impl Iterator<Item = &Item> {
+        self.items.iter().filter(move |i| i.check == Some(check))
     }
 
     /// Sum of the items' points.

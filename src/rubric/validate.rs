@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::{AdjustmentRule, Deductions, Item, ItemSource, Rubric, RubricCheck, Table};
+use super::{AdjustmentRule, Deductions, Item, ItemSource, Look, Miss, Rubric, RubricCheck, Table};
 use crate::model::Section;
 
 type Failure = (String, String);
@@ -131,6 +131,15 @@ fn check_item(k: &str, item: &Item) -> Result<(), Failure> {
             format!("第{n}项由检查“{check}”起草，source 应为 \"check\""),
         ));
     }
+    if check == RubricCheck::Documents {
+        return check_parts(k, item);
+    }
+    if !item.parts.is_empty() {
+        return Err((
+            format!("{k}.parts"),
+            format!("第{n}项由检查“{check}”起草，parts 只用于 check = \"documents\""),
+        ));
+    }
     let wanted = Deductions::keys(check);
     for (name, amount) in item.deduct.amounts() {
         let dk = format!("{k}.deduct.{name}");
@@ -183,6 +192,98 @@ fn check_item(k: &str, item: &Item) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The parts of a `documents` item: at least one, named once each, each able to be found
+/// and worth something within the item's points.
+fn check_parts(k: &str, item: &Item) -> Result<(), Failure> {
+    let n = item.number;
+    if !item.deduct.is_empty() {
+        return Err((
+            format!("{k}.deduct"),
+            format!("第{n}项由检查“documents”起草，扣分写在各 parts 的 points 中，不用 deduct"),
+        ));
+    }
+    if item.parts.is_empty() {
+        return Err((
+            format!("{k}.parts"),
+            format!("第{n}项由检查“documents”起草，须用 [[…items.parts]] 写明要查找的内容"),
+        ));
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for (i, part) in item.parts.iter().enumerate() {
+        let pk = format!("{k}.parts[{i}]");
+        if part.name.trim().is_empty() || names.contains(&part.name.as_str()) {
+            return Err((
+                format!("{pk}.name"),
+                format!("第{n}项的每个部分须有不重复的名称（name）"),
+            ));
+        }
+        if let Some(other) = &part.among {
+            if !names.contains(&other.as_str()) {
+                return Err((
+                    format!("{pk}.among"),
+                    format!("among = \"{other}\" 须指向本项中排在前面的部分"),
+                ));
+            }
+        }
+        names.push(&part.name);
+        let blank = |v: &[String]| v.iter().any(|w| w.trim().is_empty());
+        if part.words.iter().any(|g| g.is_empty() || blank(g))
+            || blank(&part.columns)
+            || blank(&part.within)
+        {
+            return Err((
+                format!("{pk}.words"),
+                format!("第{n}项“{}”的词表或栏目名中有空项", part.name),
+            ));
+        }
+        if part.look == Look::Count {
+            if part.points != 0.0 || part.miss != Miss::Question {
+                return Err((
+                    pk,
+                    format!(
+                        "第{n}项“{}”是发布量统计（look = \"count\"），只能是 miss = \"question\"、points = 0（由审核人员酌情评分）",
+                        part.name
+                    ),
+                ));
+            }
+            continue;
+        }
+        let findable = match part.look {
+            Look::Count => true,
+            Look::Column => !part.columns.is_empty(),
+            Look::Document => {
+                !part.words.is_empty()
+                    || !part.columns.is_empty()
+                    || !part.within.is_empty()
+                    || part.among.is_some()
+            }
+        };
+        if !findable {
+            return Err((
+                pk,
+                format!(
+                    "第{n}项“{}”没有可查找的内容：look = \"column\" 须写 columns，文件须写 words、columns 或 within",
+                    part.name
+                ),
+            ));
+        }
+        if part.late_after.is_some() && part.deadline().is_none() {
+            return Err((
+                format!("{pk}.late_after"),
+                "须为“月-日”，如 \"01-31\"".to_string(),
+            ));
+        }
+        check_amount(
+            &format!("{pk}.points"),
+            n,
+            item.points,
+            part.points,
+            &format!("“{}”的分值", part.name),
+        )?;
+    }
+    Ok(())
+}
+
 /// Where a check is named, for messages.
 fn place(section: Section) -> &'static str {
     match section {
@@ -207,7 +308,9 @@ fn check_amount(key: &str, n: u32, points: f64, amount: f64, what: &str) -> Resu
 fn check_item_checks(key: &str, t: &Table) -> Result<(), Failure> {
     let mut seen: BTreeMap<RubricCheck, u32> = BTreeMap::new();
     for (i, item) in t.items.iter().enumerate() {
-        let Some(check) = item.check else { continue };
+        let Some(check) = item.check.filter(|c| c.one_item_per_table()) else {
+            continue;
+        };
         if let Some(first) = seen.insert(check, item.number) {
             return Err((
                 format!("{key}.items[{i}].check"),
@@ -219,7 +322,10 @@ fn check_item_checks(key: &str, t: &Table) -> Result<(), Failure> {
         }
     }
     for check in RubricCheck::ALL {
-        if check.section() == Section::Item && !seen.contains_key(&check) {
+        if check.section() == Section::Item
+            && check.one_item_per_table()
+            && !seen.contains_key(&check)
+        {
             return Err((
                 format!("{key}.items"),
                 format!(

@@ -109,6 +109,7 @@ fn run_with(config: &PortalConfig, rubric: &Rubric, u: &UnitSnapshot) -> Vec<Fin
         config,
         rubric,
         as_of: NaiveDate::from_ymd_opt(2020, 12, 15).unwrap(),
+        publications: None,
     };
     run_all(&ctx, u)
 }

@@ -7,6 +7,8 @@ mod support;
 mod checks;
 mod cli;
 mod crawl;
+mod documents;
+mod families;
 mod faults;
 mod fixture_server;
 mod grade_cli;

@@ -17,10 +17,16 @@ pub fn as_of() -> NaiveDate {
 }
 
 pub async fn setup() -> (FixtureServer, PortalConfig, Store, tempfile::TempDir) {
-    let server = FixtureServer::start(&root().join("fixtures/portal"))
-        .await
-        .unwrap();
-    let mut config = PortalConfig::load(&root().join("selectors/fixture.toml")).unwrap();
+    setup_portal("fixtures/portal", "selectors/fixture.toml").await
+}
+
+/// A fixture portal (`portal`, relative to the repository) and its description pointed at it.
+pub async fn setup_portal(
+    portal: &str,
+    description: &str,
+) -> (FixtureServer, PortalConfig, Store, tempfile::TempDir) {
+    let server = FixtureServer::start(&root().join(portal)).await.unwrap();
+    let mut config = PortalConfig::load(&root().join(description)).unwrap();
     config.portal.base_url = server.base_url().parse().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
@@ -30,9 +36,19 @@ pub async fn setup() -> (FixtureServer, PortalConfig, Store, tempfile::TempDir) 
 }
 
 pub async fn run(store: &Store, config: &PortalConfig, resume: bool) -> CrawlSummary {
+    run_described(store, config, "selectors/fixture.toml", resume).await
+}
+
+/// [`run`] of a description loaded from `description`.
+pub async fn run_described(
+    store: &Store,
+    config: &PortalConfig,
+    description: &str,
+    resume: bool,
+) -> CrawlSummary {
     let opts = CrawlOptions {
         config: config.clone(),
-        config_path: "selectors/fixture.toml".into(),
+        config_path: description.into(),
         rubric: gongkai::rubric::Rubric::bundled_2020(),
         as_of: as_of(),
         resume,
