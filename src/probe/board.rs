@@ -156,3 +156,24 @@ pub fn answered(text: &str) -> bool {
         .iter()
         .any(|w| text.contains(w))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_label_and_value_and_the_reply_is_their_block() {
+        let page = Page {
+            url: Url::parse("http://x/hdjl/info/1.htm").unwrap(),
+            text: r#"<div class="msg-meta"><span><strong>提交时间：</strong>2020-11-25 08:41</span>
+                <span><strong>受理单位：</strong>县住建局</span><span>受理状态：已回复</span></div>
+                <div class="msg-reply"><span><strong>回复时间：</strong>2020-11-28</span></div>"#
+                .into(),
+        };
+        let g = guess_fields(&page).unwrap();
+        assert_eq!(g.meta_fields, "div.msg-meta span, div.msg-reply span");
+        assert_eq!(g.reply.as_deref(), Some("div.msg-reply"));
+        assert_eq!(g.labels, ["提交时间", "受理单位", "受理状态", "回复时间"]);
+        assert!(answered("已回复") && !answered("办理中"));
+    }
+}

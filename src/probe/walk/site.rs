@@ -274,7 +274,12 @@ impl Walk {
                     format!("样本单位的栏目树中有 {} 个", found.len()),
                 )
             };
-            let value = format!("{}；代码 {}", role.names.join("、"), role.codes.join("、"));
+            let codes = if role.codes.is_empty() {
+                "无（栏目地址末段不专属于该栏目）".to_string()
+            } else {
+                role.codes.join("、")
+            };
+            let value = format!("{}；代码：{codes}", role.names.join("、"));
             self.key(key, &value, conf, note, samples.clone());
             out.push(role);
         }
