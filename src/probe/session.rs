@@ -77,6 +77,11 @@ impl Session {
         self.skipped
     }
 
+    /// Pages left unread to keep requests for later stages: the budget kept them out too.
+    pub fn note_skipped(&mut self, pages: u64) {
+        self.skipped += pages;
+    }
+
     /// The page at `url`, fetched once; `what` says what it is read for (listed in the report).
     pub async fn page(&mut self, url: &Url, what: &str) -> Result<Page, Miss> {
         if let Some(p) = self.pages.get(url) {

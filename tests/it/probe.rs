@@ -178,6 +178,42 @@ async fn units_one_side_lacks_are_named_and_a_gbk_list_is_read() {
     assert!(report.requests <= 60);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_nothing_reads_is_a_question_naming_the_page() {
+    let server = FixtureServer::start(&root().join("fixtures/portal"))
+        .await
+        .unwrap();
+    // The board's list is gone.
+    server.remove_file("/hdjl/zxts.htm");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("portal.toml");
+    let report = probe(&options(server.base_url(), &units_csv(), &out))
+        .await
+        .unwrap();
+    assert!(!report.complete());
+    assert!(
+        report
+            .questions
+            .iter()
+            .any(|q| q.starts_with("messages.list") && q.contains("/hdjl/zxts.htm")),
+        "{}",
+        questions(&report)
+    );
+    // The rest was still worked out, and the description written loads.
+    assert!(report
+        .keys
+        .iter()
+        .any(|k| k.key == "pages.list_item" && k.value == "ul.news-list > li"));
+    PortalConfig::load(&out).unwrap();
+    // A spent budget is said, never silently taken for a complete reading.
+    let mut tight = options(server.base_url(), &units_csv(), &out);
+    tight.budget = 8;
+    let report = probe(&tight).await.unwrap();
+    assert!(report.requests <= 8, "{}", report.requests);
+    assert!(!report.complete());
+    assert!(report.questions.iter().any(|q| q.contains("预算")));
+}
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
     c.env_remove("DATABASE_URL").env("RUST_LOG", "error");

@@ -42,11 +42,17 @@ impl Walk {
         leaves.sort_by_key(|(r, t, _, _)| (*r, *t));
         let tree_css = self.draft.column_tree.clone();
         let mut paged = false;
+        let wanted = leaves.len();
         for (fetched, (_, _, url, name)) in leaves.into_iter().enumerate() {
             let done = self.list_pages.len() + self.jpage_pages.len() >= 3
                 && !self.article_pages.is_empty()
                 && paged;
-            if done || fetched >= MAX_COLUMNS || self.s.left() <= RESERVE {
+            if done || fetched >= MAX_COLUMNS {
+                break;
+            }
+            if self.s.left() <= RESERVE {
+                let unread = wanted.min(MAX_COLUMNS) - fetched;
+                self.s.note_skipped(unread as u64);
                 break;
             }
             let Ok(page) = self.s.page(&url, &format!("栏目页：{name}")).await else {
