@@ -256,11 +256,38 @@ pub struct MessageBoard {
     pub meta_fields: Css,
     /// The reply block; absent when unanswered.
     pub reply: Css,
+    /// The board's pager, when it is not the columns' (a board run by another system): the
+    /// three keys of `pages` (`pager`, `pager_total_regex`, `page_url`), each falling back to
+    /// the columns' own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pager: Option<Css>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pager_total_regex: Option<Pattern>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
     /// Label texts (the part before the colon) of the fields we read.
     pub label_submitted: Vec<String>,
     pub label_unit: Vec<String>,
     pub label_status: Vec<String>,
     pub label_reply_time: Vec<String>,
+}
+
+impl MessageBoard {
+    /// The page shapes the board's pager is read with: the columns', with the board's own
+    /// pager keys in their place where given.
+    pub fn pager_shapes(&self, pages: &PageShapes) -> PageShapes {
+        let mut shapes = pages.clone();
+        if let Some(pager) = &self.pager {
+            shapes.pager = pager.clone();
+        }
+        if let Some(regex) = &self.pager_total_regex {
+            shapes.pager_total_regex = regex.clone();
+        }
+        if let Some(url) = &self.page_url {
+            shapes.page_url = url.clone();
+        }
+        shapes
+    }
 }
 
 /// Which columns play which role for the checks, by column name or code.

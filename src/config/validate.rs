@@ -46,25 +46,11 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
             "必须包含 {unit}（单位代码）".into(),
         ));
     }
-    // The pager's page count is read from the regex's first group.
-    if pages.pager_total_regex.regex().captures_len() < 2 {
-        return Err(invalid(
-            "pages.pager_total_regex",
-            format!(
-                "正则表达式“{}”没有捕获组：页数须写在第一个括号中，如 `\\d+/(\\d+)`",
-                pages.pager_total_regex.as_str()
-            ),
-        ));
-    }
-    let named: Vec<String> = pages
-        .pager_total_regex
-        .regex()
-        .capture_names()
-        .flatten()
-        .map(|n| format!("{{{n}}}"))
-        .collect();
-    page_url(&pages.page_url, &named).map_err(|m| invalid("pages.page_url", m))?;
+    pager(pages, "pages").map_err(|(key, m)| invalid(&key, m))?;
     let board = &config.messages;
+    if board.pager.is_some() || board.pager_total_regex.is_some() || board.page_url.is_some() {
+        pager(&board.pager_shapes(pages), "messages").map_err(|(key, m)| invalid(&key, m))?;
+    }
     for (key, labels) in [
         ("messages.label_submitted", &board.label_submitted),
         ("messages.label_unit", &board.label_unit),
@@ -155,6 +141,28 @@ pub(super) fn is_unit_code(code: &str) -> bool {
         && code
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// A pager's regex has the group its page count is read from, and its page URL template a
+/// page variable; `place` is `pages` or `messages`, for the key named.
+fn pager(shapes: &crate::config::PageShapes, place: &str) -> Result<(), (String, String)> {
+    if shapes.pager_total_regex.regex().captures_len() < 2 {
+        return Err((
+            format!("{place}.pager_total_regex"),
+            format!(
+                "正则表达式“{}”没有捕获组：页数须写在第一个括号中，如 `\\d+/(\\d+)`",
+                shapes.pager_total_regex.as_str()
+            ),
+        ));
+    }
+    let named: Vec<String> = shapes
+        .pager_total_regex
+        .regex()
+        .capture_names()
+        .flatten()
+        .map(|n| format!("{{{n}}}"))
+        .collect();
+    page_url(&shapes.page_url, &named).map_err(|m| (format!("{place}.page_url"), m))
 }
 
 /// The variables of `pages.page_url` (see `extract::list::page_url_with`; besides these, the

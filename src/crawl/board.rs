@@ -60,6 +60,7 @@ pub async fn crawl_board(
     };
     let mut done = all_before(&first_rows, year_start);
     rows.extend(first_rows);
+    let pager_url = config.messages.pager_shapes(&config.pages).page_url;
     let last = total.min(config.crawl.max_pages_per_column);
     let mut k = 2;
     let mut missing_in_row = 0;
@@ -76,7 +77,7 @@ pub async fn crawl_board(
             break;
         }
         // Page numbers come from the real total (VSB counts down), not from the cap.
-        let Some(url) = page_url_with(&config.pages.page_url, &first.url, k, total, &vars) else {
+        let Some(url) = page_url_with(&pager_url, &first.url, k, total, &vars) else {
             break;
         };
         match rec.fetch(&url, PageKind::Messages, None, None).await? {
@@ -232,7 +233,7 @@ async fn read_list(
     config: &PortalConfig,
     got: &Got,
 ) -> Result<PagerRead, PageFailure> {
-    let shapes = config.pages.clone();
+    let shapes = config.messages.pager_shapes(&config.pages);
     let board = config.messages.clone();
     let url = got.url.clone();
     rec.read(got, move |html| {

@@ -25,7 +25,7 @@ fn permits() -> &'static Semaphore {
 
 /// Checks one PDF on tokio's blocking pool, with panics caught and the time limit enforced
 /// (a small grace period over `limits.time_limit`, since the loader itself is not interruptible).
-/// Waits for a permit first (see [`MAX_CHECKS_AT_ONCE`]); the wait does not count against the
+/// Waits for a permit first (see `MAX_CHECKS_AT_ONCE`); the wait does not count against the
 /// time limit, and the permit is held until the work ends, even past a timeout.
 pub async fn check_pdf(bytes: bytes::Bytes, limits: PdfLimits) -> PdfCheck {
     let Ok(permit) = permits().acquire().await else {

@@ -151,7 +151,7 @@ impl Recorder {
         self.unreadable.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Reads a fetched HTML page on the blocking pool ([`super::read::read_html`]); a page that
+    /// Reads a fetched HTML page on the blocking pool (`read::read_html`); a page that
     /// cannot be read is counted.
     pub async fn read<T, F>(&self, got: &Got, read: F) -> Result<T, crate::model::PageFailure>
     where
@@ -165,7 +165,7 @@ impl Recorder {
         result
     }
 
-    /// Reads a fetched text (not HTML) on the blocking pool ([`super::read::read_text`]); a text
+    /// Reads a fetched text (not HTML) on the blocking pool (`read::read_text`); a text
     /// that cannot be read is counted.
     pub async fn read_text<T, F>(&self, got: &Got, read: F) -> Result<T, crate::model::PageFailure>
     where
@@ -205,7 +205,7 @@ impl Recorder {
     }
 
     /// Like [`Recorder::fetch`] for a `POST` of `form` (a Hanweb list's data proxy). The answer
-    /// is recorded under the URL with the form as its fragment ([`post_key`]): one key per
+    /// is recorded under the URL with the form as its fragment (`post_key`): one key per
     /// column and group, and what was asked stays readable with the evidence.
     pub async fn fetch_form(
         &self,

@@ -358,3 +358,41 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A message board run by another system than the columns pages with its own pager keys
+/// (`[messages] pager`, `pager_total_regex`, `page_url`); without them it would be read with
+/// the columns' pager and miss every message after its first page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_with_its_own_pager_is_read_to_its_last_page() {
+    let expected = std::fs::read_to_string(root().join("fixtures/ground-truth.json")).unwrap();
+    let expected: Vec<serde_json::Value> = serde_json::from_str(&expected).unwrap();
+    let late_expected = expected
+        .iter()
+        .filter(|r| r["reason"] == "reply_late")
+        .count();
+    let late = |findings: &[gongkai::model::Finding]| {
+        findings
+            .iter()
+            .filter(|f| f.reason == Reason::ReplyLate)
+            .count()
+    };
+    // The columns' pager is another site's (nothing matches); the board states its own.
+    let (_server, mut config, store, _dir) = setup().await;
+    config.pages.pager = gongkai::config::Css::parse(".page-of-another-cms").unwrap();
+    config.messages.pager = Some(gongkai::config::Css::parse(".pb_sys_common").unwrap());
+    config.messages.pager_total_regex =
+        Some(gongkai::config::Pattern::parse(r"\d+\s*/\s*(\d+)").unwrap());
+    config.messages.page_url = Some("{stem}/{rev}.htm".into());
+    let summary = run(&store, &config, false).await;
+    let findings = store.findings(summary.run_id).await.unwrap();
+    assert_eq!(late(&findings), late_expected);
+    // Without them, the board is read with the columns' pager: page 2 is never asked for.
+    let (_server, mut config, store, _dir) = setup().await;
+    config.pages.pager = gongkai::config::Css::parse(".page-of-another-cms").unwrap();
+    let summary = run(&store, &config, false).await;
+    let findings = store.findings(summary.run_id).await.unwrap();
+    assert!(
+        late(&findings) < late_expected,
+        "the test plants messages past page 1"
+    );
+}

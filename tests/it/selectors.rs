@@ -165,7 +165,7 @@ fn a_description_recorded_with_the_old_amounts_still_reads() {
 fn descriptions_that_cannot_work_are_refused() {
     let fixture = fixture_text();
     let units_at = fixture.find("[[units]]").unwrap();
-    let cases: [(String, &str, &str); 9] = [
+    let cases: [(String, &str, &str); 11] = [
         (
             fixture.replace("platform = \"vsb\"", "platform = \"wordpress\""),
             "portal.platform",
@@ -226,6 +226,22 @@ fn descriptions_that_cannot_work_are_refused() {
             ),
             "messages.label_submitted",
             "至少",
+        ),
+        (
+            fixture.replace(
+                "[messages]\n",
+                "[messages]\npager_total_regex = '共\\d+页'\n",
+            ),
+            "messages.pager_total_regex",
+            "捕获组",
+        ),
+        (
+            fixture.replace(
+                "[messages]\n",
+                "[messages]\npage_url = \"{stem}/more.htm\"\n",
+            ),
+            "messages.page_url",
+            "页码变量",
         ),
         (fixture[..units_at].to_string(), "units", "[[units]]"),
     ];
