@@ -195,6 +195,10 @@ impl Draft {
             label_unit: self.label_unit.clone(),
             label_status: self.label_status.clone(),
             label_reply_time: self.label_reply_time.clone(),
+            // The columns' pager (tried on the board's list too).
+            pager: None,
+            pager_total_regex: None,
+            page_url: None,
         })
     }
 }
