@@ -43,19 +43,30 @@ async fn two_workers_one_killed_end_with_the_ground_truth_at_the_rate() {
     let mut opts = WorkerOptions::new(config.clone(), "A");
     opts.lease = Duration::from_secs(3);
     opts.poll = Duration::from_millis(100);
-    let a = spawn_worker(Store::connect(&db.url).await.unwrap(), opts.clone());
+    let a_opts = opts.clone();
+    let mut a = spawn_worker(Store::connect(&db.url).await.unwrap(), a_opts.clone());
     opts.name = "B".into();
     let b = spawn_worker(Store::connect(&db.url).await.unwrap(), opts);
 
-    // Kill A once the run is well under way and both workers hold a lease (A between two
-    // jobs would leave nothing to take over).
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while server.requests().len() < 400 || store.job_counts(run_id).await.unwrap().leased < 2 {
-        assert!(tokio::time::Instant::now() < deadline, "no progress");
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    // Kill A once the run is well under way while it holds a lease. Right after the kill its
+    // lease is still there beside B's (each worker holds one job at a time): fewer than two
+    // leases means A was between two jobs (or B was), and a new A is started to try again.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let mut tries = 0;
+    loop {
+        while server.requests().len() < 400 || store.job_counts(run_id).await.unwrap().leased < 2 {
+            assert!(tokio::time::Instant::now() < deadline, "no progress");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        a.abort();
+        assert!(a.await.unwrap_err().is_cancelled());
+        if store.job_counts(run_id).await.unwrap().leased >= 2 {
+            break;
+        }
+        tries += 1;
+        assert!(tries < 5, "A was never killed holding a job");
+        a = spawn_worker(Store::connect(&db.url).await.unwrap(), a_opts.clone());
     }
-    a.abort();
-    assert!(a.await.unwrap_err().is_cancelled());
 
     let report = tokio::time::timeout(Duration::from_secs(240), b)
         .await
