@@ -716,7 +716,7 @@ def plant(units):
 
     x = u["wqz"]
     x.remove("jyta")
-    x.col("gzdt").docs.append(Doc("关于县政协委员第23号提案的答复", d(2020, 8, 6, 10, 0)))
+    x.col("gzdt").docs.append(Doc("关于县政协委员第23号提案的答复", d(2020, 8, 6, 10, 0), tag="new"))
     note(x, "no 建议提案办理 column; a 提案 答复 stands in 工作动态", "no item 9 finding: a document titled with the words counts in any column")
 
     x = u["bqazb"]
@@ -789,7 +789,7 @@ def plant(units):
     x = u["wdx"]
     drop(x, "lsqk")
     x.col("gzdt").docs.append(Doc(f"{x.full_name}关于报送有关材料的函", d(2020, 1, 20, 10, 0),
-                                  [(f"{YEAR - 1}年政务公开工作要点落实情况.docx", DOCX)]))
+                                  [(f"{YEAR - 1}年政务公开工作要点落实情况.docx", DOCX)], tag="new"))
     missing(x, "落实情况")
     part_finding(x, "落实情况", "document_missing")
     note(x, "township: the 落实情况 only as an attachment (…工作要点落实情况.docx) of a document titled 关于报送有关材料的函",
@@ -1392,9 +1392,15 @@ def build_family(units, family):
 # main
 
 
+# Columns and documents added for the `documents` items (issue 13): numbered after all the
+# others, so that the paths of the earlier fixture (named by tests) stay as they were.
+NEW_COLS = {"jyta", "qzqd", "ggfw", "bzml"}
+
+
 def assign_paths(units):
     colid = 1001
     serial = 9230001
+    later = []  # (unit, column or document)
     for unit in units:
         unit.landing = f"/bmym/{unit.code}/zfxxgkpt.htm"
 
@@ -1402,8 +1408,11 @@ def assign_paths(units):
             nonlocal colid
             for c in cols:
                 c.path = f"{prefix}/{c.code}.htm"
-                c.colid = colid
-                colid += 1
+                if c.code in NEW_COLS:
+                    later.append(c)
+                else:
+                    c.colid = colid
+                    colid += 1
                 rec(c.children, f"{prefix}/{c.code}")
 
         rec(unit.tree, f"/bmym/{unit.code}/zfxxgkpt")
@@ -1412,9 +1421,21 @@ def assign_paths(units):
                 c.docs.sort(key=lambda dd: dd.dt, reverse=True)
             for doc in c.docs:
                 doc.col = c
+                if c.code in NEW_COLS or doc.tag is not None:
+                    later.append(doc)
+                    continue
                 doc.path = f"/info/{c.colid}/{serial}.htm"
                 doc.serial = serial
                 serial += 1
+    for x in later:
+        if isinstance(x, Col):
+            x.colid = colid
+            colid += 1
+    for x in later:
+        if isinstance(x, Doc):
+            x.path = f"/info/{x.col.colid}/{serial}.htm"
+            x.serial = serial
+            serial += 1
 
 
 def zip_bytes(name, inner):
