@@ -567,7 +567,9 @@ fn an_unreadable_unit_is_a_question_on_every_item_it_hides_and_no_deduction() {
         // and every `documents` item, 信息发布量 (25 / 24) included. Not the replies (28 / 27):
         // the message board is read apart from the unit.
         let want = if name == "田园镇" {
-            vec![2, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 25]
+            vec![
+                2, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 25,
+            ]
         } else {
             vec![2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 24]
         };

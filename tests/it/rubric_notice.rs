@@ -95,7 +95,13 @@ fn township_table_matches_annex_2() {
     let rows = parse_table(&notice(), "\n附件2", "加分项目");
     assert_eq!(rows.len(), 28);
     let rubric = Rubric::bundled_2020();
-    compare(&rubric.township, &rows, &[7, 10, 13, 17, 28]);
+    compare(
+        &rubric.township,
+        &rows,
+        &[
+            2, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 25, 28,
+        ],
+    );
     assert_eq!(rubric.township.annex, 2);
 }
 
@@ -104,7 +110,13 @@ fn department_table_matches_annex_3() {
     let rows = parse_table(&notice(), "\n附件3", "加分项目");
     assert_eq!(rows.len(), 27);
     let rubric = Rubric::bundled_2020();
-    compare(&rubric.department, &rows, &[7, 9, 12, 15, 27]);
+    compare(
+        &rubric.department,
+        &rows,
+        &[
+            2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 24, 27,
+        ],
+    );
     assert_eq!(rubric.department.annex, 3);
 }
 
