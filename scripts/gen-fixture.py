@@ -801,6 +801,45 @@ def plant(units):
     assert part_found(x, "专题会议")
     note(x, "township: the meeting only as a notice 关于召开…政府信息公开工作专题会的通知", "no item 2 finding (another title with the words)")
 
+    # township counterparts (titles changed in place and new columns removed, so that the
+    # paths of the other units stay as they were)
+    x = u["dtbz"]
+    _, meeting = next((c, dd) for c in x.cols() for dd in c.docs if "推进会" in dd.title)
+    meeting.title = f"{x.full_name}召开{YEAR}年安全生产工作会"
+    missing(x, "专题会议")
+    part_finding(x, "专题会议", "document_missing")
+    note(x, "township: its only meeting news is a 安全生产工作会 (no 政务公开 meeting)", "document_missing 专题会议 −3 (item 2)")
+
+    x = u["ktz"]
+    _, plan = next((c, dd) for c in x.cols() for dd in c.docs if dd.title.endswith(f"印发{YEAR}年政务公开工作要点"))
+    plan.title = f"{x.full_name}印发{YEAR}年安全生产工作要点"
+    missing(x, "年度工作方案")
+    part_finding(x, "年度工作方案", "document_missing")
+    note(x, "township: its 2020 工作要点 is for 安全生产, none for 政务公开", "document_missing 年度工作方案 −3 (item 3)")
+
+    x = u["mtz"]
+    x.remove("jyta")
+    missing(x, "建议提案办理")
+    part_finding(x, "建议提案办理", "document_missing")
+    note(x, "township: no 建议提案办理 column and no 建议/提案 reply", "document_missing 建议提案办理 −2 (item 9)")
+
+    x = u["msz"]
+    x.remove("ggfw")
+    part_finding(x, "公共服务事项清单", "column_part_missing")
+    note(x, "township: no 公共服务事项清单 column", "column_part_missing 公共服务事项清单 −1 (item 11)")
+
+    x = u["tyz"]
+    x.remove("bzml")
+    missing(x, "标准目录")
+    part_finding(x, "标准目录", "document_missing")
+    note(x, "township: no 政务公开事项标准目录 column", "document_missing 标准目录 −2 (item 12)")
+
+    x = u["wdz"]
+    drop(x, "zfsx")
+    missing(x, "行政执法三项制度")
+    part_finding(x, "行政执法三项制度", "document_not_seen")
+    note(x, "township: no 行政执法三项制度 news", "document_not_seen 行政执法三项制度 question 3 (item 21)")
+
     # ---- server behaviour
     x = u["sthjj"]
     c = x.col("gzdt")
@@ -1586,7 +1625,15 @@ def write_readme(units, files, gt):
         f"- {len(files)} HTML pages, {len(ATTACH)} attachments (PDFs in `pdfs/`, copied from the portal kit).",
         "- `ground-truth.json`: every finding a correct run (assessment year 2020, as-of 2020-12-15) drafts.",
         "  `key` is \"\" for one-per-unit findings, the document path for per-document ones and the",
-        "  column path for `column_unreachable`; `evidence_urls` must appear among the finding's evidence.",
+        "  column path for `column_unreachable`, the part's name for the `documents` items (2020: 2, 3, 5,",
+        "  9 / 8, 11 / 10, 12 / 11, 14, 15 / 13, 16 / 14, 19–22 / 18–21, 25 / 24); `evidence_urls` must",
+        "  appear among the finding's evidence.",
+        "- `documents` items: every unit gets the `publication_count` question (信息发布量, 0 points; its",
+        "  detail is not compared). A clean unit publishes what every part wants: in 工作动态 the",
+        "  政务公开 meeting, the year's 工作要点, the previous year's 落实情况 and one news per topic",
+        "  (疫情防控, 六稳六保, 行政执法三项制度, 政府采购, 重大建设项目, 救助); a 六稳六保 解读; the",
+        "  建议提案办理 column; 权责清单, 公共服务事项清单 and 政务公开事项标准目录 columns. The generator",
+        "  cross-checks each planted miss against the rubric's word lists (`missing(...)`).",
         "- Item 7 cap: 统计局's guide lacks all 11 elements (5.5) and is outdated (1); the expected item-7",
         "  total is 5, recorded as one `guide_elements_missing` of 5 and no `guide_outdated`. A checker",
         "  that caps differently should be compared on the unit's item-7 sum.",
@@ -1612,7 +1659,8 @@ def write_readme(units, files, gt):
         lines.append(f"| {name} | {planted} | {expected} |")
     lines.append("")
     lines.append("Every other unit is clean: complete guide of 2020, budget/决算/三公/绩效 of the year, no empty")
-    lines.append("column, marked policy PDFs, replies within 3 days.")
+    lines.append("column, marked policy PDFs, replies within 3 days, every `documents` part published (only the")
+    lines.append("信息发布量 question).")
     (ROOT / "fixtures" / "README.md").write_text("\n".join(lines) + "\n", "utf-8")
 
 
