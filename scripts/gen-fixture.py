@@ -840,6 +840,34 @@ def plant(units):
     part_finding(x, "行政执法三项制度", "document_not_seen")
     note(x, "township: no 行政执法三项制度 news", "document_not_seen 行政执法三项制度 question 3 (item 21)")
 
+    x = u["wqz"]
+    report = x.col("ndbg").docs[0]
+    report.title = f"{x.full_name}2018年政府信息公开工作年度报告"
+    missing(x, "年度报告")
+    part_finding(x, "年度报告", "document_missing")
+    note(x, "township: its 年报 column holds the 2018 report (published in 2020), none for 2019", "document_missing 年度报告 −2 (item 5)")
+
+    x = u["gjx"]
+    for i, dd in enumerate(x.col("zcjd").docs):
+        dd.dt = d(2019, 10 + i, 15, 9, 0)
+    missing(x, "政策解读")
+    part_finding(x, "政策解读", "document_missing")
+    note(x, "township: its 政策解读 column holds only 解读 of 2019", "document_missing 政策解读 −5 (item 16); 六稳六保解读 not judged")
+
+    x = u["zjx"]
+    drop(x, "lwlb")
+    drop(x, "lwjd")
+    missing(x, "六稳六保")
+    part_finding(x, "六稳六保", "document_not_seen")
+    part_finding(x, "六稳六保解读", "document_not_seen")
+    note(x, "township: no document speaks of 六稳 or 六保", "document_not_seen 六稳六保 question 3 (item 20) and 六稳六保解读 question 1 (item 16)")
+
+    x = u["wdx"]
+    drop(x, "ggzy")
+    missing(x, "公共资源配置")
+    part_finding(x, "公共资源配置", "document_not_seen")
+    note(x, "township: no 公共资源 / 采购 / 招标 / 土地 document", "document_not_seen 公共资源配置 question 2 (item 22)")
+
     # ---- server behaviour
     x = u["sthjj"]
     c = x.col("gzdt")
