@@ -325,6 +325,7 @@ def part_found(unit, name):
     """Whether a document of the year (up to as-of) in the part's scope has the part's words, or
     is in one of its columns: a cross-check of the planted cases, not the ground truth."""
     _, _, p = PARTS[unit.table][name]
+    assert p.get("look", "document") == "document", name
     words = [[w.replace("{year}", str(YEAR)).replace("{prev_year}", str(YEAR - 1)) for w in g] for g in p.get("words", [])]
     within, columns = p.get("within", []), p.get("columns", [])
 
