@@ -66,7 +66,7 @@ fn unknown_check_name_is_a_parse_error_naming_the_line_and_the_name() {
     let msg = err.to_string();
     assert!(matches!(err, RubricError::Parse { .. }), "{msg}");
     assert!(
-        msg.contains("bad.toml") && msg.contains("line 272") && msg.contains("guid"),
+        msg.contains("bad.toml") && msg.contains("line 303") && msg.contains("guid"),
         "{msg}"
     );
 }
@@ -77,7 +77,7 @@ fn unknown_deduct_key_is_a_parse_error_naming_the_key() {
     let msg = err.to_string();
     assert!(matches!(err, RubricError::Parse { .. }), "{msg}");
     assert!(
-        msg.contains("part_mising") && msg.contains("line 302"),
+        msg.contains("part_mising") && msg.contains("line 342"),
         "{msg}"
     );
 }
@@ -153,10 +153,10 @@ fn an_amount_the_check_does_not_read_is_refused() {
 #[test]
 fn deductions_on_an_item_without_a_check_are_refused() {
     let msg = invalid(
-        "source = \"suggestion\"\n",
-        "source = \"suggestion\"\ndeduct = { missing = 1 }\n",
+        "source = \"auditor\"\n",
+        "source = \"auditor\"\ndeduct = { missing = 1 }\n",
     );
-    assert!(msg.contains("township.items[2].deduct"), "{msg}");
+    assert!(msg.contains("township.items[0].deduct"), "{msg}");
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use gongkai::model::Table as TableKind;
-use gongkai::rubric::{DelayStep, Grade, ItemSource, Rubric, RubricCheck, Table};
+use gongkai::rubric::{DelayStep, Grade, ItemSource, Look, Rubric, RubricCheck, Table};
 
 fn notice() -> String {
     let path = crate::support::shared_dir().join("seed/changning-2020-assessment-notice.txt");
@@ -95,7 +95,13 @@ fn township_table_matches_annex_2() {
     let rows = parse_table(&notice(), "\n附件2", "加分项目");
     assert_eq!(rows.len(), 28);
     let rubric = Rubric::bundled_2020();
-    compare(&rubric.township, &rows, &[7, 10, 13, 17, 28]);
+    compare(
+        &rubric.township,
+        &rows,
+        &[
+            2, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 25, 28,
+        ],
+    );
     assert_eq!(rubric.township.annex, 2);
 }
 
@@ -104,7 +110,13 @@ fn department_table_matches_annex_3() {
     let rows = parse_table(&notice(), "\n附件3", "加分项目");
     assert_eq!(rows.len(), 27);
     let rubric = Rubric::bundled_2020();
-    compare(&rubric.department, &rows, &[7, 9, 12, 15, 27]);
+    compare(
+        &rubric.department,
+        &rows,
+        &[
+            2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 24, 27,
+        ],
+    );
     assert_eq!(rubric.department.annex, 3);
 }
 
@@ -355,5 +367,80 @@ fn nondisclosable_penalty_matches_the_notice() {
     assert_eq!(found.len(), 2, "annex 2 and annex 3");
     for (number, points) in found {
         assert_eq!((rule.number, rule.points_each), (number, points));
+    }
+}
+
+/// Every `documents` item, by its number, with the points of its parts as the notice's 评分标准
+/// states them: "每少（公开）一项扣N分" / "每项扣N分" for every part; otherwise the first part
+/// deducts what "未…扣N分" says, or the item's points where the notice says 不得分 (or, for an
+/// item 不涉及的不扣分, suggests them); "未解读“六稳”、“六保”…扣N分" for the part among the
+/// 解读; a count part (酌情) suggests none.
+#[test]
+fn documents_items_parts_match_the_notice() {
+    let text = notice();
+    let first = |st: &str, pattern: &str| -> Option<f64> {
+        regex::Regex::new(pattern)
+            .unwrap()
+            .captures(st)
+            .map(|c| c[1].parse().unwrap())
+    };
+    for (kind, from, numbers) in [
+        (
+            TableKind::Township,
+            "\n附件2",
+            &[2, 3, 5, 9, 11, 12, 14, 15, 16, 19, 20, 21, 22, 25][..],
+        ),
+        (
+            TableKind::Department,
+            "\n附件3",
+            &[2, 3, 5, 8, 10, 11, 13, 14, 18, 19, 20, 21, 24][..],
+        ),
+    ] {
+        let rows = parse_table(&text, from, "加分项目");
+        let rubric = Rubric::bundled_2020();
+        let items: Vec<_> = rubric
+            .table(kind)
+            .checked_items(RubricCheck::Documents)
+            .collect();
+        let got: Vec<u32> = items.iter().map(|i| i.number).collect();
+        assert_eq!(got, numbers, "{kind:?}: documents items");
+        for item in items {
+            let n = item.number;
+            let row = rows.iter().find(|r| r.number == n).unwrap();
+            let st = row.standard.as_str();
+            assert!(!item.parts.is_empty(), "{kind:?} {n}: no parts");
+            let points: Vec<f64> = item.parts.iter().map(|p| p.points).collect();
+            if item.parts.iter().any(|p| p.look == Look::Count) {
+                assert!(st.contains("酌情"), "{kind:?} {n}: {st}");
+                assert_eq!(points, [0.0], "{kind:?} {n}");
+                continue;
+            }
+            if let Some(each) = first(st, r"每(?:少|少公开)?一?项扣(\d+(?:\.\d+)?)分") {
+                assert!(
+                    points.iter().all(|p| *p == each),
+                    "{kind:?} {n}: {points:?} vs {each} ({st})"
+                );
+                assert_eq!(
+                    points.iter().sum::<f64>(),
+                    item.points,
+                    "{kind:?} {n}: the parts make the item"
+                );
+                continue;
+            }
+            let (main, rest) = item.parts.split_first().unwrap();
+            let want = if st.contains("不得分") || st.contains("不涉及的不扣分") {
+                item.points
+            } else {
+                first(st, r"未[^，。]*?扣(\d+(?:\.\d+)?)分")
+                    .unwrap_or_else(|| panic!("{kind:?} {n}: no figure in {st}"))
+            };
+            assert_eq!(main.points, want, "{kind:?} {n}: {} ({st})", main.name);
+            for part in rest {
+                assert!(part.among.is_some(), "{kind:?} {n}: {}", part.name);
+                let want = first(st, r"未解读“六稳”、“六保”[^，。]*?扣(\d+(?:\.\d+)?)分")
+                    .unwrap_or_else(|| panic!("{kind:?} {n}: no 六稳六保 figure in {st}"));
+                assert_eq!(part.points, want, "{kind:?} {n}: {}", part.name);
+            }
+        }
     }
 }
