@@ -98,8 +98,9 @@ async fn two_workers_one_killed_end_with_the_ground_truth_at_the_rate() {
 
     // Both workers together kept the portal's rate.
     let busiest = busiest_second(&server.requests());
+    // Granted at the rate with a burst of one; measured on arrival, one request of jitter.
     assert!(
-        busiest <= rate as usize + 1,
+        busiest <= rate as usize + 2,
         "{busiest} requests within 1 s (rate {rate})"
     );
     store.close().await;

@@ -87,8 +87,10 @@ async fn enqueue_then_two_worker_processes_one_killed() {
     assert_eq!(run.status, RunStatus::Partial);
     let problems = compare(&store.findings(1).await.unwrap(), &ground_truth());
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Turns are granted at 80 a second; measured where the requests land, one delayed in flight
+    // can fall into the next second's window: one request of jitter besides the burst of one.
     let busiest = busiest_second(&server.requests());
-    assert!(busiest <= 81, "{busiest} requests within 1 s");
+    assert!(busiest <= 82, "{busiest} requests within 1 s");
     store.close().await;
     db.drop_now().await;
 }
