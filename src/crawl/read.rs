@@ -36,6 +36,12 @@ pub fn read_html_sync<T>(
     limits: &MarkupLimits,
     read: impl FnOnce(&Html) -> T,
 ) -> Result<T, PageFailure> {
+    let text = readable_text(got, limits)?;
+    Ok(read(&Html::parse_document(&text)))
+}
+
+/// The body as text, refused when it decodes only with errors or is over the markup limits.
+fn readable_text(got: &Got, limits: &MarkupLimits) -> Result<String, PageFailure> {
     let page = got.decoded();
     if page.had_errors {
         tracing::warn!(url = %got.url, encoding = page.encoding, "page text undecodable");
@@ -54,7 +60,7 @@ pub fn read_html_sync<T>(
             depth: shape.depth,
         });
     }
-    Ok(read(&Html::parse_document(&page.text)))
+    Ok(page.text)
 }
 
 /// Decodes and measures `got` like [`read_html`], and hands the text to `read` (a data proxy's
@@ -67,22 +73,7 @@ where
     let got = got.clone();
     let url = got.url.to_string();
     crate::telemetry::spawn_blocking(move || {
-        let page = got.decoded();
-        if page.had_errors {
-            return Err(PageFailure::Undecodable {
-                url: got.url.to_string(),
-                encoding: page.encoding.to_string(),
-            });
-        }
-        let shape = measure(&page.text);
-        if !shape.within(&MarkupLimits::default()) {
-            return Err(PageFailure::TooComplex {
-                url: got.url.to_string(),
-                elements: shape.elements,
-                depth: shape.depth,
-            });
-        }
-        Ok(read(&page.text))
+        readable_text(&got, &MarkupLimits::default()).map(|text| read(&text))
     })
     .await
     .unwrap_or_else(|e| {
