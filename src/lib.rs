@@ -18,6 +18,7 @@ pub mod pdf;
 pub mod probe;
 pub mod render;
 pub mod report;
+pub mod results;
 pub mod review;
 pub mod rubric;
 pub mod score;

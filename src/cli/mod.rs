@@ -8,6 +8,7 @@ mod changes;
 mod crawl;
 #[cfg(feature = "demo")]
 mod demo;
+mod entries;
 mod error;
 mod findings;
 mod grade;
@@ -15,6 +16,7 @@ mod mail;
 mod pdf;
 mod probe;
 mod report;
+mod results;
 mod serve;
 mod user;
 mod worker;
@@ -60,6 +62,10 @@ enum Command {
     Worker(worker::Args),
     /// 读取门户，写出可直接用于抓取的门户描述
     Probe(probe::Args),
+    /// 人工评分项目：导入办公室的评分表
+    Entries(entries::Args),
+    /// 最终考核结果表（各项得分、加减分、总分、排名、等次；有未完成项目时退出码为 1）
+    Results(results::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -93,5 +99,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Enqueue(args) => worker::run_enqueue(args).await,
         Command::Worker(args) => worker::run(args).await,
         Command::Probe(args) => probe::run(args).await,
+        Command::Entries(args) => entries::run(args).await,
+        Command::Results(args) => results::run(args).await,
     }
 }

@@ -204,6 +204,7 @@ pub struct EntryInput {
 /// Human text of an entry, for the log and pages.
 pub fn entry_label(rubric: &Rubric, kind: EntryKind, item: i64, rule: &str, amount: f64) -> String {
     match kind {
+        EntryKind::Deduction if amount == 0.0 => format!("第{item}项不扣分（已核查）"),
         EntryKind::Deduction => format!("第{item}项扣{}分", fmt_points(amount)),
         EntryKind::Bonus => {
             let r = rubric.bonus_rule(rule);
@@ -237,10 +238,16 @@ pub async fn add_entry(
     input: &EntryInput,
 ) -> Result<i64, DecisionError> {
     let note = input.note.trim();
-    if note.is_empty() {
+    if note.is_empty() && input.amount != 0.0 {
         return Err(DecisionError::Invalid(
             "须填写理由（如备案、通报文号）。".into(),
         ));
+    }
+    if note.chars().count() > super::MAX_NOTE_CHARS {
+        return Err(DecisionError::Invalid(format!(
+            "理由不能超过 {} 字。",
+            super::MAX_NOTE_CHARS
+        )));
     }
     let invalid = |m: String| Err(DecisionError::Invalid(m));
     let (item, rule) = match input.kind {
@@ -248,9 +255,9 @@ pub async fn add_entry(
             let Some(it) = rubric.table(table).item(input.item) else {
                 return invalid(format!("{}评分表中没有第{}项。", table.label(), input.item));
             };
-            if !input.amount.is_finite() || input.amount <= 0.0 || input.amount > it.points {
+            if !input.amount.is_finite() || input.amount < 0.0 || input.amount > it.points {
                 return invalid(format!(
-                    "扣分须大于 0 且不超过第{}项满分 {} 分。",
+                    "扣分须在 0 到第{}项满分 {} 分之间（0 表示已核查、不扣分）。",
                     it.number,
                     fmt_points(it.points)
                 ));

@@ -4,22 +4,31 @@
 //! Decisions are keyed by the finding's identity across runs ([`Identity`]), so a new crawl never
 //! overwrites one; the web layer ([`crate::web`]) only renders and forwards.
 
+mod coverage;
 mod decisions;
+mod entries;
 mod score;
+mod sheet;
 mod users;
 
 pub use crate::store::{
     AuditEntry, Decision, DecisionStatus, EntryKind, Identity, LogLine, ManualEntry, Role, Session,
     User,
 };
+pub use coverage::{coverage, open_drafts, progress, Coverage, ItemCoverage, ItemState, Progress};
 pub use decisions::{
     add_entry, decide, entry_label, item_max, state_label, withdraw_entry, Action, DecisionError,
     DecisionInput, EntryInput,
+};
+pub use entries::{
+    check_values_only, set_values, ItemValue, RowError, SetError, SetSummary, Target,
+    MAX_NOTE_CHARS,
 };
 pub use score::{
     category_of, findings_with_decisions, portal_of, recorded_description, review_units, ItemCell,
     ReviewedFinding, UnitReview, UnitSummary,
 };
+pub use sheet::{read_sheet, SheetError, MAX_SHEET_BYTES};
 pub use users::{hash_password, random_token, verify_password};
 
 /// Points as the pages show them: `1`, `0.5`, `0.25`.

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::coverage::{coverage, open_drafts, Coverage};
 use crate::config::{PortalConfig, UnitClass};
 use crate::model::{Centi, Finding, FindingStatus, Reason, RubricCheck, Section, Table};
 use crate::rubric::Rubric;
@@ -35,6 +36,8 @@ pub struct UnitReview {
     pub entries: Vec<ManualEntry>,
     pub score: UnitScore,
     pub grade: Option<GradeRow>,
+    /// What of the table is examined, settled and open; the score is 预估 until complete.
+    pub coverage: Coverage,
 }
 
 /// One cell of the overview: a unit on a rubric item.
@@ -55,6 +58,8 @@ pub struct UnitSummary {
     pub total: f64,
     pub rank: Option<u32>,
     pub grade: Option<String>,
+    /// Every item settled: the total is final, not 预估.
+    pub complete: bool,
 }
 
 impl UnitReview {
@@ -85,6 +90,7 @@ impl UnitReview {
             total: self.score.total,
             rank: self.grade.as_ref().map(|g| g.rank),
             grade: self.grade.as_ref().map(|g| g.grade.as_str().to_string()),
+            complete: self.coverage.complete,
         }
     }
 }
@@ -209,6 +215,12 @@ pub async fn review_units(
         let input = unit_input(rubric, name, category, &findings, &unit_entries);
         let score =
             score::score_unit(rubric, &input).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let coverage = coverage(
+            rubric.table(category.table()),
+            run.is_some(),
+            &open_drafts(&findings),
+            &unit_entries,
+        );
         reviews.push(UnitReview {
             unit: name.clone(),
             table: *table,
@@ -217,6 +229,7 @@ pub async fn review_units(
             entries: unit_entries,
             score,
             grade: None,
+            coverage,
         });
     }
 

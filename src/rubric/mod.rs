@@ -106,6 +106,9 @@ pub struct Item {
     pub group: String,
     /// 评分项目.
     pub title: String,
+    /// A short name for table columns and pages (专题会议, 公开指南); the title's start if unset.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub short: String,
     /// 分值.
     pub points: f64,
     /// 评分标准.
@@ -124,6 +127,17 @@ pub struct Item {
     /// `check = "documents"`: what the unit must have published, part by part.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Part>,
+}
+
+impl Item {
+    /// The short name, else the title's first ten characters.
+    pub fn short_name(&self) -> String {
+        if self.short.trim().is_empty() {
+            self.title.chars().take(10).collect()
+        } else {
+            self.short.trim().to_string()
+        }
+    }
 }
 
 /// The deduction amounts of a checked item, as its 评分标准 states them

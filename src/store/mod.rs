@@ -21,8 +21,8 @@ pub use mail_log::{MailLogEntry, MailStatus, NewMail};
 pub use pages::{PageKind, PageRecord, StoredPage};
 pub use records::{AttachmentRow, ColumnRow, DocumentRow, MessageRow};
 pub use review::{
-    AuditEntry, Decision, DecisionStatus, EntryKind, Flag, Identity, LogLine, ManualEntry,
-    NewDecision, NewEntry, Role, Session, User,
+    AuditEntry, Decision, DecisionStatus, EntryChange, EntryKind, Flag, Identity, LogLine,
+    ManualEntry, NewDecision, NewEntry, Role, Session, User,
 };
 pub use runs::{Run, RunStats, RunStatus};
 

@@ -242,6 +242,14 @@ pub struct NewEntry<'a> {
     pub by: &'a str,
 }
 
+/// One replacement of [`Store::replace_manual_entries`]: entries withdrawn and one added, each
+/// with its log line.
+#[derive(Debug, Clone)]
+pub struct EntryChange<'a> {
+    pub withdraw: Vec<(i64, LogLine<'a>)>,
+    pub add: Option<(NewEntry<'a>, LogLine<'a>)>,
+}
+
 /// One line of the append-only audit log.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
@@ -554,6 +562,61 @@ impl Store {
         insert_log(&mut tx, &log(id)).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Replaces manual entries in one transaction: for each change, its `withdraw` entries are
+    /// withdrawn and its `add` entry (if any) is written, each with its audit-log line. Nothing is
+    /// written when an entry to withdraw was already withdrawn meanwhile (`Ok(None)`): the caller
+    /// read a state that changed under it. The `add` log line's subject is the new entry's id.
+    pub async fn replace_manual_entries(
+        &self,
+        changes: &[EntryChange<'_>],
+    ) -> Result<Option<Vec<i64>>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut added = Vec::new();
+        for change in changes {
+            for (id, log) in &change.withdraw {
+                let n = sqlx::query(
+                    "UPDATE manual_entries SET withdrawn = 1 WHERE id = $1 AND withdrawn = 0",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n == 0 {
+                    tx.rollback().await?;
+                    return Ok(None);
+                }
+                insert_log(&mut tx, log).await?;
+            }
+            if let Some((entry, log)) = &change.add {
+                let row = sqlx::query(
+                    "INSERT INTO manual_entries (unit, kind, item, rule, amount, note, withdrawn,
+                         created_by, created_at, portal)
+                     VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9) RETURNING id",
+                )
+                .bind(entry.unit)
+                .bind(entry.kind.as_str())
+                .bind(entry.item)
+                .bind(entry.rule)
+                .bind(entry.amount)
+                .bind(entry.note)
+                .bind(entry.by)
+                .bind(now_rfc3339())
+                .bind(entry.portal)
+                .fetch_one(&mut *tx)
+                .await?;
+                let id: i64 = row.try_get(0)?;
+                let log = LogLine {
+                    subject: format!("entry:{id}"),
+                    ..log.clone()
+                };
+                insert_log(&mut tx, &log).await?;
+                added.push(id);
+            }
+        }
+        tx.commit().await?;
+        Ok(Some(added))
     }
 
     /// Withdraws a manual entry with its audit-log line; `false` when it already was.
