@@ -193,7 +193,10 @@ fn csv_grid(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
     Ok(grid)
 }
 
-fn workbook_grids(file: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<Vec<String>>)>, SheetError> {
+/// A sheet's name and its cells as text, row by row.
+type Grid = (String, Vec<Vec<String>>);
+
+fn workbook_grids(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, SheetError> {
     let unreadable = |e: &dyn std::fmt::Display| SheetError::Unreadable {
         file: file.into(),
         message: e.to_string(),
