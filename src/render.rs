@@ -44,6 +44,7 @@ const TEMPLATES: &[(&str, &str)] = bundled![
     "users.html",
     "log.html",
     "error.html",
+    "bulk.html",
     // Reports: self-contained pages (inline CSS and SVG), mailed as they are.
     "report/page.html",
     "report/macros.html",
@@ -79,6 +80,9 @@ fn build() -> Environment<'static> {
             .expect("the bundled templates parse");
     }
     env.add_filter("pts", |p: f64| crate::review::fmt_points(p));
+    env.add_filter("coverage_state", |code: &str| {
+        crate::review::ItemState::parse(code).map_or(code.to_string(), |s| s.label().into())
+    });
     env.add_filter("local_time", |t: &str| local_time(t));
     env.add_filter("http_url", |url: &str| {
         http_url(url).map_or(Value::from(()), Value::from)

@@ -88,6 +88,7 @@ pub async fn send_reports(
     let previous = previous_finished_run(store, run).await?;
     // Read once for every unit: the run's findings (with decisions) and each comparison.
     let findings = crate::review::findings_with_decisions(store, run).await?;
+    let entries = store.manual_entries(&run.portal).await?;
     let mut diffs: std::collections::HashMap<i64, crate::monitor::changes::Changes> =
         std::collections::HashMap::new();
     let mut out = Vec::new();
@@ -122,6 +123,7 @@ pub async fn send_reports(
             run,
             unit_cfg,
             &findings,
+            &entries,
             since.as_ref(),
             changes.as_ref(),
         )?;

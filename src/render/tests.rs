@@ -195,6 +195,12 @@ fn full_report() -> UnitReport {
                 .map(|i| page_change(&format!("https://x.cn/c{i}\"<"), Some(200)))
                 .collect(),
         }),
+        coverage: crate::review::coverage(
+            crate::rubric::Rubric::bundled_2020().table(crate::model::Table::Township),
+            true,
+            &[(Section::Item, 7)],
+            &[],
+        ),
     }
 }
 
@@ -229,13 +235,14 @@ fn sample(name: &str) -> (String, bool) {
             "me": me, "csrf": csrf,
             "run": { "id": 3, "portal": bad("测试县"), "year": 2020, "as_of": bad("2020-12-15"),
                      "finished_at": null, "status": bad("已完成") },
+            "progress": bad("审核进度"),
             "groups": [{
-                "label": "县直部门",
-                "items": [{ "number": 7, "title": bad("指南"), "points": 5.0 }],
+                "label": "县直部门", "table": "department",
+                "items": [{ "number": 7, "title": bad("指南"), "short": bad("指南"), "points": 5.0 }],
                 "rows": [{
                     "url": "/units/%E5%B7%A5", "unit": bad("工信局"), "category": "A类",
-                    "drafts": 2, "cells": [{ "item": 7, "drafts": 1, "deducted": 0.5 }],
-                    "total": 97.5, "rank": 1, "grade": bad("优秀"),
+                    "drafts": 2, "cells": [{ "item": 7, "drafts": 1, "deducted": 0.5, "open": true }],
+                    "total": 97.5, "rank": 1, "grade": bad("优秀"), "complete": false,
                 }],
             }],
         })),
@@ -244,6 +251,9 @@ fn sample(name: &str) -> (String, bool) {
             "category": "A类", "table": "县直部门",
             "score": { "total": 95.5, "items_total": 96, "bonus": 0.5, "penalty": 1, "veto": true },
             "grade": { "rank": 1, "group_size": 9, "grade": bad("优秀") },
+            "coverage": { "complete": false, "summary": bad("满分"), "items": [
+                { "item": 7, "short": bad("指南"), "points": 5.0, "machine": true,
+                  "state": "pending", "open_drafts": 1 }] },
             "findings": [{
                 "id": 1, "item": 7, "section": "评分项目", "item_title": bad("指南"),
                 "reason": bad("guide_"), "detail": bad("说明"), "points": 1.5,
@@ -274,6 +284,13 @@ fn sample(name: &str) -> (String, bool) {
                       "sha256": bad("ab") },
             "finding": { "id": 9 }, "excerpt": bad("摘录"), "before": bad("前"),
             "hit": bad("摘录"), "after": bad("后"), "is_html": true, "is_pdf": false,
+        })),
+        "bulk.html" => render(json!({
+            "me": me, "csrf": csrf, "run": null, "title": bad("第18项"), "rule": bad("标准"),
+            "message": bad("已保存"), "error": bad("有误"), "is_item": true,
+            "rows": [{ "unit": bad("工信局"), "current": [bad("第18项扣1分")],
+                       "state": bad("待人工录入"), "points": bad("1"), "note": bad("备注"),
+                       "error": bad("超过满分") }],
         })),
         "users.html" => render(json!({
             "me": me, "csrf": csrf, "log": log(),

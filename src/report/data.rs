@@ -8,9 +8,10 @@ use super::ReportError;
 use crate::config::{PortalConfig, UnitConfig};
 use crate::model::{Finding, FindingKind, FindingStatus, Section, Table};
 use crate::monitor::changes::{diff, Changes};
+use crate::review::{coverage, Coverage};
 use crate::rubric::Rubric;
 use crate::score::{score_unit, Category, Deduction, UnitInput};
-use crate::store::{Run, Store};
+use crate::store::{ManualEntry, Run, Store};
 
 /// The findings of one rubric item (or bonus/penalty rule) of a unit.
 #[derive(Debug, Clone, Serialize)]
@@ -48,6 +49,8 @@ pub struct UnitReport {
     pub since: Option<Run>,
     /// What changed for this unit since `since`.
     pub changes: Option<Changes>,
+    /// What of the table the machine examined, what auditors settled and what is still open.
+    pub coverage: Coverage,
 }
 
 /// A unit's line in the county summary.
@@ -84,6 +87,7 @@ pub fn assemble(
     run: &Run,
     unit: &UnitConfig,
     findings: &[Finding],
+    entries: &[ManualEntry],
     since: Option<&Run>,
     changes: Option<&Changes>,
 ) -> Result<UnitReport, ReportError> {
@@ -178,6 +182,17 @@ pub fn assemble(
     };
     items.sort_by_key(|l| (order(l.section), l.item));
 
+    let open: Vec<(Section, u32)> = findings
+        .iter()
+        .filter(|f| f.unit == unit.name && f.status == FindingStatus::Draft)
+        .map(|f| (f.section, f.item))
+        .collect();
+    let mine_entries: Vec<ManualEntry> = entries
+        .iter()
+        .filter(|e| e.unit == unit.name)
+        .cloned()
+        .collect();
+    let coverage = coverage(table, true, &open, &mine_entries);
     let max_score = table.total_points();
     let items_lost = max_score - score.items_total;
     Ok(UnitReport {
@@ -200,6 +215,7 @@ pub fn assemble(
         estimated_score: round2((score.items_total - penalty_at_stake).max(0.0)),
         since: since.cloned(),
         changes: changes.map(|c| c.for_unit(&unit.name)),
+        coverage,
     })
 }
 
@@ -220,6 +236,7 @@ pub async fn unit(
         .unit(unit)
         .ok_or_else(|| ReportError::NoSuchUnit(unit.to_string()))?;
     let findings = crate::review::findings_with_decisions(store, run).await?;
+    let entries = store.manual_entries(&run.portal).await?;
     let changes = match since {
         Some(s) => Some(diff(store, s.id, run.id).await?.for_unit(unit)),
         None => None,
@@ -230,6 +247,7 @@ pub async fn unit(
         run,
         unit_cfg,
         &findings,
+        &entries,
         since,
         changes.as_ref(),
     )
@@ -244,6 +262,7 @@ pub async fn county(
     since: Option<&Run>,
 ) -> Result<CountyReport, ReportError> {
     let findings = crate::review::findings_with_decisions(store, run).await?;
+    let entries = store.manual_entries(&run.portal).await?;
     let changes = match since {
         Some(s) => Some(diff(store, s.id, run.id).await?),
         None => None,
@@ -256,6 +275,7 @@ pub async fn county(
             run,
             u,
             &findings,
+            &entries,
             since,
             changes.as_ref(),
         )?);

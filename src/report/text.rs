@@ -39,6 +39,17 @@ pub fn unit_text(r: &UnitReport) -> String {
         r.deductions,
         r.questions
     );
+    let _ = writeln!(s, "评定进度：{}", r.coverage.summary);
+    let left: Vec<String> = r
+        .coverage
+        .items
+        .iter()
+        .filter(|i| i.state == crate::review::ItemState::Open)
+        .map(|i| format!("第{}项 {}（{}分）", i.item, i.short, fmt_points(i.points)))
+        .collect();
+    if !left.is_empty() {
+        let _ = writeln!(s, "须人工评定、尚未录入的项目：{}。", left.join("、"));
+    }
     let _ = writeln!(s);
     match (&r.since, &r.changes) {
         (Some(since), Some(c)) if !c.is_empty() => {

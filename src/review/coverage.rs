@@ -31,6 +31,17 @@ impl ItemState {
         matches!(self, ItemState::Checked | ItemState::Entered)
     }
 
+    /// The serialized form back (`checked`, `pending`, `entered`, `open`).
+    pub fn parse(s: &str) -> Option<ItemState> {
+        Some(match s {
+            "checked" => ItemState::Checked,
+            "pending" => ItemState::Pending,
+            "entered" => ItemState::Entered,
+            "open" => ItemState::Open,
+            _ => return None,
+        })
+    }
+
     /// As the pages say it.
     pub fn label(self) -> &'static str {
         match self {
@@ -46,6 +57,8 @@ impl ItemState {
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemCoverage {
     pub item: u32,
+    /// The item's short name (公开指南).
+    pub short: String,
     pub points: f64,
     /// A check of gongkai reads this item from the website.
     pub machine: bool,
@@ -74,6 +87,8 @@ pub struct Coverage {
     /// Nothing pending or open: the score is final, not an estimate.
     pub complete: bool,
     pub items: Vec<ItemCoverage>,
+    /// [`Coverage::sentence`], for templates.
+    pub summary: String,
 }
 
 impl Coverage {
@@ -132,7 +147,7 @@ pub fn coverage(
             .sum::<Centi>()
             .points()
     };
-    Coverage {
+    let mut c = Coverage {
         total: sum(&|_| true),
         machine: sum(&|i| i.machine),
         auditor: sum(&|i| !i.machine),
@@ -142,7 +157,10 @@ pub fn coverage(
         open_drafts: open_drafts.len(),
         complete: open_drafts.is_empty() && items.iter().all(|i| i.state.settled()),
         items,
-    }
+        summary: String::new(),
+    };
+    c.summary = c.sentence();
+    c
 }
 
 /// The open drafts of reviewed findings, for [`coverage`].
@@ -176,6 +194,7 @@ fn item_coverage(
     };
     ItemCoverage {
         item: item.number,
+        short: item.short_name(),
         points: item.points,
         machine,
         state,

@@ -114,7 +114,8 @@ impl Target {
         }
     }
 
-    fn matches(&self, e: &ManualEntry) -> bool {
+    /// The manual entry is of this target.
+    pub fn matches(&self, e: &ManualEntry) -> bool {
         match self {
             Target::Item(n) => e.kind == EntryKind::Deduction && e.item == i64::from(*n),
             Target::Bonus(id) => e.kind == EntryKind::Bonus && &e.rule == id,

@@ -46,6 +46,8 @@ pub struct ItemCell {
     pub item: u32,
     pub drafts: usize,
     pub deducted: f64,
+    /// An item only auditors decide, not entered yet.
+    pub open: bool,
 }
 
 /// One row of the overview.
@@ -85,6 +87,11 @@ impl UnitReview {
                     item: s.item,
                     drafts: drafts(Some(s.item)),
                     deducted: s.deducted,
+                    open: self
+                        .coverage
+                        .items
+                        .iter()
+                        .any(|c| c.item == s.item && c.state == super::coverage::ItemState::Open),
                 })
                 .collect(),
             total: self.score.total,

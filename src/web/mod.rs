@@ -7,6 +7,7 @@
 
 mod app;
 mod auth;
+mod bulk;
 mod csrf;
 mod error;
 mod evidence;

@@ -38,7 +38,7 @@ fn portal_name(st: &AppState, run: Option<&Run>) -> String {
 
 /// The current run and every unit's review. Units and their classes come from the served
 /// description, else from the one the run recorded.
-async fn current(st: &AppState) -> Result<(Option<Run>, Vec<UnitReview>), AppError> {
+pub(super) async fn current(st: &AppState) -> Result<(Option<Run>, Vec<UnitReview>), AppError> {
     let c = &st.config;
     let run = current_run(st).await?;
     let recorded = match (&c.portal, &run) {
@@ -50,11 +50,28 @@ async fn current(st: &AppState) -> Result<(Option<Run>, Vec<UnitReview>), AppErr
     Ok((run, reviews))
 }
 
+/// The portal description the pages work with: the served one, else the run's recorded one.
+pub(super) async fn description(
+    st: &AppState,
+    run: Option<&Run>,
+) -> Result<Option<crate::config::PortalConfig>, AppError> {
+    if let Some(c) = &st.config.portal {
+        return Ok(Some(c.clone()));
+    }
+    match run {
+        Some(r) => Ok(review::recorded_description(&st.config.store, r).await?),
+        None => Ok(None),
+    }
+}
+
 #[derive(Serialize)]
 struct ItemHead {
     number: u32,
     title: String,
+    short: String,
     points: f64,
+    /// Only auditors decide it (no check reads it).
+    manual: bool,
 }
 
 fn item_heads(st: &AppState, kind: Table) -> Vec<ItemHead> {
@@ -66,12 +83,14 @@ fn item_heads(st: &AppState, kind: Table) -> Vec<ItemHead> {
         .map(|i| ItemHead {
             number: i.number,
             title: i.title.clone(),
+            short: i.short_name(),
             points: i.points,
+            manual: i.source != crate::rubric::ItemSource::Check,
         })
         .collect()
 }
 
-fn run_ctx(run: Option<&Run>) -> Value {
+pub(super) fn run_ctx(run: Option<&Run>) -> Value {
     run.map_or(Value::from(()), |r| {
         context! { id => r.id, portal => r.portal, year => r.year, as_of => r.as_of,
         finished_at => r.finished_at, status => labels::run_status(r.status) }
@@ -92,12 +111,14 @@ pub async fn overview(
                 context! { url => unit_url(&r.unit), ..Value::from_serialize(&s) }
             })
             .collect();
-        context! { label => labels::table(table), items => item_heads(&st, table), rows => rows }
+        context! { label => labels::table(table), table => table, items => item_heads(&st, table), rows => rows }
     };
     let groups = vec![group(Table::Township), group(Table::Department)];
+    let progress = review::progress(&reviews);
     st.render(
         "overview.html",
-        context! { me => me.me(), csrf => me.csrf, run => run_ctx(run.as_ref()), groups => groups },
+        context! { me => me.me(), csrf => me.csrf, run => run_ctx(run.as_ref()), groups => groups,
+        progress => progress.sentence() },
     )
 }
 
@@ -161,6 +182,7 @@ pub async fn unit(
             me => me.me(), csrf => me.csrf, run => run_ctx(run.as_ref()),
             unit => r.unit, url => unit_url(&r.unit), category => r.category.group_name(),
             table => labels::table(r.table), score => r.score, grade => r.grade,
+            coverage => r.coverage,
             findings => findings, entries => entries, log => log, items => items,
             bonus_rules => rubric.bonus, penalty_rules => rubric.penalty,
         },
