@@ -122,8 +122,10 @@ pub async fn send_reports(
             rubric,
             run,
             unit_cfg,
-            &findings,
-            &entries,
+            report::Reviewed {
+                findings: &findings,
+                entries: &entries,
+            },
             since.as_ref(),
             changes.as_ref(),
         )?;

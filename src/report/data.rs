@@ -80,17 +80,25 @@ fn counts(f: &Finding) -> bool {
     f.status != FindingStatus::Rejected
 }
 
+/// What the auditors made of a run: its findings with their decisions, and the manual entries
+/// (of every unit; each report takes its own).
+#[derive(Debug, Clone, Copy)]
+pub struct Reviewed<'a> {
+    pub findings: &'a [Finding],
+    pub entries: &'a [ManualEntry],
+}
+
 /// Builds a unit's report from findings already read (all units' findings may be passed).
 pub fn assemble(
     config: &PortalConfig,
     rubric: &Rubric,
     run: &Run,
     unit: &UnitConfig,
-    findings: &[Finding],
-    entries: &[ManualEntry],
+    reviewed: Reviewed<'_>,
     since: Option<&Run>,
     changes: Option<&Changes>,
 ) -> Result<UnitReport, ReportError> {
+    let Reviewed { findings, entries } = reviewed;
     let table = rubric.table(unit.table);
     let mine: Vec<&Finding> = findings
         .iter()
@@ -246,8 +254,10 @@ pub async fn unit(
         rubric,
         run,
         unit_cfg,
-        &findings,
-        &entries,
+        Reviewed {
+            findings: &findings,
+            entries: &entries,
+        },
         since,
         changes.as_ref(),
     )
@@ -274,8 +284,10 @@ pub async fn county(
             rubric,
             run,
             u,
-            &findings,
-            &entries,
+            Reviewed {
+                findings: &findings,
+                entries: &entries,
+            },
             since,
             changes.as_ref(),
         )?);

@@ -8,7 +8,7 @@ mod svg;
 mod text;
 mod xlsx;
 
-pub use data::{assemble, CountyReport};
+pub use data::{assemble, CountyReport, Reviewed};
 pub use data::{county, unit, ItemLine, Ranked, UnitReport};
 pub use html::{county_html, unit_html};
 pub use svg::{bar_chart, Bar, BarChart};
