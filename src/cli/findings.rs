@@ -27,6 +27,11 @@ pub struct Args {
     pub portal: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+    /// 输出各单位汇总（机器检查、已确定、待审核、未录入的分值，预估得分）而非逐条发现
+    #[arg(long)]
+    pub summary: bool,
+    #[command(flatten)]
+    pub rubric: super::args::RubricArgs,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -39,6 +44,10 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     };
     let run = store.run(run_id).await?;
+    if args.summary {
+        let rubric = args.rubric.load()?;
+        return summary(&store, &rubric, &run, args.unit.as_deref(), args.format).await;
+    }
     let findings = gongkai::review::findings_with_decisions(&store, &run).await?;
     let findings: Vec<Finding> = findings
         .into_iter()
@@ -86,4 +95,76 @@ fn print_table(findings: &[Finding]) {
         findings.len(),
         total
     );
+}
+
+/// One unit's line of `--summary` (a stable interface, see docs/findings.md).
+#[derive(serde::Serialize)]
+struct UnitLine<'a> {
+    unit: &'a str,
+    table: gongkai::model::Table,
+    category: gongkai::score::Category,
+    /// Drafts not decided yet.
+    open_drafts: usize,
+    coverage: &'a gongkai::results::CoverageFigures,
+    open_items: &'a [u32],
+    pending_items: &'a [u32],
+    /// The score so far: final only when `complete`.
+    score: f64,
+    complete: bool,
+}
+
+async fn summary(
+    store: &gongkai::store::Store,
+    rubric: &gongkai::rubric::Rubric,
+    run: &gongkai::store::Run,
+    unit: Option<&str>,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let config = gongkai::review::recorded_description(store, run).await?;
+    let reviews = gongkai::review::review_units(store, rubric, Some(run), config.as_ref()).await?;
+    let results = gongkai::results::build(
+        rubric,
+        &run.portal,
+        Some(run.id),
+        &reviews,
+        &gongkai::score::History::new(),
+    )?;
+    let lines: Vec<UnitLine> = results
+        .units
+        .iter()
+        .filter(|u| unit.is_none_or(|n| u.unit == n))
+        .map(|u| UnitLine {
+            unit: &u.unit,
+            table: u.table,
+            category: u.category,
+            open_drafts: u.open_drafts,
+            coverage: &u.coverage,
+            open_items: &u.open_items,
+            pending_items: &u.pending_items,
+            score: u.total,
+            complete: u.complete,
+        })
+        .collect();
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&lines)?),
+        Format::Table => {
+            println!("单位\t满分\t机器检查\t已确定\t待审核\t未录入\t得分");
+            let p = gongkai::review::fmt_points;
+            for l in &lines {
+                let c = l.coverage;
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}{}",
+                    l.unit,
+                    p(c.total),
+                    p(c.machine),
+                    p(c.settled),
+                    p(c.pending),
+                    p(c.open),
+                    p(l.score),
+                    if l.complete { "" } else { "（预估）" }
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
