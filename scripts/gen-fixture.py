@@ -16,6 +16,7 @@ import io
 import json
 import posixpath
 import random
+import re
 import shutil
 import tomllib
 import urllib.parse
@@ -44,6 +45,7 @@ class Doc:
         self.atts = atts or []  # list of (label, source) ; source None = download always fails
         self.cut = cut  # False, or how many characters the list shows before the …
         self.body = body
+        self.dead = False  # the document page answers 404 (its text cannot be read)
         self.path = None
         self.col = None
 
@@ -59,12 +61,15 @@ class Col:
         self.article_dt = article_dt
         self.empty = None  # for list columns: None | "ul" | notice text
         self.dead = False
+        self.absent = False  # not on the site (numbered as before, so other paths stay)
         self.parent_notice = False  # parent page shows an empty notice (near-miss)
         self.keep_order = False  # list order as given (else newest first)
         self.path = None
         self.colid = None
 
     def walk(self):
+        if self.absent:
+            return
         yield self
         for c in self.children:
             yield from c.walk()
@@ -160,6 +165,18 @@ GUIDE_NOTHING = [
 ]
 
 
+# The 制度 column of a clean unit: one page naming the six systems of item 4 / 4.
+SYSTEMS_ALL = [
+    "{full}政府信息公开工作制度",
+    "一、主动公开：属于主动公开范围的政府信息，自形成或者变更之日起20个工作日内公开。",
+    "二、保密审查：信息公开前，按照“先审查、后公开”和“一事一审”的原则进行保密审查。",
+    "三、责任追究：对不依法履行政府信息公开义务的，依法依规追究有关人员的责任。",
+    "四、投诉举报：公民、法人和其他组织可以向本机关或县人民政府办公室投诉、举报。",
+    "五、政策解读：政策性文件与解读材料同步组织、同步审签、同步部署。",
+    "六、文件公开属性：公文拟制时明确主动公开、依申请公开或不予公开的公开属性。",
+]
+
+
 def paras(lines, unit):
     return "\n".join(f"    <p>{line.format(full=unit.full_name)}</p>" for line in lines)
 
@@ -210,7 +227,7 @@ def default_unit(unit):
     article = lambda text: f"    <p>{text}</p>"  # noqa: E731
     tree = []
     tree.append(Col("gkzn", "政府信息公开指南", "article", article=paras(GUIDE_FULL, unit), article_dt=rand_dt(rng, month_hi=3)))
-    tree.append(Col("gkzd", "政府信息公开制度", "article", article=article(f"{full}政府信息公开工作制度：明确专人负责，按规定及时发布信息。"), article_dt=rand_dt(rng)))
+    tree.append(Col("gkzd", "政府信息公开制度", "article", article=paras(SYSTEMS_ALL, unit), article_dt=rand_dt(rng)))
     sub = []
     if unit.township:
         sub.append(Col("xzgk", "乡镇概况", "article", article=article(f"{unit.name}位于昌宁县境内，辖若干村（社区），以农业为主。"), article_dt=rand_dt(rng)))
@@ -261,7 +278,7 @@ def default_unit(unit):
     sub.append(Col("bzml", "政务公开事项标准目录", "article", article=article(f"{full}政务公开事项标准目录：公开事项、公开依据、公开时限、公开主体、公开渠道。"), article_dt=rand_dt(rng)))
     tree.append(Col("fdzdgknr", "法定主动公开内容", "parent", children=sub))
     tree.append(Col("ndbg", "政府信息公开年报", "list", docs=[Doc(f"{full}2019年政府信息公开工作年度报告", d(2020, 1, rng.randint(10, 28)))]))
-    tree.append(Col("ysqgk", "依申请公开", "article", article=article("申请人可通过当面、信函、网络等方式提出政府信息公开申请。"), article_dt=rand_dt(rng)))
+    tree.append(Col("ysqgk", "依申请公开", "article", article=article("依申请公开办理流程：申请人可通过当面、信函、网络等方式提出政府信息公开申请，本机关依法受理、审查、答复。"), article_dt=rand_dt(rng)))
     unit.tree = tree
 
 
@@ -367,6 +384,43 @@ def missing(unit, *names):
     for n in names:
         assert not part_found(unit, n), (unit.code, n)
 
+
+
+def strip_tags(html):
+    return re.sub(r"<[^>]+>", "", html or "")
+
+
+def body_of(doc):
+    return strip_tags(doc.body) if doc.body else f"各有关单位：{doc.title}，现予公布，请认真贯彻执行。"
+
+
+def text_found(unit, name):
+    """Whether a `text` part is found: a word of every group in the title or the body text of a
+    document (any year up to as-of) of its column, or in the text of a single-article column
+    there; attachments' names never count. A cross-check of the planted cases."""
+    _, _, p = PARTS[unit.table][name]
+    assert p.get("text"), name
+    scope = PARTS[unit.table][p["among"]][2] if "among" in p else p
+    words = p.get("words", [])
+    for c in unit.cols():
+        if c.dead or not any(n in c.name for n in scope["within"]):
+            continue
+        pages = [(dd.title, body_of(dd)) for dd in c.docs if not dd.dead and dd.dt <= AS_OF]
+        article = strip_tags(c.article).strip()
+        if c.kind == "article" and article and article != "暂无内容":
+            pages.append((c.name, article))
+        for title, text in pages:
+            if all(any(squash(w) in squash(title) or squash(w) in squash(text) for w in g) for g in words):
+                return True
+    return False
+
+
+def text_missing(unit, *names):
+    for n in names:
+        assert not text_found(unit, n), (unit.code, n)
+
+
+SYSTEMS = ["主动公开制度", "保密审查制度", "责任追究制度", "投诉举报制度", "政策解读制度", "公开属性标识制度"]
 
 
 def plant(units):
@@ -869,6 +923,116 @@ def plant(units):
     part_finding(x, "公共资源配置", "document_not_seen")
     note(x, "township: no 公共资源 / 采购 / 招标 / 土地 document", "document_not_seen 公共资源配置 question 2 (item 22)")
 
+
+    # ---- items 4 / 4 (制度) and 27 / 26 (依申请公开制度): titles and texts of their own column;
+    # bonus 3 (形象化解读) suggestions
+    x = u["nyncj"]
+    c = x.col("gkzd")
+    c.kind, c.article = "list", None
+    c.docs = [
+        Doc(f"{x.full_name}政府信息主动公开制度", d(2018, 4, 9, 10, 0), tag="text"),
+        Doc(f"{x.full_name}政务公开制度汇编", d(2019, 6, 3, 10, 0), tag="text",
+            body="  <p>第一章 保密审查：信息公开前须经保密审查。</p>\n  <p>第二章 责任追究：违反本制度的，依规追究责任。</p>\n  <p>第三章 投诉举报：群众可通过电话、信函投诉举报。</p>"),
+        Doc(f"{x.full_name}关于印发政策解读工作办法的通知", d(2020, 3, 16, 9, 0), tag="text"),
+        Doc(f"{x.full_name}公文公开属性源头认定工作规程", d(2020, 5, 11, 9, 0), tag="text"),
+    ]
+    assert all(text_found(x, n) for n in SYSTEMS)
+    note(x, "政府信息公开制度 is a list: 主动公开, 政策解读 and 公开属性 by title; 保密审查, 责任追究 and 投诉举报 only in the text of a 制度汇编 (documents of 2018–2020)",
+         "no item 4 finding: a compilation counts for every system its text names, documents of any year count")
+
+    x = u["ksz"]
+    c = x.col("gkzd")
+    c.kind, c.article = "list", None
+    c.docs = [
+        Doc(f"{x.name}政府信息主动公开制度", d(2019, 3, 5, 10, 0), tag="text"),
+        Doc(f"{x.name}政务公开保密审查制度", d(2019, 3, 5, 11, 0), tag="text"),
+        Doc(f"{x.name}关于印发政务公开责任追究办法的通知", d(2020, 4, 20, 9, 0), tag="text",
+            atts=[("投诉举报制度.docx", DOCX)],
+            body="  <p>各村（社区）、各站所：</p>\n  <p>现将责任追究办法印发给你们，请遵照执行。</p>"),
+    ]
+    text_missing(x, "投诉举报制度", "政策解读制度", "公开属性标识制度")
+    for n in ["投诉举报制度", "政策解读制度", "公开属性标识制度"]:
+        part_finding(x, n, "document_missing")
+    note(x, "township (GBK): 政府信息公开制度 lists 主动公开, 保密审查 and 责任追究 only; 投诉举报 only as an attachment's file name (投诉举报制度.docx)",
+         "document_missing 投诉举报制度, 政策解读制度, 公开属性标识制度 −0.5 each (item 4: an attachment's file name is neither title nor text)")
+
+    x = u["dzj"]
+    x.col("gkzd").absent = True
+    text_missing(x, "政府信息公开制度")
+    part_finding(x, "政府信息公开制度", "document_missing")
+    note(x, "no 政府信息公开制度 column", "document_missing 政府信息公开制度 −3 (item 4: one finding, not six)")
+
+    x = u["ybj"]
+    text_missing(x, "政府信息公开制度")
+    part_finding(x, "政府信息公开制度", "document_missing")
+    note(x, "(the 政府信息公开制度 article holding only 暂无内容 above)", "also document_missing 政府信息公开制度 −3 (item 4)")
+
+    x = u["fpb"]
+    c = x.col("gkzd")
+    c.kind, c.article = "list", None
+    failing = Doc(f"{x.full_name}政务公开制度汇编", d(2020, 2, 18, 10, 0), tag="text",
+                  body="  <p>一、责任追究……二、投诉举报……三、政策解读……四、文件公开属性……</p>")
+    failing.dead = True
+    c.docs = [
+        Doc(f"{x.full_name}政府信息主动公开制度", d(2019, 5, 6, 10, 0), tag="text"),
+        Doc(f"{x.full_name}政府信息公开保密审查制度", d(2019, 5, 6, 11, 0), tag="text"),
+        failing,
+    ]
+    text_missing(x, "责任追究制度", "投诉举报制度", "政策解读制度", "公开属性标识制度")
+    for n in ["责任追究制度", "投诉举报制度", "政策解读制度", "公开属性标识制度"]:
+        part_finding(x, n, "document_unsure", evidence=[failing])
+    note(x, "政府信息公开制度 lists 主动公开 and 保密审查 by title, and a 制度汇编 whose page answers 404",
+         "document_unsure questions (0.5 suggested) for 责任追究制度, 投诉举报制度, 政策解读制度, 公开属性标识制度: the unread text may name them, never a deduction")
+
+    x = u["tyz"]
+    c = x.col("ysqgk")
+    c.kind, c.article = "list", None
+    c.docs = [Doc(f"{x.name}政府信息依申请公开办法", d(2019, 8, 12, 10, 0), tag="text")]
+    assert text_found(x, "依申请公开制度")
+    note(x, "township: 依申请公开 lists a 依申请公开办法 (2019)", "no item 27 finding (by title, any year)")
+
+    x = u["gaj"]
+    c = x.col("ysqgk")
+    c.kind, c.article = "list", None
+    c.docs = [Doc(f"{x.full_name}关于做好政府信息公开申请办理工作的通知", d(2020, 6, 8, 10, 0), tag="text",
+                  body="  <p>各科所队：</p>\n  <p>现将依申请公开受理、审查、答复的工作流程明确如下……</p>")]
+    assert text_found(x, "依申请公开制度")
+    note(x, "依申请公开 lists a notice whose title names no 制度/办法/流程/指南; its text states the 工作流程", "no item 26 finding (by text)")
+
+    x = u["gxs"]
+    c = x.col("ysqgk")
+    c.kind, c.article = "list", None
+    c.docs = [Doc(f"{x.full_name}政府信息公开申请表", d(2020, 4, 2, 10, 0), tag="text",
+                  atts=[("依申请公开办理流程.docx", DOCX)], body="  <p>申请人请下载附件填写。</p>")]
+    text_missing(x, "依申请公开制度")
+    part_finding(x, "依申请公开制度", "document_missing")
+    note(x, "依申请公开 lists only a 申请表 whose 流程 is an attachment's file name (依申请公开办理流程.docx)",
+         "document_missing 依申请公开制度 −2 (item 26: an attachment's file name is not text)")
+
+    x = u["xfj"]
+    text_missing(x, "依申请公开制度")
+    part_finding(x, "依申请公开制度", "document_missing")
+    note(x, "(the empty 依申请公开 article above)", "also document_missing 依申请公开制度 −2 (item 26)")
+
+    x = u["tyz"]
+    c = x.col("zcjd")
+    shown = [
+        Doc(f"一图读懂《{x.name}人居环境整治工作方案》", d(2020, 7, 14, 10, 0), tag="text"),
+        Doc(f"图解：{x.name}2020年惠农政策解读", d(2020, 9, 22, 10, 0), tag="text"),
+    ]
+    c.docs += shown + [Doc(f"一图读懂《{x.name}2019年农村危房改造实施方案》", d(2019, 10, 8, 10, 0), tag="text")]
+    for dd in shown:
+        finding(x, None, 0.5, "question", "document_bonus", key=dd, evidence=[dd], section="bonus", item=3)
+    note(x, "township: 政策解读 holds 一图读懂 and 图解 解读 of 2020 and an 一图读懂 of 2019",
+         "document_bonus questions (bonus 3, 0.5 suggested) for the two of 2020, never counted automatically; none for 2019's")
+
+    x = u["lyj"]
+    c = x.col("zcjd")
+    dd = Doc(f"视频解读：{x.full_name}森林草原防灭火工作措施", d(2020, 11, 3, 10, 0), tag="text")
+    c.docs.append(dd)
+    finding(x, None, 0.5, "question", "document_bonus", key=dd, evidence=[dd], section="bonus", item=3)
+    note(x, "政策解读 holds a 视频解读 of 2020", "document_bonus question (bonus 3, 0.5 suggested)")
+
     # ---- server behaviour
     x = u["sthjj"]
     c = x.col("gzdt")
@@ -924,6 +1088,8 @@ def tree_html(unit):
     def rec(cols, indent):
         out = []
         for c in cols:
+            if c.absent:
+                continue
             if c.children:
                 out.append(f'{indent}<li class="has-sub"><a href="{c.path}">{c.name}</a>\n{indent}  <ul>')
                 out += rec(c.children, indent + "    ")
@@ -1017,6 +1183,7 @@ def parent_page(unit, col):
 
 ATTACH = {}  # wbfileid -> (article path, source or None, label)
 _next_fileid = [16738001]
+_text_fileid = [16739001]
 
 
 def detail_page(unit, col, doc, serial):
@@ -1026,8 +1193,10 @@ def detail_page(unit, col, doc, serial):
     owner = 1744984000 + serial
     atts = []
     for label, src in doc.atts:
-        fid = _next_fileid[0]
-        _next_fileid[0] += 1
+        # The text readings' documents count apart, so that other attachments keep their ids.
+        counter = _text_fileid if doc.tag == "text" else _next_fileid
+        fid = counter[0]
+        counter[0] += 1
         ATTACH[fid] = (doc.path, src, label)
         atts.append(f'  <li>附件【<a href="/system/_content/download.jsp?urltype=news.DownloadAttachUrl&amp;owner={owner}&amp;wbfileid={fid}" target="_blank">{esc(label)}</a>】已下载<span id="nattach{fid}">{(fid * 7) % 200}</span>次</li>')
     att_html = ('<ul class="attachments">\n' + "\n".join(atts) + "\n</ul>\n") if atts else ""
@@ -1145,6 +1314,7 @@ def shown_title(doc):
 def assign_paths_family(units, family):
     colid = 1001
     serial = 9230001
+    last = []
     for unit in units:
         i = unit.index
         if family == "trs":
@@ -1182,19 +1352,31 @@ def assign_paths_family(units, family):
                 c.docs.sort(key=lambda dd: dd.dt, reverse=True)
             for doc in c.docs:
                 doc.col = c
-                dt = doc.dt
-                if family == "trs":
-                    doc.path = f"{c.dir}/{dt:%Y%m}/t{dt:%Y%m%d}_{serial}.html"
-                else:
-                    doc.path = f"/art/{dt.year}/{dt.month}/{dt.day}/art_{c.hid}_{serial}.html"
-                doc.serial = serial
-                serial += 1
+                if doc.tag == "text":
+                    last.append(doc)
+                    continue
+                serial = fam_doc_path(family, doc, serial)
+    # Documents of the text readings (items 4 / 4, 27 / 26, bonus 3) last: other paths stay.
+    for doc in last:
+        serial = fam_doc_path(family, doc, serial)
+
+
+def fam_doc_path(family, doc, serial):
+    c, dt = doc.col, doc.dt
+    if family == "trs":
+        doc.path = f"{c.dir}/{dt:%Y%m}/t{dt:%Y%m%d}_{serial}.html"
+    else:
+        doc.path = f"/art/{dt.year}/{dt.month}/{dt.day}/art_{c.hid}_{serial}.html"
+    doc.serial = serial
+    return serial + 1
 
 
 def fam_tree(unit, cls):
     def rec(cols, indent):
         out = []
         for c in cols:
+            if c.absent:
+                continue
             if c.children:
                 out.append(f'{indent}<li class="has-sub"><a href="{c.path}">{c.name}</a>\n{indent}  <ul>')
                 out += rec(c.children, indent + "    ")
@@ -1309,6 +1491,7 @@ def fam_attachment(family, unit, doc, label, src, fid):
 
 
 _next_fid = [16738001]
+_text_fid = [16739001]
 
 
 def fam_detail(family, unit, col, doc, serial):
@@ -1318,8 +1501,9 @@ def fam_detail(family, unit, col, doc, serial):
     wenhao = "" if serial % 4 == 0 else f"昌{unit.code}发〔{doc.dt.year}〕{serial % 90 + 1}号"
     atts = []
     for label, src in doc.atts:
-        fid = _next_fid[0]
-        _next_fid[0] += 1
+        counter = _text_fid if doc.tag == "text" else _next_fid
+        fid = counter[0]
+        counter[0] += 1
         atts.append(fam_attachment(family, unit, doc, label, src, fid))
     body = doc.body or f"  <p>各有关单位：</p>\n  <p>{esc(doc.title)}，现予公布，请认真贯彻执行。</p>"
     pubdate = doc.dt.strftime(unit.pubdate_fmt)
@@ -1450,6 +1634,9 @@ def build_family(units, family):
             else:
                 put(c.path, hanweb_list_page(unit, c), unit)
             for doc in c.docs:
+                if doc.dead:
+                    dead.append(doc.path)
+                    continue
                 put(doc.path, fam_detail(family, unit, c, doc, doc.serial), unit)
     for path, html, gbk in message_pages():
         put(path, html, None, gbk)
@@ -1469,6 +1656,7 @@ def assign_paths(units):
     colid = 1001
     serial = 9230001
     later = []  # (unit, column or document)
+    last = []  # documents of the text readings (items 4 / 4, 27 / 26, bonus 3), numbered last
     for unit in units:
         unit.landing = f"/bmym/{unit.code}/zfxxgkpt.htm"
 
@@ -1489,6 +1677,9 @@ def assign_paths(units):
                 c.docs.sort(key=lambda dd: dd.dt, reverse=True)
             for doc in c.docs:
                 doc.col = c
+                if doc.tag == "text":
+                    last.append(doc)
+                    continue
                 if c.code in NEW_COLS or doc.tag is not None:
                     later.append(doc)
                     continue
@@ -1499,7 +1690,7 @@ def assign_paths(units):
         if isinstance(x, Col):
             x.colid = colid
             colid += 1
-    for x in later:
+    for x in later + last:
         if isinstance(x, Doc):
             x.path = f"/info/{x.col.colid}/{serial}.htm"
             x.serial = serial
@@ -1632,6 +1823,9 @@ def build_vsb(units):
                 for path, html in list_pages(unit, c):
                     put(path, html, unit)
             for doc in c.docs:
+                if doc.dead:
+                    dead.append(doc.path)
+                    continue
                 put(doc.path, detail_page(unit, c, doc, doc.serial), unit)
     for path, html, gbk in message_pages():
         put(path, html, None, gbk)
@@ -1654,15 +1848,18 @@ def write_readme(units, files, gt):
         f"- {len(files)} HTML pages, {len(ATTACH)} attachments (PDFs in `pdfs/`, copied from the portal kit).",
         "- `ground-truth.json`: every finding a correct run (assessment year 2020, as-of 2020-12-15) drafts.",
         "  `key` is \"\" for one-per-unit findings, the document path for per-document ones and the",
-        "  column path for `column_unreachable`, the part's name for the `documents` items (2020: 2, 3, 5,",
-        "  9 / 8, 11 / 10, 12 / 11, 14, 15 / 13, 16 / 14, 19–22 / 18–21, 25 / 24); `evidence_urls` must",
-        "  appear among the finding's evidence.",
+        "  column path for `column_unreachable`, the part's name for the `documents` items (2020: 2, 3, 4,",
+        "  5, 9 / 8, 11 / 10, 12 / 11, 14, 15 / 13, 16 / 14, 19–22 / 18–21, 25 / 24, 27 / 26), the document",
+        "  path for the bonus 3 `document_bonus` suggestions; `evidence_urls` must appear among the",
+        "  finding's evidence.",
         "- `documents` items: every unit gets the `publication_count` question (信息发布量, 0 points; its",
         "  detail is not compared). A clean unit publishes what every part wants: in 工作动态 the",
         "  政务公开 meeting, the year's 工作要点, the previous year's 落实情况 and one news per topic",
         "  (疫情防控, 六稳六保, 行政执法三项制度, 政府采购, 重大建设项目, 救助); a 六稳六保 解读; the",
-        "  建议提案办理 column; 权责清单, 公共服务事项清单 and 政务公开事项标准目录 columns. The generator",
-        "  cross-checks each planted miss against the rubric's word lists (`missing(...)`).",
+        "  建议提案办理 column; 权责清单, 公共服务事项清单 and 政务公开事项标准目录 columns; a 政府信息公开制度",
+        "  page naming the six systems of item 4 / 4 and a 依申请公开 page stating its 办理流程 (27 / 26,",
+        "  read in their text). The generator cross-checks each planted miss against the rubric's word",
+        "  lists (`missing(...)`, and `text_found(...)` for the parts that read text).",
         "- Item 7 cap: 统计局's guide lacks all 11 elements (5.5) and is outdated (1); the expected item-7",
         "  total is 5, recorded as one `guide_elements_missing` of 5 and no `guide_outdated`. A checker",
         "  that caps differently should be compared on the unit's item-7 sum.",

@@ -148,6 +148,16 @@ impl ColumnSnapshot {
         }
     }
 
+    /// The column's name, or a parent's, contains one of `names` (spaces, quotes and full/half
+    /// width ignored): how the rubric's `within` and `columns` name columns.
+    pub fn named(&self, names: &[String]) -> bool {
+        use crate::checks::text::squash;
+        names.iter().any(|n| {
+            let n = squash(n);
+            squash(&self.name).contains(&n) || self.path.iter().any(|p| squash(p).contains(&n))
+        })
+    }
+
     /// The column's problems as one sentence (`None` when it was read completely).
     pub fn problems_text(&self) -> Option<String> {
         PageFailure::join(&self.problems)
@@ -173,6 +183,37 @@ pub struct DocumentSnapshot {
     /// Why the document's date is in doubt, when it is.
     #[serde(default)]
     pub date_doubt: Option<DateDoubt>,
+    /// The stored copy of the document page, when it was read.
+    #[serde(default)]
+    pub page_id: Option<i64>,
+    /// The text of the document's body (attachments' names left out), at most
+    /// [`DocumentSnapshot::TEXT_CHARS`] characters: read only in the columns whose rubric parts
+    /// read text (`text = true`). `None` when not read (not wanted, or the page failed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The body was longer than what `text` keeps.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub text_cut: bool,
+}
+
+impl DocumentSnapshot {
+    /// Characters of a body kept in `text`.
+    pub const TEXT_CHARS: usize = 20_000;
+
+    /// Keeps `body` as the document's text, cut at [`DocumentSnapshot::TEXT_CHARS`].
+    pub fn keep_text(&mut self, body: &str) {
+        let mut chars = body.char_indices();
+        match chars.nth(Self::TEXT_CHARS) {
+            Some((at, _)) => {
+                self.text = Some(body[..at].to_string());
+                self.text_cut = true;
+            }
+            None => {
+                self.text = Some(body.to_string());
+                self.text_cut = false;
+            }
+        }
+    }
 }
 
 /// A document date the machine cannot trust: it is shown with both values to the auditor,

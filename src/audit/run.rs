@@ -207,12 +207,13 @@ async fn crawl_all(
         messages: board.messages.len(),
     });
     let parallel = config.crawl.concurrency.max(1) * 2;
+    let text_columns = &rubric.text_columns();
     // Indices, not references, keep the future `Send` for spawned runs (a closure over `&T`
     // trips the compiler's higher-ranked lifetime check).
     let snapshots: Vec<_> = stream::iter(0..config.units.len())
         .map(|i| async move {
             let unit = &config.units[i];
-            let snap = crawl_unit(rec, config, base, unit).await;
+            let snap = crawl_unit(rec, config, base, unit, text_columns).await;
             progress(Progress::UnitDone {
                 unit: unit.name.clone(),
             });

@@ -214,7 +214,8 @@ async fn run_job(store: &Store, opts: &WorkerOptions, job: &Job) -> Result<Strin
                 .ok_or_else(|| {
                     CrawlError::Config(format!("配置文件中没有单位“{name}”（运行 {}）", run.id))
                 })?;
-            let snapshot = crawl_unit(&rec, config, &base, unit).await?;
+            let snapshot =
+                crawl_unit(&rec, config, &base, unit, &opts.rubric.text_columns()).await?;
             serde_json::to_string(&UnitResult {
                 snapshot,
                 stats: stats_of(&rec),

@@ -4,22 +4,29 @@
 //! deducts its points or becomes a question, as the part says. Nothing here names an item:
 //! next year's notice edits the rubric file.
 //!
+//! A `text` part reads the documents' text as well as their titles (item 4's six systems, a
+//! compilation counting for every system it names); a bonus rule's `each` parts list the
+//! documents that may earn it (形象化解读), as suggestions.
+//!
 //! Never a wrong deduction: a part not found while the columns it is looked for in were not
-//! all read, or while a document that could be it has a cut title or an unknown or doubtful
-//! date, is a question (`document_unsure`) naming them.
+//! all read, or while a document that could be it has a cut title, an unknown or doubtful
+//! date or (for a `text` part) a text not read, is a question (`document_unsure`) naming them.
 
 use chrono::{Datelike, NaiveDate};
 
 use super::text::squash;
-use super::{centi, finding, Check, CheckContext};
+use super::{centi, finding, url_key, Check, CheckContext};
 use crate::model::{Centi, Evidence, Finding, FindingKind, Reason, RubricCheck, Section, Table};
-use crate::rubric::{Item, Look, Miss, Part, Years};
+use crate::rubric::{AdjustmentRule, Item, Look, Miss, Part, Years};
 use crate::snapshot::{ColumnSnapshot, ColumnState, DocumentSnapshot, UnitSnapshot};
 
 pub struct DocumentsCheck;
 
 /// Documents named in a finding's evidence, at most.
 const EVIDENCE_DOCS: usize = 5;
+
+/// Documents of its own column a `text` part's finding names, at most.
+const EVIDENCE_TEXT_DOCS: usize = 10;
 
 impl Check for DocumentsCheck {
     fn name(&self) -> &'static str {
@@ -38,10 +45,88 @@ impl Check for DocumentsCheck {
     }
 
     fn run(&self, ctx: &CheckContext<'_>, unit: &UnitSnapshot) -> Vec<Finding> {
-        self.items(ctx, unit.unit.table)
+        let scope = Scope::of(unit);
+        let mut out: Vec<Finding> = self
+            .items(ctx, unit.unit.table)
             .into_iter()
-            .flat_map(|item| read_item(ctx, unit, item))
-            .collect()
+            .flat_map(|item| read_item(ctx, &scope, item))
+            .collect();
+        for rule in ctx.rubric.checked_bonus(RubricCheck::Documents) {
+            out.extend(read_bonus(ctx, &scope, rule));
+        }
+        out
+    }
+}
+
+/// What the parts read of a unit: its columns' documents, and each single-article column with
+/// text as one document (its title the column's name, its text the article) for `text` parts.
+struct Scope<'a> {
+    unit: &'a UnitSnapshot,
+    articles: Vec<(&'a ColumnSnapshot, DocumentSnapshot)>,
+}
+
+impl<'a> Scope<'a> {
+    fn of(unit: &'a UnitSnapshot) -> Self {
+        let articles = unit
+            .columns
+            .iter()
+            .filter(|c| c.state == ColumnState::Article)
+            .filter_map(|c| {
+                let text = c.article_text.as_deref().filter(|t| !t.is_empty())?;
+                Some((
+                    c,
+                    DocumentSnapshot {
+                        url: c.url.clone(),
+                        title: c.name.clone(),
+                        title_cut: false,
+                        published: c.page_dates.first().copied(),
+                        list_page: 1,
+                        list_position: 1,
+                        attachments: None,
+                        date_doubt: None,
+                        page_id: c.page_id,
+                        text: Some(text.to_string()),
+                        text_cut: false,
+                    },
+                ))
+            })
+            .collect();
+        Scope { unit, articles }
+    }
+
+    /// The documents of the columns `in_scope` accepts; with `articles`, the single-article
+    /// columns among them as documents too.
+    fn documents(
+        &self,
+        in_scope: impl Fn(&ColumnSnapshot) -> bool,
+        articles: bool,
+    ) -> Vec<Doc<'_>> {
+        let mut out: Vec<Doc<'_>> = self
+            .unit
+            .columns
+            .iter()
+            .filter(|c| in_scope(c))
+            .flat_map(|c| {
+                c.documents.iter().map(move |d| Doc {
+                    doc: d,
+                    column: c,
+                    article: false,
+                })
+            })
+            .collect();
+        if articles {
+            out.extend(
+                self.articles
+                    .iter()
+                    .filter(|(c, _)| in_scope(c))
+                    .map(|(c, d)| Doc {
+                        doc: d,
+                        column: c,
+                        article: true,
+                    }),
+            );
+        }
+        out
     }
 }
 
@@ -50,6 +135,8 @@ impl Check for DocumentsCheck {
 struct Doc<'a> {
     doc: &'a DocumentSnapshot,
     column: &'a ColumnSnapshot,
+    /// A single-article column read as a document.
+    article: bool,
 }
 
 /// What one part found.
@@ -69,13 +156,18 @@ struct Missing<'a> {
     unread: Vec<&'a ColumnSnapshot>,
     /// Documents that could be it but cannot be judged (cut title, date unknown or doubtful).
     doubtful: Vec<Doc<'a>>,
+    /// `text` parts: documents whose text was not read (or only in part).
+    unread_text: Vec<Doc<'a>>,
+    /// `text` parts: the documents looked at (what the evidence lists).
+    seen: Vec<Doc<'a>>,
     /// Documents that match some of the words: what the auditor should look at.
     near: Vec<Doc<'a>>,
     /// Columns searched (for `within` / `columns` parts, or empty columns of a column part).
     searched: Vec<&'a ColumnSnapshot>,
 }
 
-fn read_item(ctx: &CheckContext<'_>, unit: &UnitSnapshot, item: &Item) -> Vec<Finding> {
+fn read_item(ctx: &CheckContext<'_>, scope: &Scope<'_>, item: &Item) -> Vec<Finding> {
+    let unit = scope.unit;
     let mut out = Vec::new();
     let mut left = centi(item.points);
     let mut found: Vec<(&str, Vec<Doc<'_>>)> = Vec::new();
@@ -89,6 +181,8 @@ fn read_item(ctx: &CheckContext<'_>, unit: &UnitSnapshot, item: &Item) -> Vec<Fi
                     continue;
                 }
                 Look::Column => column_part(unit, part),
+                // Only on bonus rules (validated).
+                Look::Each => continue,
                 Look::Document => {
                     let among = part.among.as_deref().and_then(|name| {
                         found
@@ -96,7 +190,7 @@ fn read_item(ctx: &CheckContext<'_>, unit: &UnitSnapshot, item: &Item) -> Vec<Fi
                             .find(|(n, _)| *n == name)
                             .map(|(_, d)| d.clone())
                     });
-                    document_part(ctx, unit, part, among)
+                    document_part(ctx, scope, part, among)
                 }
             }
         };
@@ -125,12 +219,133 @@ fn among_empty(found: &[(&str, Vec<Doc<'_>>)], part: &Part) -> bool {
         .is_some_and(|name| !found.iter().any(|(n, docs)| *n == name && !docs.is_empty()))
 }
 
+/// The suggestions of a bonus rule read by its parts: every document found, once.
+fn read_bonus(ctx: &CheckContext<'_>, scope: &Scope<'_>, rule: &AdjustmentRule) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for part in &rule.parts {
+        let Outcome::Found(docs) = document_part(ctx, scope, part, None) else {
+            continue;
+        };
+        for d in docs {
+            let key = url_key(&d.doc.url);
+            if out.iter().any(|f| f.key == key) {
+                continue;
+            }
+            out.push(finding(
+                scope.unit,
+                (Section::Bonus, rule.number),
+                FindingKind::Question,
+                centi(rule.points_each),
+                Reason::DocumentBonus,
+                key,
+                format!(
+                    "“{}”可能符合加分项目第{}项（{}）：{}。每{}加{}分，是否加分请人工判断。",
+                    d.doc.title,
+                    rule.number,
+                    part.name,
+                    rule_text(ctx, part),
+                    if rule.per.is_empty() {
+                        "篇"
+                    } else {
+                        &rule.per
+                    },
+                    centi(rule.points_each)
+                ),
+                vec![doc_evidence(&d)],
+            ));
+        }
+    }
+    out
+}
+
 /// A column matches a list of names when its name, or a parent's, contains one of them.
 fn column_matches(col: &ColumnSnapshot, names: &[String]) -> bool {
-    names.iter().any(|n| {
-        let n = squash(n);
-        squash(&col.name).contains(&n) || col.path.iter().any(|p| squash(p).contains(&n))
-    })
+    col.named(names)
+}
+
+/// Where a document shows a part's words.
+#[derive(Debug, Clone, PartialEq)]
+enum Seen {
+    Title,
+    /// In the text (some group only there): the text around the first such word.
+    Text(String),
+}
+
+/// Characters of text shown either side of a word found in it.
+const EXCERPT_CHARS: usize = 24;
+
+/// Whether the document has a word of every group: in its title, or (`text`) each group in its
+/// title or its text. An attachment's name is neither (the text leaves them out).
+fn words_seen(d: &DocumentSnapshot, groups: &[Vec<String>], text: bool) -> Option<Seen> {
+    if groups.is_empty() {
+        return None;
+    }
+    if title_matches(&d.title, groups) {
+        return Some(Seen::Title);
+    }
+    let body = squash(d.text.as_deref().filter(|_| text)?);
+    let title = squash(&d.title);
+    let mut excerpt = None;
+    for g in groups {
+        let words: Vec<String> = g.iter().map(|w| squash(w)).collect();
+        if words.iter().any(|w| title.contains(w.as_str())) {
+            continue;
+        }
+        let at = words
+            .iter()
+            .find_map(|w| body.find(w.as_str()).map(|i| (i, w.len())))?;
+        excerpt.get_or_insert_with(|| around(&body, at));
+    }
+    excerpt.map(Seen::Text)
+}
+
+/// The text around `(byte offset, byte length)` of a word in `text`.
+fn around(text: &str, (at, len): (usize, usize)) -> String {
+    let before: String = text[..at]
+        .chars()
+        .rev()
+        .take(EXCERPT_CHARS)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let after: String = text[at + len..].chars().take(EXCERPT_CHARS).collect();
+    let lead = if before.chars().count() < text[..at].chars().count() {
+        "…"
+    } else {
+        ""
+    };
+    let tail = if at + len + after.len() < text.len() {
+        "…"
+    } else {
+        ""
+    };
+    format!("{lead}{before}{}{after}{tail}", &text[at..at + len])
+}
+
+/// Groups the title (or, `text`, the title or the text) matches.
+fn groups_seen(d: &DocumentSnapshot, groups: &[Vec<String>], text: bool) -> usize {
+    let title = squash(&d.title);
+    let body = d
+        .text
+        .as_deref()
+        .filter(|_| text)
+        .map(squash)
+        .unwrap_or_default();
+    groups
+        .iter()
+        .filter(|g| {
+            g.iter().any(|w| {
+                let w = squash(w);
+                title.contains(&w) || body.contains(&w)
+            })
+        })
+        .count()
+}
+
+/// A `text` part could not read all of the document: its text is unknown or cut.
+fn text_unread(d: &Doc<'_>) -> bool {
+    d.doc.text.is_none() || d.doc.text_cut
 }
 
 /// The title has a word of every group.
@@ -141,15 +356,6 @@ fn title_matches(title: &str, groups: &[Vec<String>]) -> bool {
         .all(|g| g.iter().any(|w| t.contains(&squash(w))))
 }
 
-/// Groups the title matches.
-fn groups_matched(title: &str, groups: &[Vec<String>]) -> usize {
-    let t = squash(title);
-    groups
-        .iter()
-        .filter(|g| g.iter().any(|w| t.contains(&squash(w))))
-        .count()
-}
-
 /// A column whose content the machine did not see (or saw only in part).
 fn unread(col: &ColumnSnapshot) -> bool {
     col.state.unread() || !col.problems.is_empty()
@@ -157,25 +363,21 @@ fn unread(col: &ColumnSnapshot) -> bool {
 
 fn document_part<'a>(
     ctx: &CheckContext<'_>,
-    unit: &'a UnitSnapshot,
+    scope: &'a Scope<'a>,
     part: &Part,
     among: Option<Vec<Doc<'a>>>,
 ) -> Outcome<'a> {
+    let unit = scope.unit;
     let year = ctx.year();
     let words = part.words_for(year);
     let in_scope = |c: &ColumnSnapshot| part.within.is_empty() || column_matches(c, &part.within);
     let candidates: Vec<Doc<'a>> = match among {
         Some(docs) => docs,
-        None => unit
-            .columns
-            .iter()
-            .filter(|c| in_scope(c))
-            .flat_map(|c| c.documents.iter().map(move |d| Doc { doc: d, column: c }))
-            .collect(),
+        None => scope.documents(in_scope, part.text),
     };
     let by_column =
         |d: &Doc<'_>| !part.columns.is_empty() && column_matches(d.column, &part.columns);
-    let by_words = |d: &Doc<'_>| !words.is_empty() && title_matches(&d.doc.title, &words);
+    let by_words = |d: &Doc<'_>| words_seen(d.doc, &words, part.text).is_some();
     // A part of `within` (or `among`) only counts every document there.
     let open = words.is_empty() && part.columns.is_empty();
     let matches = |d: &Doc<'_>| open || by_column(d) || by_words(d);
@@ -213,16 +415,22 @@ fn document_part<'a>(
             return Outcome::FoundColumn;
         }
     }
+    let maybe_in_window = |d: &Doc<'_>| match (d.doc.published, &d.doc.date_doubt) {
+        (None, _) | (_, Some(_)) => true,
+        (Some(p), None) => in_window(p.date),
+    };
     let doubtful: Vec<Doc<'a>> = candidates
         .iter()
         .copied()
-        .filter(|d| {
-            let maybe_in_window = match (d.doc.published, &d.doc.date_doubt) {
-                (None, _) | (_, Some(_)) => true,
-                (Some(p), None) => in_window(p.date),
-            };
-            maybe_in_window && (matches(d) || (d.doc.title_cut && !open))
-        })
+        .filter(|d| maybe_in_window(d) && (matches(d) || (d.doc.title_cut && !open)))
+        .collect();
+    // A document whose text was not read may say the words.
+    let reads_text = part.text && !words.is_empty();
+    let unread_text: Vec<Doc<'a>> = candidates
+        .iter()
+        .copied()
+        .filter(|d| reads_text && maybe_in_window(d) && text_unread(d))
+        .filter(|d| !doubtful.iter().any(|x| x.doc.url == d.doc.url))
         .collect();
     let unread_cols: Vec<&ColumnSnapshot> = if part.among.is_some() {
         Vec::new()
@@ -236,9 +444,18 @@ fn document_part<'a>(
         .iter()
         .copied()
         .filter(|d| d.doc.published.is_some_and(|p| in_window(p.date)))
-        .filter(|d| !words.is_empty() && groups_matched(&d.doc.title, &words) > 0)
+        .filter(|d| !words.is_empty() && groups_seen(d.doc, &words, part.text) > 0)
         .collect();
-    near.sort_by_key(|d| std::cmp::Reverse(groups_matched(&d.doc.title, &words)));
+    near.sort_by_key(|d| std::cmp::Reverse(groups_seen(d.doc, &words, part.text)));
+    let seen: Vec<Doc<'a>> = if part.text {
+        candidates
+            .iter()
+            .copied()
+            .filter(|d| d.doc.published.is_some_and(|p| in_window(p.date)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let searched = unit
         .columns
         .iter()
@@ -250,6 +467,8 @@ fn document_part<'a>(
     Outcome::Missing(Missing {
         unread: unread_cols,
         doubtful,
+        unread_text,
+        seen,
         near,
         searched,
     })
@@ -281,6 +500,8 @@ fn column_part<'a>(unit: &'a UnitSnapshot, part: &Part) -> Outcome<'a> {
     Outcome::Missing(Missing {
         unread: named.iter().copied().filter(|c| unread(c)).collect(),
         doubtful: Vec::new(),
+        unread_text: Vec::new(),
+        seen: Vec::new(),
         near: Vec::new(),
         searched: named,
     })
@@ -312,13 +533,25 @@ fn rule_text(ctx: &CheckContext<'_>, part: &Part) -> String {
     };
     let mut what = Vec::new();
     if !part.words.is_empty() {
-        what.push(format!("标题含{}的文件", words_text(&part.words_for(year))));
+        let place = if part.text {
+            "标题或正文（附件名不计）"
+        } else {
+            "标题"
+        };
+        what.push(format!(
+            "{place}含{}的文件",
+            words_text(&part.words_for(year))
+        ));
     }
     if !part.columns.is_empty() {
         what.push(format!("栏目“{}”中的文件", part.columns.join("”或“")));
     }
     if what.is_empty() {
-        what.push("任何文件".to_string());
+        what.push(if part.text {
+            "任何文件或内容".to_string()
+        } else {
+            "任何文件".to_string()
+        });
     }
     if part.among.is_some() {
         return format!(
@@ -345,8 +578,46 @@ fn doc_evidence(d: &Doc<'_>) -> Evidence {
     Evidence {
         url: d.doc.url.to_string(),
         excerpt,
-        page_id: None,
+        page_id: d.doc.page_id,
     }
+}
+
+/// A document a `text` part looked at, with what the item's `text` parts saw in it (where: the
+/// title, or the text around the words), so that the auditor sees which systems are there.
+fn seen_evidence(ctx: &CheckContext<'_>, item: &Item, d: &Doc<'_>) -> Evidence {
+    let mut e = doc_evidence(d);
+    if d.article {
+        e.excerpt = e.excerpt.replacen(
+            &format!("（{}", d.column.name),
+            &format!("（单页栏目，{}", d.column.name),
+            1,
+        );
+    }
+    let found: Vec<String> = item
+        .parts
+        .iter()
+        .filter(|p| p.text && !p.words.is_empty())
+        .filter_map(|p| {
+            let seen = words_seen(d.doc, &p.words_for(ctx.year()), true)?;
+            Some(match seen {
+                Seen::Title => format!("{}（标题）", p.name),
+                Seen::Text(x) => format!("{}（正文：“{x}”）", p.name),
+            })
+        })
+        .collect();
+    if found.is_empty() {
+        e.excerpt.push_str("；未见本项所查内容");
+    } else {
+        e.excerpt.push_str(&format!("；可见：{}", found.join("、")));
+    }
+    if text_unread(d) {
+        e.excerpt.push_str(if d.doc.text.is_none() {
+            "；正文未能读取"
+        } else {
+            "；正文过长，只读了一部分"
+        });
+    }
+    e
 }
 
 fn column_evidence(c: &ColumnSnapshot, why: &str) -> Evidence {
@@ -367,7 +638,8 @@ fn missing_finding(
 ) -> Finding {
     let rule = rule_text(ctx, part);
     let mut evidence = Vec::new();
-    let (kind, reason, detail) = if !m.unread.is_empty() || !m.doubtful.is_empty() {
+    let unsure = !m.unread.is_empty() || !m.doubtful.is_empty() || !m.unread_text.is_empty();
+    let (kind, reason, detail) = if unsure {
         for c in &m.unread {
             let why = c
                 .problems
@@ -376,18 +648,38 @@ fn missing_finding(
             evidence.push(column_evidence(c, &why));
         }
         evidence.extend(m.doubtful.iter().take(EVIDENCE_DOCS).map(doc_evidence));
+        evidence.extend(
+            m.unread_text
+                .iter()
+                .take(EVIDENCE_DOCS)
+                .map(|d| seen_evidence(ctx, item, d)),
+        );
+        let text = if m.unread_text.is_empty() {
+            String::new()
+        } else {
+            format!("、{}个文件的正文未能完整读取", m.unread_text.len())
+        };
         (
             FindingKind::Question,
             Reason::DocumentUnsure,
             format!(
-                "未能确认“{}”：未找到{rule}，但有{}个栏目未能完整读取、{}个文件标题不完整或日期不明，可能已公开，请人工核查。",
+                "未能确认“{}”：未找到{rule}，但有{}个栏目未能完整读取、{}个文件标题不完整或日期不明{text}，可能已公开，请人工核查。",
                 part.name,
                 m.unread.len(),
                 m.doubtful.len()
             ),
         )
     } else {
-        evidence.extend(m.near.iter().take(EVIDENCE_DOCS).map(doc_evidence));
+        if part.text {
+            evidence.extend(
+                m.seen
+                    .iter()
+                    .take(EVIDENCE_TEXT_DOCS)
+                    .map(|d| seen_evidence(ctx, item, d)),
+            );
+        } else {
+            evidence.extend(m.near.iter().take(EVIDENCE_DOCS).map(doc_evidence));
+        }
         for c in &m.searched {
             evidence.push(column_evidence(c, state_text(c)));
         }
@@ -408,7 +700,7 @@ fn missing_finding(
                 Reason::ColumnPartMissing,
                 format!("未公开“{}”：没有{rule}。", part.name),
             ),
-            (Miss::Deduct, Look::Document | Look::Count) => (
+            (Miss::Deduct, Look::Document | Look::Count | Look::Each) => (
                 FindingKind::Deduction,
                 Reason::DocumentMissing,
                 format!("未公开“{}”：没有找到{rule}。", part.name),
@@ -532,4 +824,115 @@ fn count_finding(ctx: &CheckContext<'_>, unit: &UnitSnapshot, item: &Item, part:
         detail,
         evidence,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(title: &str, text: Option<&str>) -> DocumentSnapshot {
+        DocumentSnapshot {
+            url: url::Url::parse("http://portal.test/info/1/1.htm").unwrap(),
+            title: title.into(),
+            title_cut: false,
+            published: None,
+            list_page: 1,
+            list_position: 1,
+            attachments: None,
+            date_doubt: None,
+            page_id: None,
+            text: text.map(str::to_string),
+            text_cut: false,
+        }
+    }
+
+    fn groups(g: &[&[&str]]) -> Vec<Vec<String>> {
+        g.iter()
+            .map(|w| w.iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn words_are_seen_in_the_title_first_then_in_the_text_when_the_part_reads_it() {
+        let g = groups(&[&["保密审查"]]);
+        let d = doc("田园镇政府信息公开保密审查制度", None);
+        assert_eq!(words_seen(&d, &g, false), Some(Seen::Title));
+        let d = doc(
+            "田园镇政务公开制度汇编",
+            Some("一、主动公开制度……二、保 密 审 查制度：信息发布前须经审查。"),
+        );
+        // Not read in the title alone; in the text, spaces ignored, with the words around.
+        assert_eq!(words_seen(&d, &g, false), None);
+        let Some(Seen::Text(x)) = words_seen(&d, &g, true) else {
+            panic!("not seen in the text");
+        };
+        assert!(x.contains("保密审查制度"), "{x}");
+        // Full width and half width alike.
+        let d = doc("制度", Some("ＨＴＭＬ５ 与 H5 解读"));
+        assert!(words_seen(&d, &groups(&[&["H5"]]), true).is_some());
+    }
+
+    #[test]
+    fn every_group_must_be_in_the_title_or_the_text() {
+        let g = groups(&[&["申请"], &["制度", "办法", "流程", "指南"]]);
+        // 申请 in the title, 流程 in the text.
+        let d = doc("依申请公开", Some("办理流程：受理、审查、答复。"));
+        assert!(matches!(words_seen(&d, &g, true), Some(Seen::Text(_))));
+        let d = doc("依申请公开", Some("申请人可通过当面、信函等方式提出申请。"));
+        assert_eq!(words_seen(&d, &g, true), None);
+        assert_eq!(groups_seen(&d, &g, true), 1);
+        // No text read: only the title.
+        assert_eq!(words_seen(&doc("依申请公开", None), &g, true), None);
+    }
+
+    #[test]
+    fn the_excerpt_shows_the_words_around_and_marks_what_is_cut() {
+        let text = format!("{}责任追究{}", "甲".repeat(40), "乙".repeat(40));
+        let at = text.find("责任追究").unwrap();
+        let x = around(&text, (at, "责任追究".len()));
+        assert_eq!(
+            x,
+            format!("…{}责任追究{}…", "甲".repeat(24), "乙".repeat(24))
+        );
+        let x = around("责任追究制度", (0, "责任追究".len()));
+        assert_eq!(x, "责任追究制度");
+    }
+
+    #[test]
+    fn a_text_cut_or_not_read_is_unread() {
+        let col = ColumnSnapshot {
+            name: "政府信息公开制度".into(),
+            code: "gkzd".into(),
+            url: url::Url::parse("http://portal.test/gkzd.htm").unwrap(),
+            path: vec!["政府信息公开制度".into()],
+            state: ColumnState::List,
+            documents: Vec::new(),
+            article_text: None,
+            page_dates: Vec::new(),
+            empty_notice: None,
+            pages: 1,
+            page_id: None,
+            problems: Vec::new(),
+            impossible_dates: Vec::new(),
+            ignored: Vec::new(),
+            attachments: Vec::new(),
+        };
+        let read = doc("制度", Some("主动公开"));
+        let mut cut = doc("制度", Some("主动公开"));
+        cut.keep_text(&"字".repeat(DocumentSnapshot::TEXT_CHARS + 1));
+        assert!(cut.text_cut);
+        assert_eq!(
+            cut.text.as_deref().unwrap().chars().count(),
+            DocumentSnapshot::TEXT_CHARS
+        );
+        let none = doc("制度", None);
+        let d = |doc| Doc {
+            doc,
+            column: &col,
+            article: false,
+        };
+        assert!(!text_unread(&d(&read)));
+        assert!(text_unread(&d(&cut)));
+        assert!(text_unread(&d(&none)));
+    }
 }

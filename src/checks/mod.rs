@@ -9,7 +9,7 @@ mod finance;
 mod guide;
 mod pdf_marking;
 mod replies;
-mod text;
+pub(crate) mod text;
 
 use chrono::NaiveDate;
 

@@ -228,6 +228,9 @@ fn push_items(
                 place: "列表页".into(),
                 other: item.date,
             }),
+            page_id: None,
+            text: None,
+            text_cut: false,
         });
     }
 }

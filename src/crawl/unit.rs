@@ -1,5 +1,6 @@
 //! One unit: landing page, column tree, every leaf column, the document pages the checks need
-//! (policy documents of the year, a guide published as a document, cut titles), the sample.
+//! (policy documents of the year, a guide published as a document, cut titles, the documents of
+//! the columns whose rubric parts read text), the sample.
 
 use futures::stream::{self, StreamExt};
 use url::Url;
@@ -15,11 +16,18 @@ use crate::model::PageFailure;
 use crate::snapshot::{ColumnSnapshot, ColumnState, DateDoubt, DocumentSnapshot, UnitSnapshot};
 use crate::store::{AttachmentRow, ColumnRow, DocumentRow, Flag, PageKind};
 
+/// Documents of one column whose text is read, at most (newest first, as listed): beyond them a
+/// part not found is a question, never a deduction.
+pub const TEXT_DOCUMENTS_PER_COLUMN: usize = 30;
+
+/// Crawls one unit. `text_columns` names the columns whose documents' text is read, of any
+/// year (the rubric's `text` parts: [`crate::rubric::Rubric::text_columns`]).
 pub async fn crawl_unit(
     rec: &Recorder,
     config: &PortalConfig,
     base: &Url,
     unit: &UnitConfig,
+    text_columns: &[String],
 ) -> Result<UnitSnapshot, CrawlError> {
     let configured = match &unit.code {
         Some(code) => Some(
@@ -95,39 +103,51 @@ pub async fn crawl_unit(
     snap.columns = columns;
     read_guide_document(rec, config, name, &mut snap.columns).await?;
     let year = config.portal.year;
-    // Document pages: policy documents of the year (for the sample), and cut titles of the year.
+    // Document pages: policy documents of the year (for the sample), cut titles of the year,
+    // and the documents of the text columns (any year, the first of each list), kept with text.
     let policy = &config.columns.policy;
     let mut wanted = Vec::new();
     for (ci, col) in snap.columns.iter().enumerate() {
         let is_policy = policy.matches_in_tree(&col.name, &col.code, &col.path);
+        let read_text = !text_columns.is_empty() && col.named(text_columns);
         for (di, d) in col.documents.iter().enumerate() {
             // Undated list entries are dated by their page; cut titles completed by it.
             let undated = d.published.is_none();
             let in_year = d.published.is_some_and(|p| p.year() == year);
-            if undated || (in_year && (is_policy || d.title_cut)) {
-                wanted.push((ci, di, d.url.clone()));
+            let text = read_text && di < TEXT_DOCUMENTS_PER_COLUMN;
+            if text || undated || (in_year && (is_policy || d.title_cut)) {
+                wanted.push((ci, di, d.url.clone(), text));
             }
         }
     }
     let pages: Vec<_> = stream::iter(wanted)
-        .map(|(ci, di, url)| async move {
+        .map(|(ci, di, url, text)| async move {
             let page = match rec
                 .fetch(&url, PageKind::Document, Some(name), None)
                 .await?
             {
-                Ok(g) => read_document(rec, config, &g).await,
+                Ok(g) => read_document(rec, config, &g)
+                    .await
+                    .map(|page| (page, g.page_id)),
                 Err(e) => Err(e.into()),
             };
-            Ok::<_, CrawlError>((ci, di, page))
+            Ok::<_, CrawlError>((ci, di, text, page))
         })
         .buffered(config.crawl.concurrency.max(1))
         .collect()
         .await;
     for r in pages {
-        let (ci, di, page) = r?;
+        let (ci, di, text, page) = r?;
         let doc = &mut snap.columns[ci].documents[di];
         match page {
-            Ok(page) => {
+            Ok((page, page_id)) => {
+                doc.page_id = Some(page_id);
+                if text {
+                    // A page without a body of the portal's shape leaves the text unread.
+                    if let Some(body) = &page.text {
+                        doc.keep_text(body);
+                    }
+                }
                 let doubted = doc.date_doubt.clone();
                 note_page_date(doc, &page);
                 if doc.date_doubt.is_some() && doc.date_doubt != doubted {

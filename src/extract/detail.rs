@@ -32,6 +32,9 @@ pub struct DocumentPage {
     /// The 公开方式 of the catalogue metadata, when given.
     pub disclosure: Option<String>,
     pub attachments: Vec<AttachmentLink>,
+    /// The text of the body (`pages.article_body`) without the names of attachments; `None`
+    /// when the page has no body of that shape.
+    pub text: Option<String>,
 }
 
 const PUBLISHED_LABELS: [&str; 4] = ["发布日期", "发文日期", "发布时间", "公开日期"];
@@ -84,13 +87,61 @@ pub fn parse_document(doc: &Html, shapes: &PageShapes, page_url: &Url) -> Docume
     let published = written.or_else(|| stamp_in_url(page_url.as_str()));
     let disclosure = from_meta(&["公开方式", "公开属性"]).filter(|v| !v.is_empty());
     let attachments = attachment_links(doc, shapes, page_url);
+    let text = body_text(doc, shapes);
     DocumentPage {
         title,
         published,
         impossible_date,
         disclosure,
         attachments,
+        text,
     }
+}
+
+/// File extensions of links whose text is a file's name, not the document's words.
+const FILE_EXTENSIONS: [&str; 12] = [
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".zip", ".rar", ".7z", ".txt",
+];
+
+/// The text of a document's body (`pages.article_body`): the words the document says. The
+/// names of its attachments are left out (an attachment's file name is neither the document's
+/// title nor its text): links of the portal's attachment shape and links to files, as well as
+/// scripts and styles. `None` when the page has no body of that shape.
+pub fn body_text(doc: &Html, shapes: &PageShapes) -> Option<String> {
+    let body = doc.select(shapes.article_body.selector()).next()?;
+    let mut skip: std::collections::HashSet<_> = body
+        .select(shapes.attachments.selector())
+        .map(|a| a.id())
+        .collect();
+    for a in body.select(&selector("a[href]")) {
+        let href = a.value().attr("href").unwrap_or_default().to_lowercase();
+        let path = href.split(['?', '#']).next().unwrap_or_default();
+        let name = element_text(a).to_lowercase();
+        if FILE_EXTENSIONS.iter().any(|e| {
+            path.ends_with(e)
+                || href.contains(&format!("{e}&"))
+                || href.ends_with(e)
+                || name.ends_with(e)
+        }) {
+            skip.insert(a.id());
+        }
+    }
+    let mut words = Vec::new();
+    for node in body.descendants() {
+        let Some(text) = node.value().as_text() else {
+            continue;
+        };
+        let hidden = node.ancestors().any(|a| {
+            skip.contains(&a.id())
+                || a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "script" | "style"))
+        });
+        if !hidden {
+            words.push(&**text);
+        }
+    }
+    Some(collapse_ws(&words.join(" ")))
 }
 
 /// The attachment links of a page, without repeats.
@@ -145,4 +196,35 @@ fn meta_pairs(doc: &Html, table: &scraper::Selector) -> Vec<(String, String)> {
             (!k.is_empty() && k.chars().count() <= 8).then(|| (k, v.trim().to_string()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_text_leaves_out_attachment_names_scripts_and_the_catalogue() {
+        let config = crate::config::PortalConfig::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("selectors/fixture.toml"),
+        )
+        .unwrap();
+        let html = Html::parse_document(
+            r#"<html><body><table class="gk-meta"><tr><th>公开方式</th><td>主动公开</td></tr></table>
+            <div id="vsb_content"><p>第一条 为规范保密审查工作，制定本制度。</p>
+            <script>var x = "责任追究";</script>
+            <p>附件：<a href="/files/投诉举报制度.docx">投诉举报制度.docx</a></p></div>
+            <ul class="attachments"><li><a href="/system/_content/download.jsp?wbfileid=1">政策解读制度.pdf</a></li></ul>
+            </body></html>"#,
+        );
+        let url = Url::parse("http://portal.test/info/1/1.htm").unwrap();
+        let page = parse_document(&html, &config.pages, &url);
+        let text = page.text.unwrap();
+        assert!(text.contains("保密审查"), "{text}");
+        for absent in ["主动公开", "责任追究", "投诉举报", "政策解读"] {
+            assert!(!text.contains(absent), "{absent} in {text}");
+        }
+        // No body of the portal's shape: no text.
+        let html = Html::parse_document("<html><body><p>保密审查</p></body></html>");
+        assert_eq!(parse_document(&html, &config.pages, &url).text, None);
+    }
 }

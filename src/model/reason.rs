@@ -113,6 +113,9 @@ reasons! {
     /// A `documents` count part (信息发布量): the unit's count of documents of the year, its
     /// rank and its group's median, for the auditor.
     PublicationCount => "publication_count",
+    /// A `documents` bonus part (`look = "each"`): a document that may earn the bonus rule
+    /// (形象化解读), suggested, never counted until the auditor confirms it.
+    DocumentBonus => "document_bonus",
 }
 
 /// A reason code that is not one of [`Reason::ALL`].

@@ -257,10 +257,14 @@ pub struct AdjustmentRule {
     #[serde(default)]
     pub per: String,
     /// The gongkai check that suggests entries of this rule (`nondisclosable` on the penalty
-    /// for published non-active information); its findings take this rule's number and
-    /// `points_each`.
+    /// for published non-active information, `documents` on a bonus rule with `parts`); its
+    /// findings take this rule's number and `points_each`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<RubricCheck>,
+    /// `check = "documents"` on a bonus rule: the documents that may earn it (`look = "each"`
+    /// parts), each suggested as one entry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
 }
 
 /// One of the four grades. Serialises to the Chinese word.
@@ -403,6 +407,32 @@ impl Rubric {
             UnitTable::Township => &self.township,
             UnitTable::Department => &self.department,
         }
+    }
+
+    /// The columns whose documents' text the `text` parts read (their `within`, in both tables
+    /// and the bonus rules): the crawler reads those documents' pages, of any year.
+    pub fn text_columns(&self) -> Vec<String> {
+        let items = self.township.items.iter().chain(&self.department.items);
+        let mut out: Vec<String> = Vec::new();
+        for part in items
+            .flat_map(|i| &i.parts)
+            .chain(self.bonus.iter().flat_map(|r| &r.parts))
+            .filter(|p| p.text)
+        {
+            for name in &part.within {
+                if !out.contains(name) {
+                    out.push(name.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// The bonus rules `check` suggests entries of by their parts (`documents`).
+    pub fn checked_bonus(&self, check: RubricCheck) -> impl Iterator<Item = &AdjustmentRule> {
+        self.bonus
+            .iter()
+            .filter(move |r| r.check == Some(check) && !r.parts.is_empty())
     }
 
     /// A bonus rule by id.

@@ -11,6 +11,8 @@
 //! miss = "deduct"
 //! points = 2
 //! ```
+//!
+//! A bonus rule may list parts too (`look = "each"`): every document found is a suggestion.
 
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +38,14 @@ pub struct Part {
     /// column): a document elsewhere does not count.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub within: Vec<String>,
+    /// Words are looked for in the document's text as well as its title (each group in either),
+    /// and a single-article column of `within` counts as a document whose text is the article.
+    /// The crawler reads the text of every document of the `within` columns, of any year
+    /// ([`crate::rubric::Rubric::text_columns`]); needs `within`, or `among` a `text` part. A
+    /// document whose text could not be read makes a part not found a question. An
+    /// attachment's file name is never text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub text: bool,
     /// Only among the documents another part of the item found (六稳六保 among the 政策解读);
     /// skipped when that part found none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +76,9 @@ pub enum Look {
     /// The unit's count of documents of the year, with its rank and the median of its group
     /// (乡镇, A, B): always a question for the auditor (酌情), `points` 0.
     Count,
+    /// On a bonus rule: every document found is a question suggesting the rule's
+    /// `points_each` (形象化解读); nothing found drafts nothing.
+    Each,
 }
 
 /// Which publication dates count.

@@ -157,7 +157,7 @@ fn check_item(k: &str, item: &Item) -> Result<(), Failure> {
         }
         check_amount(
             &dk,
-            n,
+            &format!("第{n}项"),
             item.points,
             amount,
             &format!("检查“{check}”需要 deduct.{name}"),
@@ -184,7 +184,7 @@ fn check_item(k: &str, item: &Item) -> Result<(), Failure> {
     }
     for (j, s) in steps.iter().enumerate() {
         let sk = format!("{k}.deduct.delay_steps[{j}]");
-        check_amount(&sk, n, item.points, s.points, "每级扣分")?;
+        check_amount(&sk, &format!("第{n}项"), item.points, s.points, "每级扣分")?;
         if j > 0 && (s.over_days <= steps[j - 1].over_days || s.points < steps[j - 1].points) {
             return Err((sk, "天数须逐级递增，扣分不得递减".into()));
         }
@@ -208,13 +208,24 @@ fn check_parts(k: &str, item: &Item) -> Result<(), Failure> {
             format!("第{n}项由检查“documents”起草，须用 [[…items.parts]] 写明要查找的内容"),
         ));
     }
+    check_part_list(k, &format!("第{n}项"), Some(item.points), &item.parts)
+}
+
+/// The parts of an item (`cap` its points) or, `cap` `None`, of a bonus rule (`look = "each"`
+/// only, suggesting the rule's `points_each`). `what` names the item or rule in messages.
+fn check_part_list(
+    k: &str,
+    what: &str,
+    cap: Option<f64>,
+    parts: &[super::Part],
+) -> Result<(), Failure> {
     let mut names: Vec<&str> = Vec::new();
-    for (i, part) in item.parts.iter().enumerate() {
+    for (i, part) in parts.iter().enumerate() {
         let pk = format!("{k}.parts[{i}]");
         if part.name.trim().is_empty() || names.contains(&part.name.as_str()) {
             return Err((
                 format!("{pk}.name"),
-                format!("第{n}项的每个部分须有不重复的名称（name）"),
+                format!("{what}的每个部分须有不重复的名称（name）"),
             ));
         }
         if let Some(other) = &part.among {
@@ -224,6 +235,24 @@ fn check_parts(k: &str, item: &Item) -> Result<(), Failure> {
                     format!("among = \"{other}\" 须指向本项中排在前面的部分"),
                 ));
             }
+            let target = parts.iter().find(|p| &p.name == other);
+            if part.text && !target.is_some_and(|p| p.text) {
+                return Err((
+                    format!("{pk}.text"),
+                    format!(
+                        "{what}“{}”读取正文（text = true），其 among 指向的“{other}”也须 text = true（正文只在其栏目中读取）",
+                        part.name
+                    ),
+                ));
+            }
+        } else if part.text && part.within.is_empty() {
+            return Err((
+                format!("{pk}.text"),
+                format!(
+                    "{what}“{}”读取正文（text = true），须用 within 写明在哪些栏目中读取（或用 among 指向读取正文的部分）",
+                    part.name
+                ),
+            ));
         }
         names.push(&part.name);
         let blank = |v: &[String]| v.iter().any(|w| w.trim().is_empty());
@@ -233,7 +262,38 @@ fn check_parts(k: &str, item: &Item) -> Result<(), Failure> {
         {
             return Err((
                 format!("{pk}.words"),
-                format!("第{n}项“{}”的词表或栏目名中有空项", part.name),
+                format!("{what}“{}”的词表或栏目名中有空项", part.name),
+            ));
+        }
+        let Some(points) = cap else {
+            if part.look != Look::Each {
+                return Err((
+                    format!("{pk}.look"),
+                    format!(
+                        "{what}“{}”：加分项目的部分只能是 look = \"each\"（每个找到的文件建议一次加分）",
+                        part.name
+                    ),
+                ));
+            }
+            if part.points != 0.0 || part.miss != Miss::Question {
+                return Err((
+                    pk,
+                    format!(
+                        "{what}“{}”：每个找到的文件按本规则的 points_each 建议加分，只能是 miss = \"question\"、不写 points",
+                        part.name
+                    ),
+                ));
+            }
+            check_findable(&pk, what, part)?;
+            continue;
+        };
+        if part.look == Look::Each {
+            return Err((
+                format!("{pk}.look"),
+                format!(
+                    "{what}“{}”：look = \"each\" 只用于加分项目（[[bonus]]）",
+                    part.name
+                ),
             ));
         }
         if part.look == Look::Count {
@@ -241,32 +301,14 @@ fn check_parts(k: &str, item: &Item) -> Result<(), Failure> {
                 return Err((
                     pk,
                     format!(
-                        "第{n}项“{}”是发布量统计（look = \"count\"），只能是 miss = \"question\"、points = 0（由审核人员酌情评分）",
+                        "{what}“{}”是发布量统计（look = \"count\"），只能是 miss = \"question\"、points = 0（由审核人员酌情评分）",
                         part.name
                     ),
                 ));
             }
             continue;
         }
-        let findable = match part.look {
-            Look::Count => true,
-            Look::Column => !part.columns.is_empty(),
-            Look::Document => {
-                !part.words.is_empty()
-                    || !part.columns.is_empty()
-                    || !part.within.is_empty()
-                    || part.among.is_some()
-            }
-        };
-        if !findable {
-            return Err((
-                pk,
-                format!(
-                    "第{n}项“{}”没有可查找的内容：look = \"column\" 须写 columns，文件须写 words、columns 或 within",
-                    part.name
-                ),
-            ));
-        }
+        check_findable(&pk, what, part)?;
         if part.late_after.is_some() && part.deadline().is_none() {
             return Err((
                 format!("{pk}.late_after"),
@@ -275,13 +317,37 @@ fn check_parts(k: &str, item: &Item) -> Result<(), Failure> {
         }
         check_amount(
             &format!("{pk}.points"),
-            n,
-            item.points,
+            what,
+            points,
             part.points,
             &format!("“{}”的分值", part.name),
         )?;
     }
     Ok(())
+}
+
+/// A part has something to look for.
+fn check_findable(pk: &str, what: &str, part: &super::Part) -> Result<(), Failure> {
+    let findable = match part.look {
+        Look::Count => true,
+        Look::Column => !part.columns.is_empty(),
+        Look::Document | Look::Each => {
+            !part.words.is_empty()
+                || !part.columns.is_empty()
+                || !part.within.is_empty()
+                || part.among.is_some()
+        }
+    };
+    if findable {
+        return Ok(());
+    }
+    Err((
+        pk.to_string(),
+        format!(
+            "{what}“{}”没有可查找的内容：look = \"column\" 须写 columns，文件须写 words、columns 或 within",
+            part.name
+        ),
+    ))
 }
 
 /// Where a check is named, for messages.
@@ -294,12 +360,18 @@ fn place(section: Section) -> &'static str {
 }
 
 /// One amount: positive and not above the item's points.
-fn check_amount(key: &str, n: u32, points: f64, amount: f64, what: &str) -> Result<(), Failure> {
+fn check_amount(
+    key: &str,
+    item: &str,
+    points: f64,
+    amount: f64,
+    what: &str,
+) -> Result<(), Failure> {
     if amount.is_nan() || amount <= 0.0 {
         return Err((key.into(), format!("{what}，且必须大于0，实际为{amount}")));
     }
     if amount > points + EPS {
-        return Err((key.into(), format!("扣分{amount}超过第{n}项的分值{points}")));
+        return Err((key.into(), format!("扣分{amount}超过{item}的分值{points}")));
     }
     Ok(())
 }
@@ -341,7 +413,39 @@ fn check_rules(key: &str, section: Section, rules: &[AdjustmentRule]) -> Result<
     let mut ids = HashSet::new();
     let mut checks: BTreeMap<RubricCheck, &str> = BTreeMap::new();
     for (i, rule) in rules.iter().enumerate() {
-        if let Some(check) = rule.check {
+        let rk = format!("{key}[{i}]");
+        if rule.check == Some(RubricCheck::Documents) {
+            if section != Section::Bonus {
+                return Err((
+                    format!("{rk}.check"),
+                    format!(
+                        "检查“documents”只能用于评分项目或加分项目（[[bonus]]），不能用于{}",
+                        place(section)
+                    ),
+                ));
+            }
+            if rule.parts.is_empty() {
+                return Err((
+                    format!("{rk}.parts"),
+                    format!(
+                        "加分规则“{}”由检查“documents”建议，须用 [[bonus.parts]] 写明要查找的文件",
+                        rule.id
+                    ),
+                ));
+            }
+            if rule.points_each.is_nan() || rule.points_each <= 0.0 {
+                return Err((
+                    format!("{rk}.points_each"),
+                    "由检查“documents”建议的规则，每次分值必须大于0".into(),
+                ));
+            }
+            check_part_list(&rk, &format!("加分规则“{}”", rule.id), None, &rule.parts)?;
+        } else if !rule.parts.is_empty() {
+            return Err((
+                format!("{rk}.parts"),
+                "parts 只用于 check = \"documents\" 的加分规则".into(),
+            ));
+        } else if let Some(check) = rule.check {
             let ck = format!("{key}[{i}].check");
             if check.section() != section {
                 return Err((

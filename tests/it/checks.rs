@@ -73,6 +73,9 @@ fn doc(title: &str, date: &str) -> DocumentSnapshot {
         list_position: 1,
         attachments: None,
         date_doubt: None,
+        page_id: None,
+        text: None,
+        text_cut: false,
     }
 }
 

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use gongkai::checks::{run_all, CheckContext, Publications, Standing};
 use gongkai::config::PortalConfig;
 use gongkai::extract::dates::find_stamp;
-use gongkai::model::{FetchFailure, Finding, FindingKind, PageFailure, Reason, Table};
-use gongkai::rubric::{ItemSource, Part, Rubric, RubricCheck};
+use gongkai::model::{FetchFailure, Finding, FindingKind, PageFailure, Reason, Section, Table};
+use gongkai::rubric::{ItemSource, Look, Part, Rubric, RubricCheck};
 use gongkai::snapshot::*;
 use url::Url;
 
@@ -183,6 +183,9 @@ fn doc(title: &str, date: &str) -> DocumentSnapshot {
         list_position: 1,
         attachments: None,
         date_doubt: None,
+        page_id: None,
+        text: None,
+        text_cut: false,
     }
 }
 
@@ -243,6 +246,7 @@ fn run(u: &UnitSnapshot) -> Vec<Finding> {
     };
     run_all(&ctx, u)
         .into_iter()
+        .filter(|f| f.section == Section::Item)
         .filter(|f| [2, 3, 5, 11, 15, 16, 22].contains(&f.item) && f.table == Table::Township)
         .filter(|f| f.reason != Reason::PublicationCount)
         .collect()
@@ -548,6 +552,45 @@ fn the_rubric_refuses_parts_that_cannot_work() {
         p.words.clear();
     });
     assert!(e.contains("没有可查找的内容"), "{e}");
+    // Text is read only in a part's own columns.
+    let e = bad(&|p| p.text = true);
+    assert!(e.contains("township.items[4].parts[1].text"), "{e}");
+    let e = bad(&|p| p.look = Look::Each);
+    assert!(
+        e.contains("parts[1].look") && e.contains("[[bonus]]"),
+        "{e}"
+    );
+    // item 4: a system part reading text among a part that does not.
+    let mut r = rubric();
+    let item = r.township.items.iter_mut().find(|i| i.number == 4).unwrap();
+    item.parts[0].text = false;
+    let e = Rubric::from_toml(&toml::to_string(&r).unwrap(), Path::new("bad.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("township.items[3].parts[1].text"), "{e}");
+    // The bonus rule's parts suggest its points_each: no points of their own.
+    let mut r = rubric();
+    r.bonus[2].parts[0].points = 0.5;
+    let e = Rubric::from_toml(&toml::to_string(&r).unwrap(), Path::new("bad.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("bonus[2].parts[0]") && e.contains("points_each"),
+        "{e}"
+    );
+    let mut r = rubric();
+    r.bonus[2].parts[0].look = gongkai::rubric::Look::Document;
+    let e = Rubric::from_toml(&toml::to_string(&r).unwrap(), Path::new("bad.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("bonus[2].parts[0].look"), "{e}");
+    let mut r = rubric();
+    r.penalty[0].check = Some(RubricCheck::Documents);
+    r.penalty[0].parts = r.bonus[2].parts.clone();
+    let e = Rubric::from_toml(&toml::to_string(&r).unwrap(), Path::new("bad.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("penalty[0].check"), "{e}");
 }
 
 #[test]
@@ -605,4 +648,208 @@ fn the_publication_count_is_a_question_with_rank_and_median_in_the_group() {
         "{}",
         q.detail
     );
+}
+
+/// The findings of items 4 and 27 (township) and of the bonus rules.
+fn run_text(u: &UnitSnapshot) -> Vec<Finding> {
+    let config = config();
+    let rubric = rubric();
+    let ctx = CheckContext {
+        config: &config,
+        rubric: &rubric,
+        as_of: NaiveDate::from_ymd_opt(2020, 12, 15).unwrap(),
+        publications: None,
+    };
+    run_all(&ctx, u)
+        .into_iter()
+        .filter(|f| f.section == Section::Bonus || [4, 27].contains(&f.item))
+        .collect()
+}
+
+fn with_text(mut d: DocumentSnapshot, text: &str) -> DocumentSnapshot {
+    d.text = Some(text.into());
+    d.page_id = Some(42);
+    d
+}
+
+/// A township with the six systems in its 制度 column and a 依申请公开 办法.
+fn with_systems() -> UnitSnapshot {
+    let mut u = complete();
+    u.columns.push(column(
+        "政府信息公开制度",
+        ColumnState::List,
+        vec![
+            with_text(doc("田园镇政府信息主动公开制度", "2018-03-01"), "第一条……"),
+            with_text(
+                doc("田园镇政务公开制度汇编", "2019-05-01"),
+                "一、保密审查制度……二、责任 追究制度……三、群众举报处理制度……四、政策解读制度……五、文件公开属性认定制度……",
+            ),
+        ],
+    ));
+    u.columns.push(column(
+        "依申请公开",
+        ColumnState::List,
+        vec![with_text(
+            doc("田园镇政府信息依申请公开办法", "2017-01-01"),
+            "第一条……",
+        )],
+    ));
+    u
+}
+
+#[test]
+fn the_six_systems_count_by_title_or_text_of_their_own_column_of_any_year() {
+    let f = run_text(&with_systems());
+    assert!(f.iter().all(|f| f.section == Section::Bonus), "{f:#?}");
+
+    // Two systems not named anywhere in the column: 0.5 each, the column's documents shown
+    // with what the other parts saw in them (the compilation's text around the words).
+    let mut u = with_systems();
+    let col = column_mut(&mut u, "政府信息公开制度");
+    col.documents[1].text = Some("一、保密审查制度……二、责任追究制度……三、举报制度……".into());
+    // Elsewhere does not count (judged in its own column).
+    column_mut(&mut u, "工作动态")
+        .documents
+        .push(doc("田园镇政策解读制度", "2020-02-02"));
+    let f = run_text(&u);
+    let missing: Vec<_> = f.iter().filter(|f| f.item == 4).collect();
+    assert_eq!(missing.len(), 2, "{missing:#?}");
+    for (f, key) in missing.iter().zip(["政策解读制度", "公开属性标识制度"]) {
+        assert_eq!(
+            (f.kind, f.reason, f.points.points(), f.key.as_str()),
+            (FindingKind::Deduction, Reason::DocumentMissing, 0.5, key)
+        );
+        assert!(f.detail.contains("标题或正文"), "{}", f.detail);
+        let compilation = f
+            .evidence
+            .iter()
+            .find(|e| e.excerpt.contains("制度汇编"))
+            .expect("the compilation is shown");
+        assert!(
+            compilation.excerpt.contains("责任追究制度（正文：“")
+                && compilation.excerpt.contains("2019-05-01")
+                && compilation.page_id == Some(42),
+            "{compilation:?}"
+        );
+    }
+
+    // Its text could not be read: the systems it may name are questions, never deductions.
+    let mut u = with_systems();
+    column_mut(&mut u, "政府信息公开制度").documents[1].text = None;
+    let f = run_text(&u);
+    let items: Vec<_> = f.iter().filter(|f| f.item == 4).collect();
+    assert_eq!(items.len(), 5, "{items:#?}");
+    assert!(items.iter().all(|f| f.kind == FindingKind::Question
+        && f.reason == Reason::DocumentUnsure
+        && f.points.points() == 0.5
+        && f.detail.contains("正文未能完整读取")));
+
+    // No column, or an empty one: one deduction of 3, not six.
+    for empty in [true, false] {
+        let mut u = with_systems();
+        if empty {
+            let col = column_mut(&mut u, "政府信息公开制度");
+            col.documents.clear();
+            col.state = ColumnState::Empty;
+        } else {
+            u.columns.retain(|c| c.name != "政府信息公开制度");
+        }
+        let f = run_text(&u);
+        let items: Vec<_> = f.iter().filter(|f| f.item == 4).collect();
+        assert_eq!(items.len(), 1, "{items:#?}");
+        assert_eq!(
+            (
+                items[0].reason,
+                items[0].points.points(),
+                items[0].key.as_str()
+            ),
+            (Reason::DocumentMissing, 3.0, "政府信息公开制度")
+        );
+    }
+
+    // A single-article column is read as one document: its text names the six.
+    let mut u = with_systems();
+    u.columns.retain(|c| c.name != "政府信息公开制度");
+    let mut article = column("政府信息公开制度", ColumnState::Article, Vec::new());
+    article.article_text = Some(
+        "一、主动公开。二、保密审查。三、责任追究。四、投诉举报。五、政策解读。六、公开属性标识。"
+            .into(),
+    );
+    article.page_dates = find_stamp("2019-06-01").into_iter().collect();
+    u.columns.push(article.clone());
+    assert!(run_text(&u).iter().all(|f| f.item != 4));
+    article.article_text = Some("一、主动公开。二、保密审查。".into());
+    *column_mut(&mut u, "政府信息公开制度") = article;
+    let f = run_text(&u);
+    assert_eq!(f.iter().filter(|f| f.item == 4).count(), 4, "{f:#?}");
+}
+
+#[test]
+fn the_application_system_shows_by_title_or_text_never_by_an_attachment_name() {
+    // By text only.
+    let mut u = with_systems();
+    column_mut(&mut u, "依申请公开").documents = vec![with_text(
+        doc("关于做好政府信息公开申请工作的通知", "2020-03-03"),
+        "现将依申请公开办理流程明确如下……",
+    )];
+    assert!(run_text(&u).iter().all(|f| f.item != 27));
+    // A 办法 only as an attachment (its name is in neither title nor text): 2 of the 4.
+    let mut u = with_systems();
+    let mut form = with_text(doc("政府信息公开申请表", "2020-03-03"), "请下载附件。");
+    form.attachments = Some(vec![gongkai::extract::detail::AttachmentLink {
+        url: url("/files/1.docx"),
+        name: "依申请公开办法.docx".into(),
+    }]);
+    column_mut(&mut u, "依申请公开").documents = vec![form];
+    let f = run_text(&u);
+    let f = f.iter().find(|f| f.item == 27).unwrap();
+    assert_eq!(
+        (f.kind, f.reason, f.points.points(), f.key.as_str()),
+        (
+            FindingKind::Deduction,
+            Reason::DocumentMissing,
+            2.0,
+            "依申请公开制度"
+        )
+    );
+    assert!(
+        f.evidence.iter().any(|e| e.excerpt.contains("申请表")),
+        "{f:#?}"
+    );
+    // Its page could not be read: a question.
+    let mut u = with_systems();
+    column_mut(&mut u, "依申请公开").documents[0] = doc("政府信息公开申请须知", "2020-03-03");
+    let f = run_text(&u);
+    let f = f.iter().find(|f| f.item == 27).unwrap();
+    assert_eq!(
+        (f.kind, f.reason),
+        (FindingKind::Question, Reason::DocumentUnsure)
+    );
+}
+
+#[test]
+fn vivid_interpretations_of_the_year_are_bonus_suggestions_one_per_document() {
+    let mut u = with_systems();
+    let jd = column_mut(&mut u, "政策解读");
+    jd.documents
+        .push(doc("图解：田园镇惠农政策解读", "2020-09-01"));
+    jd.documents
+        .push(doc("一图读懂：2019年危房改造政策", "2019-09-01"));
+    // Not a 政策解读 document: a news of a video conference does not count.
+    column_mut(&mut u, "工作动态")
+        .documents
+        .push(doc("田园镇召开视频会议", "2020-05-05"));
+    let f = run_text(&u);
+    let bonus: Vec<_> = f.iter().filter(|f| f.section == Section::Bonus).collect();
+    assert_eq!(bonus.len(), 2, "{bonus:#?}");
+    for b in &bonus {
+        assert_eq!(
+            (b.item, b.kind, b.reason, b.points.points()),
+            (3, FindingKind::Question, Reason::DocumentBonus, 0.5)
+        );
+        assert_eq!(b.evidence.len(), 1);
+        assert_eq!(b.key, url(&b.key).path());
+        assert!(b.detail.contains("人工判断"), "{}", b.detail);
+    }
+    assert!(bonus.iter().any(|b| b.evidence[0].excerpt.contains("图解")));
 }

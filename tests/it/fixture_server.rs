@@ -425,6 +425,7 @@ fn ground_truth_names_configured_units_and_known_reasons() {
         "document_late",
         "column_part_missing",
         "publication_count",
+        "document_bonus",
     ]
     .into_iter()
     .collect();
@@ -450,12 +451,15 @@ fn ground_truth_names_configured_units_and_known_reasons() {
         let kind = row["kind"].as_str().unwrap();
         assert!(kind == "deduction" || kind == "question");
         let section = row["section"].as_str().unwrap();
-        assert!(section == "item" || section == "penalty");
+        assert!(section == "item" || section == "penalty" || section == "bonus");
         assert!(row["points"].as_f64().is_some());
         let key = row["key"].as_str().unwrap();
         if reason == "pdf_sample_empty" {
             assert_eq!(key, "");
-        } else if reason.starts_with("pdf_") || reason == "column_unreachable" {
+        } else if reason.starts_with("pdf_")
+            || reason == "column_unreachable"
+            || reason == "document_bonus"
+        {
             assert!(
                 root().join(key.trim_start_matches('/')).is_file()
                     || reason == "column_unreachable"
@@ -470,14 +474,16 @@ fn ground_truth_names_configured_units_and_known_reasons() {
             let township = configured.table.as_str() == "township";
             let allowed: &[u64] = if township {
                 &[
-                    2, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 25, 28,
+                    2, 3, 4, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 25, 27, 28,
                 ]
             } else {
                 &[
-                    2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 24, 27,
+                    2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 24, 26, 27,
                 ]
             };
             assert!(allowed.contains(&item), "{unit} {reason} item {item}");
+        } else if section == "bonus" {
+            assert_eq!((reason, item), ("document_bonus", 3), "{unit}");
         }
     }
     assert_eq!(seen, reasons, "every reason is planted");

@@ -29,7 +29,7 @@ async fn fixture_county_on_postgres_meets_the_ground_truth() {
     };
     let summary = crawl(&store, opts, &no_progress).await.unwrap();
     assert_eq!(summary.status, RunStatus::Partial);
-    assert_eq!(summary.errors, 1, "{summary:?}");
+    assert_eq!(summary.errors, 2, "{summary:?}");
     assert_eq!(summary.units.len(), 49);
     let problems = compare(
         &store.findings(summary.run_id).await.unwrap(),

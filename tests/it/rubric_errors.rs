@@ -66,7 +66,7 @@ fn unknown_check_name_is_a_parse_error_naming_the_line_and_the_name() {
     let msg = err.to_string();
     assert!(matches!(err, RubricError::Parse { .. }), "{msg}");
     assert!(
-        msg.contains("bad.toml") && msg.contains("line 303") && msg.contains("guid"),
+        msg.contains("bad.toml") && msg.contains("line 378") && msg.contains("guid"),
         "{msg}"
     );
 }
@@ -77,7 +77,7 @@ fn unknown_deduct_key_is_a_parse_error_naming_the_key() {
     let msg = err.to_string();
     assert!(matches!(err, RubricError::Parse { .. }), "{msg}");
     assert!(
-        msg.contains("part_mising") && msg.contains("line 342"),
+        msg.contains("part_mising") && msg.contains("line 417"),
         "{msg}"
     );
 }

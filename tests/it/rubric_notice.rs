@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use gongkai::model::Table as TableKind;
-use gongkai::rubric::{DelayStep, Grade, ItemSource, Look, Rubric, RubricCheck, Table};
+use gongkai::rubric::{DelayStep, Grade, ItemSource, Look, Rubric, RubricCheck, Table, Years};
 
 fn notice() -> String {
     let path = crate::support::shared_dir().join("seed/changning-2020-assessment-notice.txt");
@@ -99,7 +99,7 @@ fn township_table_matches_annex_2() {
         &rubric.township,
         &rows,
         &[
-            2, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 25, 28,
+            2, 3, 4, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 25, 27, 28,
         ],
     );
     assert_eq!(rubric.township.annex, 2);
@@ -114,7 +114,7 @@ fn department_table_matches_annex_3() {
         &rubric.department,
         &rows,
         &[
-            2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 24, 27,
+            2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 24, 26, 27,
         ],
     );
     assert_eq!(rubric.department.annex, 3);
@@ -388,12 +388,12 @@ fn documents_items_parts_match_the_notice() {
         (
             TableKind::Township,
             "\n附件2",
-            &[2, 3, 5, 9, 11, 12, 14, 15, 16, 19, 20, 21, 22, 25][..],
+            &[2, 3, 4, 5, 9, 11, 12, 14, 15, 16, 19, 20, 21, 22, 25, 27][..],
         ),
         (
             TableKind::Department,
             "\n附件3",
-            &[2, 3, 5, 8, 10, 11, 13, 14, 18, 19, 20, 21, 24][..],
+            &[2, 3, 4, 5, 8, 10, 11, 13, 14, 18, 19, 20, 21, 24, 26][..],
         ),
     ] {
         let rows = parse_table(&text, from, "加分项目");
@@ -435,6 +435,31 @@ fn documents_items_parts_match_the_notice() {
                     .unwrap_or_else(|| panic!("{kind:?} {n}: no figure in {st}"))
             };
             assert_eq!(main.points, want, "{kind:?} {n}: {} ({st})", main.name);
+            // 制度不齐的每差一项扣N分: one part per system the item's title names, among the
+            // column's documents, read in their text too; together the item's points.
+            if let Some(each) = first(st, r"每差一项扣(\d+(?:\.\d+)?)分") {
+                assert!(main.text && main.years == Years::Any, "{kind:?} {n}");
+                assert_eq!(rest.len(), 6, "{kind:?} {n}: the six systems");
+                for part in rest {
+                    assert_eq!(part.points, each, "{kind:?} {n}: {}", part.name);
+                    assert_eq!(part.among.as_deref(), Some(main.name.as_str()));
+                    assert!(part.text && part.years == Years::Any, "{}", part.name);
+                    let named = part.words[0].iter().any(|w| row.title.contains(w.as_str()));
+                    assert!(named, "{kind:?} {n}: {} not in the title", part.name);
+                }
+                assert_eq!(
+                    rest.iter().map(|p| p.points).sum::<f64>(),
+                    main.points,
+                    "{kind:?} {n}: all systems missing is the item's points"
+                );
+                continue;
+            }
+            // 依申请公开: 未制定依申请公开制度的扣N分, the other half for the auditor.
+            if st.contains("未制定依申请公开制度") {
+                assert!(rest.is_empty() && main.text, "{kind:?} {n}");
+                assert!(main.points < item.points, "{kind:?} {n}");
+                continue;
+            }
             for part in rest {
                 assert!(part.among.is_some(), "{kind:?} {n}: {}", part.name);
                 let want = first(st, r"未解读“六稳”、“六保”[^，。]*?扣(\d+(?:\.\d+)?)分")
@@ -443,4 +468,25 @@ fn documents_items_parts_match_the_notice() {
             }
         }
     }
+}
+
+/// Bonus 3 (形象化解读, 每篇加0.5分) is suggested by the `documents` check, one question per
+/// document its `each` part finds, at the rule's `points_each`.
+#[test]
+fn the_interpretation_bonus_is_suggested_per_document_as_the_notice_says() {
+    let text = squash(&notice());
+    let rubric = Rubric::bundled_2020();
+    let rules: Vec<_> = rubric.checked_bonus(RubricCheck::Documents).collect();
+    assert_eq!(rules.len(), 1);
+    let rule = rules[0];
+    assert_eq!(
+        (rule.number, rule.per.as_str(), rule.points_each),
+        (3, "篇", 0.5)
+    );
+    assert!(text.contains("开展形象化、通俗化、多元化解读"));
+    assert!(text.contains(&format!("每{}加{}分", rule.per, rule.points_each)));
+    assert!(rule
+        .parts
+        .iter()
+        .all(|p| p.look == Look::Each && p.points == 0.0 && !p.within.is_empty()));
 }
