@@ -24,6 +24,7 @@ mod pg_crawl;
 mod probe;
 mod real_pages;
 mod report_html;
+mod results;
 mod rubric_errors;
 mod rubric_notice;
 mod selectors;
