@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gongkai::review::{read_sheet, set_values, SetError, SheetError, MAX_SHEET_BYTES};
+use gongkai::review::{read_sheet, set_values, SetError, SheetError, Units, MAX_SHEET_BYTES};
 
 use super::args::{DbArgs, RunArgs};
 use super::error::usage;
@@ -76,7 +76,11 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     if args.dry_run {
-        return match gongkai::review::check_values_only(&cx.rubric, &cx.config, &values) {
+        return match gongkai::review::check_values_only(
+            &cx.rubric,
+            Units::Described(&cx.config),
+            &values,
+        ) {
             Ok(()) => {
                 println!("{name}：{} 行均可录入（未录入）。", values.len());
                 Ok(ExitCode::SUCCESS)
@@ -87,7 +91,15 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             }
         };
     }
-    match set_values(&cx.store, &cx.rubric, &cx.config, &actor, &values).await {
+    match set_values(
+        &cx.store,
+        &cx.rubric,
+        Units::Described(&cx.config),
+        &actor,
+        &values,
+    )
+    .await
+    {
         Ok(summary) => {
             println!("{name}：{} 行，{}", values.len(), summary.sentence());
             Ok(ExitCode::SUCCESS)

@@ -140,6 +140,35 @@ fn leading_number(s: &str) -> Option<u32> {
     }
 }
 
+/// The units values may name, and the portal they belong to.
+#[derive(Debug, Clone, Copy)]
+pub enum Units<'a> {
+    /// A portal description: names, aliases and core names (县公安局 → 公安局) are known.
+    Described(&'a PortalConfig),
+    /// Only the units a run's findings named (no description at hand): exact names.
+    Named {
+        portal: &'a str,
+        units: &'a [(String, Table)],
+    },
+}
+
+impl Units<'_> {
+    pub fn portal(&self) -> &str {
+        match self {
+            Units::Described(c) => &c.portal.name,
+            Units::Named { portal, .. } => portal,
+        }
+    }
+
+    /// The unit's name and table.
+    fn find(&self, name: &str) -> Option<(String, Table)> {
+        match self {
+            Units::Described(c) => c.unit_by_alias(name).map(|u| (u.name.clone(), u.table)),
+            Units::Named { units, .. } => units.iter().find(|(n, _)| n == name).cloned(),
+        }
+    }
+}
+
 /// One value to set, as a row of the form or the spreadsheet gave it.
 #[derive(Debug, Clone)]
 pub struct ItemValue {
@@ -213,12 +242,12 @@ struct Checked<'v> {
 pub async fn set_values(
     store: &Store,
     rubric: &Rubric,
-    config: &PortalConfig,
+    units: Units<'_>,
     actor: &str,
     values: &[ItemValue],
 ) -> Result<SetSummary, SetError> {
-    let checked = check_values(rubric, config, values)?;
-    let portal = config.portal.name.as_str();
+    let checked = check_values(rubric, units, values)?;
+    let portal = units.portal();
     let existing = store.manual_entries(portal).await?;
     let mut summary = SetSummary::default();
     let mut changes = Vec::new();
@@ -314,22 +343,22 @@ pub async fn set_values(
 /// Checks every value without writing anything (`--dry-run`).
 pub fn check_values_only(
     rubric: &Rubric,
-    config: &PortalConfig,
+    units: Units<'_>,
     values: &[ItemValue],
 ) -> Result<(), SetError> {
-    check_values(rubric, config, values).map(|_| ())
+    check_values(rubric, units, values).map(|_| ())
 }
 
 fn check_values<'v>(
     rubric: &Rubric,
-    config: &PortalConfig,
+    units: Units<'_>,
     values: &'v [ItemValue],
 ) -> Result<Vec<Checked<'v>>, SetError> {
     let mut errors = Vec::new();
     let mut checked = Vec::new();
     let mut seen: HashSet<(String, Target)> = HashSet::new();
     for v in values {
-        match check_value(rubric, config, v) {
+        match check_value(rubric, units, v) {
             Ok(c) => {
                 if seen.insert((c.unit.clone(), c.target.clone())) {
                     checked.push(c);
@@ -359,16 +388,16 @@ fn check_values<'v>(
 
 fn check_value<'v>(
     rubric: &Rubric,
-    config: &PortalConfig,
+    units: Units<'_>,
     v: &'v ItemValue,
 ) -> Result<Checked<'v>, String> {
     let name = v.unit.trim();
     if name.is_empty() {
         return Err("缺少单位名称".into());
     }
-    let unit = config
-        .unit_by_alias(name)
-        .ok_or_else(|| format!("门户“{}”没有单位“{name}”", config.portal.name))?;
+    let (unit_name, unit_table) = units
+        .find(name)
+        .ok_or_else(|| format!("门户“{}”没有单位“{name}”", units.portal()))?;
     let target = Target::parse(rubric, &v.item)?;
     let points = v.points;
     if !points.is_finite() || points < 0.0 {
@@ -386,10 +415,10 @@ fn check_value<'v>(
     }
     let amount = match &target {
         Target::Item(n) => {
-            let table = rubric.table(unit.table);
+            let table = rubric.table(unit_table);
             let item = table
                 .item(*n)
-                .ok_or_else(|| format!("{}没有第{n}项（{}）", table_name(unit.table), unit.name))?;
+                .ok_or_else(|| format!("{}没有第{n}项（{}）", table_name(unit_table), unit_name))?;
             if points > item.points {
                 return Err(format!(
                     "第{n}项满分 {} 分，扣分 {} 超过满分",
@@ -418,7 +447,7 @@ fn check_value<'v>(
     };
     Ok(Checked {
         value: v,
-        unit: unit.name.clone(),
+        unit: unit_name,
         target,
         amount,
     })

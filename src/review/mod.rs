@@ -21,7 +21,7 @@ pub use decisions::{
     DecisionInput, EntryInput,
 };
 pub use entries::{
-    check_values_only, set_values, ItemValue, RowError, SetError, SetSummary, Target,
+    check_values_only, set_values, ItemValue, RowError, SetError, SetSummary, Target, Units,
     MAX_NOTE_CHARS,
 };
 pub use score::{

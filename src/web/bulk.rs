@@ -17,7 +17,7 @@ use super::pages::{current, description, path_segment, run_ctx};
 use super::{csrf, AppError};
 use crate::labels;
 use crate::model::Table;
-use crate::review::{self, ItemValue, SetError, Target, UnitReview};
+use crate::review::{self, ItemValue, SetError, Target, UnitReview, Units};
 
 /// One unit's row.
 #[derive(Serialize)]
@@ -208,10 +208,15 @@ pub async fn submit(
     me.require_decide()?;
     let (table, target) = scope(&st, &table_s, &item)?;
     let (run, reviews) = current(&st).await?;
-    let Some(config) = description(&st, run.as_ref()).await? else {
-        return Err(AppError::BadRequest(
-            "没有门户描述，无法确定单位名单（请以 --config 启动或先完成一次抓取）。".into(),
-        ));
+    let config = description(&st, run.as_ref()).await?;
+    let portal = super::pages::portal_name(&st, run.as_ref());
+    let named: Vec<(String, Table)> = reviews.iter().map(|r| (r.unit.clone(), r.table)).collect();
+    let units = match &config {
+        Some(c) => Units::Described(c),
+        None => Units::Named {
+            portal: &portal,
+            units: &named,
+        },
     };
     // Rows come as unit_K, points_K, note_K.
     let mut typed: HashMap<String, (String, String)> = HashMap::new();
@@ -245,7 +250,7 @@ pub async fn submit(
         review::set_values(
             &st.config.store,
             &st.config.rubric,
-            &config,
+            units,
             &me.user.name,
             &items,
         )

@@ -32,7 +32,7 @@ async fn current_run(st: &AppState) -> Result<Option<Run>, AppError> {
 }
 
 /// The portal whose decisions and entries the pages show.
-fn portal_name(st: &AppState, run: Option<&Run>) -> String {
+pub(super) fn portal_name(st: &AppState, run: Option<&Run>) -> String {
     review::portal_of(run, st.config.portal.as_ref())
 }
 

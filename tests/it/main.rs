@@ -29,5 +29,6 @@ mod rubric_errors;
 mod rubric_notice;
 mod selectors;
 mod store_story;
+mod web_bulk;
 mod web_e2e;
 mod web_http;
