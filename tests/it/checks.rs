@@ -170,6 +170,26 @@ fn published(name: &str) -> Vec<ColumnSnapshot> {
         article("权责清单", "qzqd"),
         article("公共服务事项清单", "ggfw"),
         article("政务公开事项标准目录", "bzml"),
+        // Item 4 / 4: one compilation naming the six systems in its text, of an earlier year.
+        {
+            let mut c = list(
+                "政府信息公开制度",
+                "gkzd",
+                &[("政府信息公开工作制度汇编", "2018-05-10")],
+            );
+            c.documents[0].text = Some(
+                "一、政府信息主动公开制度 二、保密审查制度 三、责任追究制度 四、投诉举报制度 \
+                 五、政策解读制度 六、文件公开属性标识制度"
+                    .into(),
+            );
+            c
+        },
+        // Item 27 / 26: the 依申请公开 column shows how to apply.
+        list(
+            "依申请公开",
+            "ysqgk",
+            &[("政府信息依申请公开办理流程", "2019-03-01")],
+        ),
     ]
 }
 
@@ -567,14 +587,17 @@ fn an_unreadable_unit_is_a_question_on_every_item_it_hides_and_no_deduction() {
             .collect();
         items.sort_unstable();
         // Guide, finance, empty columns, PDF marking: 7, 10, 13, 17 (townships), 7, 9, 12, 15;
-        // and every `documents` item, 信息发布量 (25 / 24) included. Not the replies (28 / 27):
+        // and every `documents` item, 信息发布量 (25 / 24), 制度 (4) and 依申请公开 (27 / 26)
+        // included. Not the replies (28 / 27):
         // the message board is read apart from the unit.
         let want = if name == "田园镇" {
             vec![
-                2, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 25,
+                2, 3, 4, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 25, 27,
             ]
         } else {
-            vec![2, 3, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 24]
+            vec![
+                2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 24, 26,
+            ]
         };
         assert_eq!(items, want, "{name}: {f:#?}");
         let guide = f.iter().find(|f| f.item == 7).unwrap();
