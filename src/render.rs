@@ -9,7 +9,8 @@
 //!
 //! Filters shared by all templates:
 //! - `pts`: points as the notice writes them (`95`, `94.5`, `94.25`);
-//! - `local_time`: an RFC 3339 time as local `年-月-日 时:分` (Beijing on the servers);
+//! - `local_time`: an RFC 3339 time in Beijing time (UTC+8) as `年-月-日 时:分`, whatever the
+//!   server's own time zone;
 //! - `http_url`: the URL when it is absolute http(s), else none (only those become links);
 //! - labels from [`crate::labels`]: `status_label` (review status), `action_label` (audit-log
 //!   action), `section_label`, `kind_label`, `table_label`, `category_label`,
@@ -157,9 +158,11 @@ pub fn http_url(url: &str) -> Option<String> {
 
 /// An RFC 3339 time as local `年-月-日 时:分` (unchanged when it does not parse).
 pub fn local_time(t: &str) -> String {
+    // China keeps one offset all year (no daylight saving): Beijing time is UTC+8.
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
     chrono::DateTime::parse_from_rfc3339(t)
         .map(|d| {
-            d.with_timezone(&chrono::Local)
+            d.with_timezone(&beijing)
                 .format("%Y-%m-%d %H:%M")
                 .to_string()
         })

@@ -243,6 +243,9 @@ fn sample(name: &str) -> (String, bool) {
                     "url": "/units/%E5%B7%A5", "unit": bad("工信局"), "category": "A类",
                     "drafts": 2, "cells": [{ "item": 7, "drafts": 1, "deducted": 0.5, "open": true }],
                     "total": 97.5, "rank": 1, "grade": bad("优秀"), "complete": false,
+                    "low": 95.0, "decided": 1, "findings": 3,
+                    "bonus": { "drafts": 1, "points": 0.5, "rules": [bad("加分规则")], "short": [bad("加分")] },
+                    "penalty": { "drafts": 0, "points": 0, "rules": [], "short": [] },
                 }],
             }],
         })),
@@ -257,7 +260,7 @@ fn sample(name: &str) -> (String, bool) {
             "findings": [{
                 "id": 1, "item": 7, "section": "评分项目", "item_title": bad("指南"),
                 "reason": bad("guide_"), "detail": bad("说明"), "points": 1.5,
-                "status": "adjusted", "counted": 1, "maybe_fixed": true,
+                "status": "adjusted", "counted": 1, "maybe_fixed": true, "kind": "question",
                 "evidence": finding_json(1)["evidence"], "decided_by": bad("审核员"),
                 "note": bad("理由"),
             }],

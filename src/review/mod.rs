@@ -26,7 +26,7 @@ pub use entries::{
 };
 pub use score::{
     category_of, findings_with_decisions, portal_of, recorded_description, review_units, ItemCell,
-    ReviewedFinding, UnitReview, UnitSummary,
+    ReviewedFinding, SideCell, UnitReview, UnitSummary,
 };
 pub use sheet::{read_sheet, SheetError, MAX_SHEET_BYTES};
 pub use users::{hash_password, random_token, verify_password};

@@ -38,6 +38,9 @@ pub struct UnitReview {
     pub grade: Option<GradeRow>,
     /// What of the table is examined, settled and open; the score is 预估 until complete.
     pub coverage: Coverage,
+    /// The score if every open draft were confirmed as suggested (the low end of the estimate;
+    /// the high end, every draft rejected, is `score.total`).
+    pub if_all_confirmed: f64,
 }
 
 /// One cell of the overview: a unit on a rubric item.
@@ -62,10 +65,76 @@ pub struct UnitSummary {
     pub grade: Option<String>,
     /// Every item settled: the total is final, not 预估.
     pub complete: bool,
+    /// The total if every open draft were confirmed (the estimate's low end).
+    pub low: f64,
+    /// Drafts of the current run decided, and all of them.
+    pub decided: usize,
+    pub findings: usize,
+    /// Bonus and penalty findings of the current run: open drafts, and the rules' texts.
+    pub bonus: SideCell,
+    pub penalty: SideCell,
+}
+
+/// The overview's bonus or penalty cell of a unit.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SideCell {
+    pub drafts: usize,
+    /// Points counted (confirmed) on this side.
+    pub points: f64,
+    /// The rule text of each finding, for the cell's title.
+    pub rules: Vec<String>,
+    /// The same, cut to a dozen characters for the cell itself.
+    pub short: Vec<String>,
 }
 
 impl UnitReview {
-    pub fn summary(&self) -> UnitSummary {
+    fn side(&self, rubric: &Rubric, section: Section, points: f64) -> SideCell {
+        let cell = self.side_rules(rubric, section, points);
+        let short = cell
+            .rules
+            .iter()
+            .map(|r| {
+                let mut s: String = r.chars().take(12).collect();
+                if r.chars().count() > 12 {
+                    s.push('…');
+                }
+                s
+            })
+            .collect();
+        SideCell { short, ..cell }
+    }
+
+    fn side_rules(&self, rubric: &Rubric, section: Section, points: f64) -> SideCell {
+        let mine = self
+            .findings
+            .iter()
+            .filter(|f| f.finding.section == section && !f.maybe_fixed);
+        SideCell {
+            drafts: mine
+                .clone()
+                .filter(|f| f.status == FindingStatus::Draft)
+                .count(),
+            points,
+            rules: mine
+                .map(|f| {
+                    let rules = match section {
+                        Section::Bonus => &rubric.bonus,
+                        _ => &rubric.penalty,
+                    };
+                    let rule = if f.finding.reason == Reason::PdfNondisclosable {
+                        rubric.checked_rule(RubricCheck::Nondisclosable)
+                    } else {
+                        rules.iter().find(|r| r.number == f.finding.item)
+                    };
+                    rule.map_or_else(|| f.finding.detail.clone(), |r| r.text.clone())
+                })
+                .collect(),
+            short: Vec::new(),
+        }
+    }
+
+    pub fn summary(&self, rubric: &Rubric) -> UnitSummary {
+        let current = || self.findings.iter().filter(|f| !f.maybe_fixed);
         let drafts = |item: Option<u32>| {
             self.findings
                 .iter()
@@ -98,6 +167,13 @@ impl UnitReview {
             rank: self.grade.as_ref().map(|g| g.rank),
             grade: self.grade.as_ref().map(|g| g.grade.as_str().to_string()),
             complete: self.coverage.complete,
+            low: self.if_all_confirmed,
+            decided: current()
+                .filter(|f| f.status != FindingStatus::Draft)
+                .count(),
+            findings: current().count(),
+            bonus: self.side(rubric, Section::Bonus, self.score.bonus),
+            penalty: self.side(rubric, Section::Penalty, self.score.penalty),
         }
     }
 }
@@ -222,6 +298,21 @@ pub async fn review_units(
         let input = unit_input(rubric, name, category, &findings, &unit_entries);
         let score =
             score::score_unit(rubric, &input).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let confirmed: Vec<ReviewedFinding> = findings
+            .iter()
+            .cloned()
+            .map(|mut f| {
+                if f.status == FindingStatus::Draft && !f.maybe_fixed {
+                    f.status = FindingStatus::Confirmed;
+                    f.counted = f.finding.points;
+                }
+                f
+            })
+            .collect();
+        let worst = unit_input(rubric, name, category, &confirmed, &unit_entries);
+        let if_all_confirmed = score::score_unit(rubric, &worst)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+            .total;
         let coverage = coverage(
             rubric.table(category.table()),
             run.is_some(),
@@ -237,6 +328,7 @@ pub async fn review_units(
             score,
             grade: None,
             coverage,
+            if_all_confirmed,
         });
     }
 

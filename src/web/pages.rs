@@ -107,7 +107,7 @@ pub async fn overview(
             .iter()
             .filter(|r| r.table == table)
             .map(|r| {
-                let s = r.summary();
+                let s = r.summary(&st.config.rubric);
                 context! { url => unit_url(&r.unit), ..Value::from_serialize(&s) }
             })
             .collect();
@@ -151,7 +151,7 @@ pub async fn unit(
         .map(|rf| {
             let f = &rf.finding;
             context! {
-                id => f.id, item => f.item, section => labels::section(f.section),
+                id => f.id, item => f.item, section => labels::section(f.section), kind => f.kind,
                 item_title => item_title(&st, f), reason => f.reason, detail => f.detail,
                 points => f.points, status => rf.status, counted => rf.counted,
                 maybe_fixed => rf.maybe_fixed, evidence => f.evidence,
