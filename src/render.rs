@@ -46,6 +46,7 @@ const TEMPLATES: &[(&str, &str)] = bundled![
     "log.html",
     "error.html",
     "bulk.html",
+    "findings.html",
     // Reports: self-contained pages (inline CSS and SVG), mailed as they are.
     "report/page.html",
     "report/macros.html",

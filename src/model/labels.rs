@@ -114,3 +114,54 @@ mod tests {
         assert_eq!(action("unknown-code"), "unknown-code");
     }
 }
+
+/// What kind of problem a reason code stands for, in Chinese (for filters and lists; the codes
+/// themselves are never shown to users).
+pub fn reason(r: super::Reason) -> &'static str {
+    match r.as_str() {
+        "guide_missing" => "未编制公开指南",
+        "guide_elements_missing" => "公开指南要素不全",
+        "guide_outdated" => "公开指南未更新",
+        "guide_unreadable" => "公开指南无法读取",
+        "guide_date_unknown" => "公开指南日期不明",
+        "budget_missing" => "未公开预决算",
+        "sangong_missing" => "未公开三公经费",
+        "performance_missing" => "未公开绩效自评",
+        "budget_unsure" | "sangong_unsure" | "performance_unsure" => "财政信息待核查",
+        "empty_columns" => "空白栏目",
+        "column_unreachable" => "栏目无法访问",
+        "column_unrecognised" => "栏目无法识别",
+        "column_unreadable" => "栏目无法读取",
+        "unit_unreachable" => "单位页面无法读取",
+        "pdf_sample_unreadable" => "抽查范围不完整",
+        "pdf_unmarked" => "未标注公开属性",
+        "pdf_date_unsure" => "文件日期存疑",
+        "pdf_unreadable" => "附件无法读取",
+        "pdf_download_failed" => "附件无法下载",
+        "pdf_sample_empty" => "无可抽查文件",
+        "pdf_nondisclosable" => "疑似公开非主动公开信息",
+        "reply_late" => "留言答复超时",
+        "reply_calendar_missing" => "缺少工作日历",
+        "reply_board_incomplete" => "留言板未读全",
+        "reply_time_unknown" => "答复时间不明",
+        "reply_before_submission" => "答复早于提交",
+        "document_missing" => "未公开应公开内容",
+        "document_not_seen" => "未见相关信息",
+        "document_unsure" => "相关信息待核查",
+        "document_late" => "公开不及时",
+        "column_part_missing" => "缺少栏目",
+        "publication_count" => "信息发布量",
+        "document_bonus" => "形象化解读（加分）",
+        _ => "其他",
+    }
+}
+
+#[cfg(test)]
+mod reason_labels {
+    #[test]
+    fn every_reason_has_its_own_words() {
+        for r in super::super::Reason::ALL {
+            assert_ne!(super::reason(*r), "其他", "{}", r.as_str());
+        }
+    }
+}

@@ -6,7 +6,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::{auth, bulk, evidence, headers, pages, users, AppConfig, AppError};
+use super::{auth, bulk, evidence, headers, list, pages, users, AppConfig, AppError};
 
 /// Shared, cheap to clone.
 #[derive(Clone)]
@@ -45,6 +45,8 @@ pub fn app(config: AppConfig) -> Router {
         .route("/units/{name}/entries", post(pages::add_entry))
         .route("/entries/{id}/withdraw", post(pages::withdraw_entry))
         .route("/items/{table}/{item}", get(bulk::form).post(bulk::submit))
+        .route("/findings", get(list::list))
+        .route("/findings/bulk", post(list::bulk))
         .route("/findings/{id}", get(pages::finding))
         .route("/findings/{id}/decide", post(pages::decide))
         .route("/evidence/{id}", get(evidence::view))

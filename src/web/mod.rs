@@ -12,6 +12,7 @@ mod csrf;
 mod error;
 mod evidence;
 mod headers;
+mod list;
 mod pages;
 mod users;
 

@@ -1,8 +1,8 @@
 //! The review pages: overview (units × items), a unit with its findings, a finding with its
 //! evidence, decision forms and log; and the POST handlers behind the forms.
 
-use axum::extract::{Path, State};
-use axum::response::{Html, Redirect};
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
@@ -189,10 +189,37 @@ pub async fn unit(
     )
 }
 
+#[derive(Deserialize, Default)]
+pub struct FindingQuery {
+    /// What the last decision did (shown once).
+    #[serde(default)]
+    done: String,
+}
+
+/// What the auditor typed, given back when a decision could not be taken.
+#[derive(Serialize, Default)]
+struct Typed {
+    action: String,
+    points: String,
+    note: String,
+    conflict: String,
+}
+
 pub async fn finding(
     State(st): State<AppState>,
     me: CurrentUser,
     Path(id): Path<i64>,
+    Query(q): Query<FindingQuery>,
+) -> Result<Html<String>, AppError> {
+    finding_page(&st, &me, id, &q.done, &Typed::default()).await
+}
+
+async fn finding_page(
+    st: &AppState,
+    me: &CurrentUser,
+    id: i64,
+    done: &str,
+    typed: &Typed,
 ) -> Result<Html<String>, AppError> {
     let store = &st.config.store;
     let f = store.finding(id).await?.ok_or(AppError::NotFound)?;
@@ -200,9 +227,9 @@ pub async fn finding(
         Some(id) => Some(store.run(id).await?),
         None => None,
     };
-    let ident = Identity::of(&f, &portal_name(&st, own_run.as_ref()));
+    let ident = Identity::of(&f, &portal_name(st, own_run.as_ref()));
     let decision = store.decision(&ident).await?;
-    let run = current_run(&st).await?;
+    let run = current_run(st).await?;
     // The same finding in the current run, if this row is from an earlier one.
     let mut current_id = None;
     let mut maybe_fixed = false;
@@ -225,14 +252,39 @@ pub async fn finding(
         "finding.html",
         context! {
             me => me.me(), csrf => me.csrf,
-            f => f, section => labels::section(f.section), item_title => item_title(&st, &f),
+            f => f, section => labels::section(f.section), item_title => item_title(st, &f),
+            problem => labels::reason(f.reason),
             unit_url => unit_url(&f.unit), table => labels::table(f.table),
             status => decision.as_ref().map_or("draft", |d| d.status.as_str()),
             decision => decision, version => decision.as_ref().map_or(0, |d| d.version),
             max => max, log => log, current_id => current_id, maybe_fixed => maybe_fixed,
-            run_id => f.run_id,
+            run_id => f.run_id, done => done, typed => typed,
         },
     )
+}
+
+/// The next draft to decide after `f`: the unit's next one, else the first of the units after
+/// it (in the overview's order), else any left before it.
+async fn next_open(st: &AppState, f: &Finding) -> Result<Option<i64>, AppError> {
+    let (_, reviews) = current(st).await?;
+    let unit_at = reviews.iter().position(|r| r.unit == f.unit).unwrap_or(0);
+    let open: Vec<(usize, Option<i64>)> = reviews
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            r.findings
+                .iter()
+                .filter(|g| g.status == crate::model::FindingStatus::Draft && !g.maybe_fixed)
+                .map(move |g| (i, g.finding.id))
+        })
+        .collect();
+    // `f` is decided by now: start at its unit's first open draft (or the next unit's), wrap.
+    let start = open.iter().position(|(u, _)| *u >= unit_at).unwrap_or(0);
+    Ok(open[start..]
+        .iter()
+        .chain(&open[..start])
+        .find(|(_, id)| *id != f.id)
+        .and_then(|(_, id)| *id))
 }
 
 #[derive(Deserialize)]
@@ -254,7 +306,7 @@ pub async fn decide(
     me: CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<DecideForm>,
-) -> Result<Redirect, AppError> {
+) -> Result<Response, AppError> {
     csrf::check(&me.csrf, &form.csrf)?;
     me.require_decide()?;
     let store = &st.config.store;
@@ -276,11 +328,35 @@ pub async fn decide(
     let input = DecisionInput {
         action,
         points,
-        note: form.note,
+        note: form.note.clone(),
         version,
     };
-    review::decide(store, &st.config.rubric, &me.user.name, &f, &input).await?;
-    Ok(Redirect::to(&format!("{}#f{id}", unit_url(&f.unit))))
+    match review::decide(store, &st.config.rubric, &me.user.name, &f, &input).await {
+        Ok(d) => {
+            let word = labels::decision_status(d.status.as_str());
+            let message = format!("{}第{}项：{word}。", f.unit, f.item);
+            let to = match next_open(&st, &f).await? {
+                Some(next) => format!("/findings/{next}?done={}", path_segment(&message)),
+                None => format!(
+                    "/findings?status=all&done={}",
+                    path_segment(&format!("{message}全部发现均已审核。"))
+                ),
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e @ review::DecisionError::Conflict { .. }) => {
+            // Keep what the auditor typed: the page comes back with it and the other decision.
+            let typed = Typed {
+                action: form.action,
+                points: form.points,
+                note: form.note,
+                conflict: e.to_string(),
+            };
+            let html = finding_page(&st, &me, id, "", &typed).await?;
+            Ok((axum::http::StatusCode::CONFLICT, html).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]

@@ -32,3 +32,4 @@ mod store_story;
 mod web_bulk;
 mod web_e2e;
 mod web_http;
+mod web_review;

@@ -339,6 +339,14 @@ async fn a_concurrent_decision_is_detected() {
         body.contains("审核员甲"),
         "the second auditor is told who decided: {body}"
     );
+    // What the second auditor typed comes back in the form, on the finding's own page.
+    assert!(body.contains("id=\"conflict\""), "{body}");
+    assert!(
+        body.contains(
+            r#"id="reject-note" required size="30" maxlength="2000" accesskey="r" value="不同意""#
+        ),
+        "the typed reason is kept: {body}"
+    );
     let f = app.store.finding(fid).await.unwrap().unwrap();
     let d = app
         .store

@@ -1,0 +1,195 @@
+//! Deciding fast in the review UI: the county-wide list of findings (filters, pages, bulk
+//! decisions with one log line each), and the next open draft after each decision.
+
+use crate::support::web_common::*;
+
+fn ids_on(page: &str) -> Vec<String> {
+    regex::Regex::new(r#"name="ids" value="(\d+)""#)
+        .unwrap()
+        .captures_iter(page)
+        .map(|c| c[1].to_string())
+        .collect()
+}
+
+fn version_of(page: &str, id: &str) -> String {
+    regex::Regex::new(&format!(r#"name="v_{id}" value="(\d+)""#))
+        .unwrap()
+        .captures(page)
+        .unwrap()[1]
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_list_filters_and_bulk_decisions_log_each() {
+    let app = spawn().await;
+    let a = Client::login(&app.base, "审核员甲", PASSWORD).await;
+    let all = a.text("/findings").await;
+    let open = ids_on(&all);
+    assert!(open.len() >= 3, "{all}");
+    // No internal codes on the page: problems in Chinese.
+    assert!(all.contains(">未编制公开指南<"), "{all}");
+    let visible = regex::Regex::new(r"<[^>]*>")
+        .unwrap()
+        .replace_all(&all, " ");
+    assert!(!visible.contains("guide_"), "{visible}");
+    // Filter by unit.
+    let mine = a
+        .text(&format!(
+            "/findings?unit={}",
+            gongkai::util::percent_encode_segment("大田坝镇")
+        ))
+        .await;
+    let theirs = ids_on(&mine);
+    assert!(!theirs.is_empty() && theirs.len() < open.len(), "{mine}");
+    assert!(!mine.contains("<td>田园镇</td>"), "{mine}");
+    // By item.
+    let seven = a.text("/findings?item=7").await;
+    assert!(seven.contains("第7项"), "{seven}");
+    assert!(!seven.contains("第17项"), "{seven}");
+
+    // Bulk confirm two, while another auditor decided one of them first: one is confirmed, the
+    // other reported and left as the other auditor decided it.
+    let (x, y) = (&open[0], &open[1]);
+    let b = Client::login(&app.base, "审核员乙", PASSWORD).await;
+    let page_y = b.text(&format!("/findings/{y}")).await;
+    let res = b
+        .post(
+            &format!("/findings/{y}/decide"),
+            &[
+                ("csrf", &csrf_of(&page_y)),
+                ("version", "0"),
+                ("action", "reject"),
+                ("note", "重复"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = a
+        .post(
+            "/findings/bulk",
+            &[
+                ("csrf", &csrf_of(&all)),
+                ("back", "/findings?status=open"),
+                ("action", "confirm"),
+                ("ids", x),
+                (&format!("v_{x}"), &version_of(&all, x)),
+                ("ids", y),
+                (&format!("v_{y}"), &version_of(&all, y)),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/findings?status=open&done="), "{to}");
+    let after = a.text(&to).await;
+    assert!(
+        after.contains("已确认 1 条") && after.contains("已被他人处理"),
+        "{after}"
+    );
+    assert!(
+        !ids_on(&after).contains(x),
+        "decided drafts leave the open list"
+    );
+    let fx = app
+        .store
+        .finding(x.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let log = app.store.audit_log(PORTAL, &fx.unit, None).await.unwrap();
+    assert_eq!(
+        log.iter()
+            .filter(|l| l.action == "confirm" && l.actor == "审核员甲")
+            .count(),
+        1
+    );
+
+    // A bulk reject needs a reason; viewers cannot decide.
+    let res = a
+        .post(
+            "/findings/bulk",
+            &[
+                ("csrf", &csrf_of(&all)),
+                ("action", "reject"),
+                ("ids", &open[2]),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let v = Client::login(&app.base, "观察员", PASSWORD).await;
+    let vp = v.text("/findings").await;
+    assert!(ids_on(&vp).is_empty(), "no checkboxes for viewers");
+    let res = v
+        .post(
+            "/findings/bulk",
+            &[
+                ("csrf", &csrf_of(&vp)),
+                ("action", "confirm"),
+                ("ids", &open[2]),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+}
+
+#[tokio::test]
+async fn after_a_decision_the_next_open_draft_opens() {
+    let app = spawn().await;
+    let a = Client::login(&app.base, "审核员甲", PASSWORD).await;
+    let first = finding_id(&app.store, app.run_id, UNIT, 7).await;
+    let page = a.text(&format!("/findings/{first}")).await;
+    let res = a
+        .post(
+            &format!("/findings/{first}/decide"),
+            &[
+                ("csrf", &csrf_of(&page)),
+                ("version", "0"),
+                ("action", "confirm"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        to.starts_with("/findings/") && to.contains("?done="),
+        "{to}"
+    );
+    assert!(!to.starts_with(&format!("/findings/{first}?")), "{to}");
+    let next = a.text(&to).await;
+    assert!(next.contains("id=\"message\""), "{next}");
+    assert!(next.contains("已确认"), "{next}");
+    // Deciding every open draft in turn ends on the list, saying all are decided.
+    let mut to = to;
+    for _ in 0..50 {
+        let id: String = to["/findings/".len()..]
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
+            break;
+        }
+        let page = a.text(&to).await;
+        let version = regex::Regex::new(r#"name="version" value="(\d+)""#)
+            .unwrap()
+            .captures(&page)
+            .unwrap()[1]
+            .to_string();
+        let res = a
+            .post(
+                &format!("/findings/{id}/decide"),
+                &[
+                    ("csrf", &csrf_of(&page)),
+                    ("version", &version),
+                    ("action", "reject"),
+                    ("note", "测试"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        to = res.headers()["location"].to_str().unwrap().to_string();
+    }
+    assert!(to.starts_with("/findings?status=all&done="), "{to}");
+    let end = a.text(&to).await;
+    assert!(end.contains("全部发现均已审核"), "{end}");
+}
