@@ -117,7 +117,7 @@ pub async fn list(
     all.retain(|(f, _)| filter.keeps(f));
     match filter.sort.as_str() {
         "item" => all.sort_by_key(|(f, _)| (f.finding.section as u8, f.finding.item)),
-        "points" => all.sort_by(|a, b| b.0.finding.points.cmp(&a.0.finding.points)),
+        "points" => all.sort_by_key(|(f, _)| std::cmp::Reverse(f.finding.points)),
         _ => {}
     }
     let pages = all.len().div_ceil(PAGE_SIZE).max(1);
