@@ -160,6 +160,7 @@ async fn after_a_decision_the_next_open_draft_opens() {
     assert!(next.contains("已确认"), "{next}");
     // Deciding every open draft in turn ends on the list, saying all are decided.
     let mut to = to;
+    let version_re = regex::Regex::new(r#"name="version" value="(\d+)""#).unwrap();
     for _ in 0..50 {
         let id: String = to["/findings/".len()..]
             .split('?')
@@ -170,11 +171,7 @@ async fn after_a_decision_the_next_open_draft_opens() {
             break;
         }
         let page = a.text(&to).await;
-        let version = regex::Regex::new(r#"name="version" value="(\d+)""#)
-            .unwrap()
-            .captures(&page)
-            .unwrap()[1]
-            .to_string();
+        let version = version_re.captures(&page).unwrap()[1].to_string();
         let res = a
             .post(
                 &format!("/findings/{id}/decide"),
