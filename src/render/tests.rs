@@ -259,6 +259,7 @@ fn sample(name: &str) -> (String, bool) {
                   "state": "pending", "open_drafts": 1 }] },
             "findings": [{
                 "id": 1, "item": 7, "section": "评分项目", "item_title": bad("指南"),
+                "item_short": bad("指南"),
                 "reason": bad("guide_"), "detail": bad("说明"), "points": 1.5,
                 "status": "adjusted", "counted": 1, "maybe_fixed": true, "kind": "question",
                 "evidence": finding_json(1)["evidence"], "decided_by": bad("审核员"),
@@ -273,7 +274,7 @@ fn sample(name: &str) -> (String, bool) {
         })),
         "finding.html" => render(json!({
             "me": me, "csrf": csrf, "f": finding_json(9), "section": "评分项目",
-            "item_title": bad("指南"), "unit_url": "/units/x", "table": "乡镇",
+            "item_title": bad("指南"), "item_short": bad("指南"), "unit_url": "/units/x", "table": "乡镇",
             "status": "confirmed",
             "decision": { "status": "confirmed", "points": 1, "decided_by": bad("审核员"),
                           "decided_at": bad("2020-12-15") },

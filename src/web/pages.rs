@@ -122,6 +122,27 @@ pub async fn overview(
     )
 }
 
+/// The item's short name (公开指南), or the rule's text for a bonus or penalty finding.
+fn item_short(st: &AppState, f: &Finding) -> String {
+    let rubric = &st.config.rubric;
+    match f.section {
+        Section::Item => rubric
+            .table(f.table)
+            .item(f.item)
+            .map_or_else(String::new, |i| i.short_name()),
+        Section::Bonus => rubric
+            .bonus
+            .iter()
+            .find(|r| r.number == f.item)
+            .map_or_else(String::new, |r| r.text.clone()),
+        Section::Penalty => rubric
+            .penalty
+            .iter()
+            .find(|r| r.number == f.item)
+            .map_or_else(String::new, |r| r.text.clone()),
+    }
+}
+
 fn item_title(st: &AppState, f: &Finding) -> String {
     match f.section {
         Section::Item => st
@@ -152,7 +173,8 @@ pub async fn unit(
             let f = &rf.finding;
             context! {
                 id => f.id, item => f.item, section => labels::section(f.section), kind => f.kind,
-                item_title => item_title(&st, f), reason => f.reason, detail => f.detail,
+                item_title => item_title(&st, f), item_short => item_short(&st, f),
+                reason => f.reason, detail => f.detail,
                 points => f.points, status => rf.status, counted => rf.counted,
                 maybe_fixed => rf.maybe_fixed, evidence => f.evidence,
                 decided_by => rf.decision.as_ref().map(|d| d.decided_by.clone()),
@@ -253,6 +275,7 @@ async fn finding_page(
         context! {
             me => me.me(), csrf => me.csrf,
             f => f, section => labels::section(f.section), item_title => item_title(st, &f),
+            item_short => item_short(st, &f),
             problem => labels::reason(f.reason),
             unit_url => unit_url(&f.unit), table => labels::table(f.table),
             status => decision.as_ref().map_or("draft", |d| d.status.as_str()),

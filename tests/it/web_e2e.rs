@@ -272,7 +272,11 @@ async fn an_auditor_reviews_a_unit_in_a_real_browser() {
     b.click(&format!("a.finding-link[href='/findings/{f7}']"))
         .await;
     b.click("#confirm").await;
-    b.wait_url(|u| u.starts_with(&unit_url)).await;
+    // After a decision the next open draft opens, saying what was saved.
+    b.wait_url(|u| u.contains("/findings/") && u.contains("done="))
+        .await;
+    assert!(b.text_of("#message").await.contains("已确认"));
+    b.goto(&unit_url).await;
     assert_eq!(b.text_of("#score").await, "99");
 
     b.click(&format!("a.finding-link[href='/findings/{f13}']"))
@@ -280,14 +284,16 @@ async fn an_auditor_reviews_a_unit_in_a_real_browser() {
     b.type_into("#adjust-points", "0.5").await;
     b.type_into("#adjust-note", "仅一个栏目为空").await;
     b.click("#adjust").await;
-    b.wait_url(|u| u.starts_with(&unit_url)).await;
+    b.wait_url(|u| u.contains("done=")).await;
+    b.goto(&unit_url).await;
     assert_eq!(b.text_of("#score").await, "98.5");
 
     b.click(&format!("a.finding-link[href='/findings/{f17}']"))
         .await;
     b.type_into("#reject-note", "附件已有公开属性标识").await;
     b.click("#reject").await;
-    b.wait_url(|u| u.starts_with(&unit_url)).await;
+    b.wait_url(|u| u.contains("done=")).await;
+    b.goto(&unit_url).await;
     assert_eq!(b.text_of("#score").await, "98.5");
     let status = b.text_of(&format!("#f{f17} .badge")).await;
     assert_eq!(status, "已驳回");
