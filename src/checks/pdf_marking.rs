@@ -100,7 +100,7 @@ impl Check for PdfMarkingCheck {
                         Reason::PdfDownloadFailed,
                         key,
                         format!("{head}未能下载为PDF（{why}），请人工查看。"),
-                        evidence(s, why.to_string()),
+                        evidence(unit, s, why.to_string()),
                     ));
                     continue;
                 }
@@ -127,7 +127,7 @@ impl Check for PdfMarkingCheck {
                             "{head}全文未见公开属性标识，但该文件日期存疑（{doubt}），是否属于{}年抽查范围无法确定，请人工核查。",
                             ctx.year()
                         ),
-                        evidence(s, doubt),
+                        evidence(unit, s, doubt),
                     ));
                 }
                 Verdict::Unmarked if budget > Centi::ZERO => {
@@ -143,6 +143,7 @@ impl Check for PdfMarkingCheck {
                         key,
                         format!("{head}全文未见公开属性标识。"),
                         evidence(
+                            unit,
                             s,
                             format!("共{}页，全文未见“此件公开发布”等公开属性标识", check.pages),
                         ),
@@ -158,7 +159,11 @@ impl Check for PdfMarkingCheck {
                     Reason::PdfUnreadable,
                     key,
                     format!("{head}：{}。", check.detail),
-                    evidence(s, check.reason.map(|q| q.to_string()).unwrap_or_default()),
+                    evidence(
+                        unit,
+                        s,
+                        check.reason.map(|q| q.to_string()).unwrap_or_default(),
+                    ),
                 )),
                 Verdict::Marked => {
                     if let Some(attr @ (Attribute::OnRequest | Attribute::NotDisclosed)) =
@@ -180,6 +185,7 @@ impl Check for PdfMarkingCheck {
                                 centi(penalty.points_each)
                             ),
                             evidence(
+                                unit,
                                 s,
                                 format!(
                                     "第{}页：{}",
@@ -196,7 +202,16 @@ impl Check for PdfMarkingCheck {
     }
 }
 
-fn evidence(s: &SampledPdf, excerpt: String) -> Vec<Evidence> {
+/// The stored copy of the sampled document's own page, when the crawl read it.
+fn document_page_id(unit: &UnitSnapshot, url: &url::Url) -> Option<i64> {
+    unit.columns
+        .iter()
+        .flat_map(|c| &c.documents)
+        .find(|d| &d.url == url)
+        .and_then(|d| d.page_id)
+}
+
+fn evidence(unit: &UnitSnapshot, s: &SampledPdf, excerpt: String) -> Vec<Evidence> {
     vec![
         Evidence {
             url: s.attachment.url.to_string(),
@@ -206,7 +221,7 @@ fn evidence(s: &SampledPdf, excerpt: String) -> Vec<Evidence> {
         Evidence {
             url: s.document_url.to_string(),
             excerpt: format!("文件页面：《{}》", s.document_title),
-            page_id: None,
+            page_id: document_page_id(unit, &s.document_url),
         },
     ]
 }

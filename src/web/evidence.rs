@@ -110,6 +110,16 @@ pub async fn view(
         .and_then(|f| f.evidence.iter().find(|e| e.page_id == Some(id)))
         .map(|e| e.excerpt.clone())
         .unwrap_or_default();
+    let pdf = if is_pdf(&page) {
+        let bytes = page.body.clone().unwrap_or_default();
+        Some(
+            tokio::task::spawn_blocking(move || pdf_view(&bytes))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        )
+    } else {
+        None
+    };
     let (before, hit, after) = if is_html(&page) {
         highlight(&cut(html_text(&decoded(&page))), &excerpt)
     } else if is_pdf(&page) {
@@ -122,9 +132,52 @@ pub async fn view(
         context! {
             me => me.me(), csrf => me.csrf, page => page, finding => finding,
             excerpt => excerpt, before => before, hit => hit, after => after,
-            is_html => is_html(&page), is_pdf => is_pdf(&page),
+            is_html => is_html(&page), is_pdf => is_pdf(&page), pdf => pdf,
         },
     )
+}
+
+/// A stored PDF read for the auditor: the verdict, and the text of its first pages (where the
+/// 公开属性 marking belongs: the first page, above the title or below the 发文字号).
+#[derive(serde::Serialize)]
+struct PdfView {
+    verdict: String,
+    marking_page: Option<u32>,
+    pages: u32,
+    /// `(page, text)` of the first pages read, page 1 first.
+    text: Vec<(u32, String)>,
+    cut: bool,
+}
+
+/// Pages of text shown inline.
+const PDF_PAGES_SHOWN: u32 = 3;
+
+fn pdf_view(bytes: &[u8]) -> PdfView {
+    let limits = crate::pdf::PdfLimits::default();
+    let check = crate::pdf::check_pdf_sync(bytes, &limits);
+    let lines = crate::pdf::extract_lines(bytes, &limits);
+    let mut text: Vec<(u32, String)> = Vec::new();
+    let mut cut = false;
+    for (page, line) in lines {
+        if page > PDF_PAGES_SHOWN {
+            cut = true;
+            break;
+        }
+        match text.last_mut() {
+            Some((p, t)) if *p == page => {
+                t.push('\n');
+                t.push_str(&line);
+            }
+            _ => text.push((page, line)),
+        }
+    }
+    PdfView {
+        verdict: check.detail,
+        marking_page: check.page,
+        pages: check.pages,
+        text,
+        cut,
+    }
 }
 
 pub async fn raw(

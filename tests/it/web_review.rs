@@ -190,3 +190,38 @@ async fn after_a_decision_the_next_open_draft_opens() {
     let end = a.text(&to).await;
     assert!(end.contains("全部发现均已审核"), "{end}");
 }
+
+#[tokio::test]
+async fn a_stored_pdf_shows_its_verdict_and_first_page_text_inline() {
+    use gongkai::store::{PageKind, PageRecord};
+    let app = spawn().await;
+    let a = Client::login(&app.base, "审核员甲", PASSWORD).await;
+    for (prefix, says) in [("01", "有公开属性标识"), ("02", "均未找到公开属性标识")]
+    {
+        let (_, bytes) = crate::support::pdf_common::kit_file(prefix);
+        let id = app
+            .store
+            .record_page(
+                app.run_id,
+                &PageRecord {
+                    url: format!("http://portal.example/download.jsp?id={prefix}"),
+                    kind: Some(PageKind::Attachment),
+                    unit: Some(UNIT.into()),
+                    status: 200,
+                    content_type: Some("application/octet-stream".into()),
+                    body: Some(bytes),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let page = a.text(&format!("/evidence/{id}")).await;
+        assert!(page.contains("id=\"pdf-verdict\""), "{page}");
+        assert!(page.contains(says), "{prefix}: {page}");
+        assert!(
+            page.contains("id=\"pdf-page-1\""),
+            "first page text inline: {page}"
+        );
+        assert!(page.contains("id=\"pdf-link\""), "{page}");
+    }
+}
