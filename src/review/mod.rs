@@ -30,7 +30,7 @@ pub use score::{
 };
 pub use sheet::{read_sheet, SheetError, MAX_SHEET_BYTES};
 pub use users::{
-    check_new_name, check_password, hash_password, name_skeleton, normalize_name, random_token,
+    check_new_name, check_password, hash_password, names_confusable, normalize_name, random_token,
     verify_password, LoginPolicy, NameError, PasswordError, Verdict, MAX_NAME_CHARS,
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PASSWORD_RULE,
 };

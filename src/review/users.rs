@@ -78,11 +78,11 @@ pub fn normalize_name(raw: &str) -> Result<String, NameError> {
     Ok(name.to_string())
 }
 
-/// What a name looks like (UTS #39 skeleton of its lower case): two names with the same
-/// skeleton are easily taken for each other (Cyrillic а and Latin a, `rn` and `m`, `I` and `l`).
-pub fn name_skeleton(name: &str) -> String {
-    let skel: String = unicode_security::skeleton(name).collect();
-    unicode_security::skeleton(&skel.to_lowercase()).collect()
+/// Whether two names are easily taken for each other: the same UTS #39 skeleton as written
+/// (Cyrillic а and Latin a, `rn` and `m`, `I` and `l`) or in lower case (`Admin` and `admin`).
+pub fn names_confusable(a: &str, b: &str) -> bool {
+    let skeleton = |s: &str| unicode_security::skeleton(s).collect::<String>();
+    skeleton(a) == skeleton(b) || skeleton(&a.to_lowercase()) == skeleton(&b.to_lowercase())
 }
 
 /// A new account's name: normalised and checked, then compared with the existing names.
@@ -91,12 +91,11 @@ pub fn check_new_name<'a>(
     existing: impl IntoIterator<Item = &'a str>,
 ) -> Result<String, NameError> {
     let name = normalize_name(raw)?;
-    let skel = name_skeleton(&name);
     for other in existing {
         if other == name {
             return Err(NameError::Taken(other.to_string()));
         }
-        if name_skeleton(other) == skel {
+        if names_confusable(&name, other) {
             return Err(NameError::Confusable(other.to_string()));
         }
     }
@@ -106,13 +105,13 @@ pub fn check_new_name<'a>(
 /// Why a new password is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordError {
-    #[error("密码至少 {MIN_PASSWORD_CHARS} 个字符。{PASSWORD_RULE}")]
+    #[error("密码太短。{PASSWORD_RULE}")]
     TooShort,
     #[error("密码最长 {MAX_PASSWORD_CHARS} 个字符。")]
     TooLong,
-    #[error("密码不能与用户名相同，也不能包含用户名。{PASSWORD_RULE}")]
+    #[error("密码与用户名相同或包含用户名。{PASSWORD_RULE}")]
     HasName,
-    #[error("密码太单一：须含小写字母、大写字母、数字、其他字符中的至少两类。{PASSWORD_RULE}")]
+    #[error("密码太单一。{PASSWORD_RULE}")]
     OneClass,
     #[error("两次输入的新密码不一致。")]
     Mismatch,
@@ -273,6 +272,10 @@ mod tests {
         // Full-width letters normalise to the same name.
         assert_eq!(check("ａｄｍｉｎ"), Err(NameError::Taken("admin".into())));
         assert_eq!(check("Admin"), Err(NameError::Confusable("admin".into())));
+        assert_eq!(
+            check("ＡＤＭＩＮ"),
+            Err(NameError::Confusable("admin".into()))
+        );
         assert_eq!(check("adrnin"), Err(NameError::Confusable("admin".into())));
         assert_eq!(
             check("lllinois"),
