@@ -43,15 +43,17 @@ pub fn resolve(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) ->
             https: false,
         };
     }
+    // The last element over every line of the header (several lines read as one list); an
+    // unreadable last line gives nothing rather than an earlier, client-written element.
     let last = |name: &str| {
         headers
             .get_all(name)
             .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
             .map(str::trim)
             .filter(|v| !v.is_empty())
-            .last()
             .map(str::to_string)
     };
     // Only the last hop: the proxy appended it; everything before it the client could write.
