@@ -150,6 +150,7 @@ pub async fn login(
     // A name that cannot be an account's is still counted, under what was typed.
     let name = normalize_name(&form.name).unwrap_or_else(|_| form.name.trim().to_string());
     let keys = Throttle::keys(&name, client);
+    let turn = st.config.login_turn().await;
     if let Some(refusal) = keys.refusal(&st).await? {
         tracing::warn!(name = %escaped(&name), address = %escaped(&client.addr_label()),
             "login refused by the throttle");
@@ -166,6 +167,7 @@ pub async fn login(
     };
     let Some(user) = user.filter(|_| ok) else {
         let locked = keys.count_failure(&st).await?;
+        drop(turn);
         tokio::time::sleep(st.config.login_delay).await;
         let message = if locked {
             format!(
@@ -178,6 +180,7 @@ pub async fn login(
         return render_login(&st, client, Some(&message), StatusCode::UNAUTHORIZED);
     };
     store.clear_login_failures(&keys.account).await?;
+    drop(turn);
     let token = random_token(32);
     let ttl = st.config.session_ttl.as_secs();
     let now = st.config.clock.now();

@@ -51,6 +51,9 @@ pub struct AppConfig {
     pub trusted_proxies: Vec<IpAddr>,
     /// The time sessions and the login throttle go by (a test moves it by hand).
     pub clock: Clock,
+    /// Serialises password checks (login, password change) from the throttle's look to its
+    /// count, so that a burst of parallel guesses cannot all pass before the first is counted.
+    login_gate: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppConfig {
@@ -66,7 +69,15 @@ impl AppConfig {
             secure_cookie: false,
             trusted_proxies: Vec::new(),
             clock: Clock::system(),
+            login_gate: Arc::default(),
         }
+    }
+}
+
+impl AppConfig {
+    /// Held while one password is checked against the throttle (see `login_gate`).
+    pub(crate) async fn login_turn(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.login_gate.clone().lock_owned().await
     }
 }
 

@@ -72,6 +72,7 @@ pub async fn change(
 ) -> Result<Response, AppError> {
     csrf::check(&me.csrf, &form.csrf)?;
     let keys = Throttle::keys(&me.user.name, client);
+    let turn = st.config.login_turn().await;
     if let Some(refusal) = keys.refusal(&st).await? {
         return render(
             &st,
@@ -83,6 +84,7 @@ pub async fn change(
     }
     if !verify_password(&form.current, &me.user.password_hash) {
         keys.count_failure(&st).await?;
+        drop(turn);
         tokio::time::sleep(st.config.login_delay).await;
         return render(
             &st,
@@ -92,6 +94,7 @@ pub async fn change(
             StatusCode::BAD_REQUEST,
         );
     }
+    drop(turn);
     let refused = if form.new != form.again {
         Some(PasswordError::Mismatch.to_string())
     } else if form.new == form.current {

@@ -530,3 +530,29 @@ async fn secure_cookies_and_hsts_only_through_a_trusted_https_proxy() {
     let none = spawn().await;
     assert_eq!(cookie_and_hsts(&none.base, &https).await, (false, None));
 }
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_is_counted_one_by_one() {
+    let clock = Clock::manual(T0);
+    let app = spawn_configured(|c| c.clock = clock.clone()).await;
+    let guesses = (0..10).map(|i| {
+        let base = app.base.clone();
+        async move {
+            attempt(&base, "审核员甲", &format!("guess {i}"), &[])
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let mut statuses = futures::future::join_all(guesses).await;
+    statuses.sort();
+    // One password was checked; the other nine were refused for the wait it started.
+    assert_eq!(statuses, [401, 429, 429, 429, 429, 429, 429, 429, 429, 429]);
+    let f = app
+        .store
+        .login_failures("account:审核员甲")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.failures, 1);
+}
