@@ -43,6 +43,7 @@ const TEMPLATES: &[(&str, &str)] = bundled![
     "finding.html",
     "evidence.html",
     "users.html",
+    "password.html",
     "log.html",
     "error.html",
     "bulk.html",

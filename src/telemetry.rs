@@ -54,6 +54,43 @@ where
     })
 }
 
+/// A user-controlled value (a name, a note, a URL, an address) as a log field: quoted, with
+/// quotes, backslashes, control characters (newlines, ANSI escapes) and invisible characters
+/// (bidi controls, zero-width) written as escapes, so that it can neither forge a log line or a
+/// field nor repaint a terminal. Every log field that carries such a value goes through it:
+/// `tracing::warn!(name = %escaped(&name), "failed login")`.
+pub fn escaped<T: std::fmt::Display + ?Sized>(value: &T) -> Escaped {
+    Escaped(value.to_string())
+}
+
+/// See [`escaped`].
+pub struct Escaped(String);
+
+impl std::fmt::Display for Escaped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            match c {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                c if crate::util::is_invisible(c) => write!(f, "\\u{{{:x}}}", c as u32)?,
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_char('"')
+    }
+}
+
+impl std::fmt::Debug for Escaped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
 #[derive(Clone)]
 struct BufferWriter(Arc<Mutex<Vec<u8>>>);
 
@@ -81,6 +118,27 @@ impl<'a> MakeWriter<'a> for BufferWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaped_values_cannot_forge_lines() {
+        let forged =
+            "甲\n2026-01-01T00:00:00Z  WARN login succeeded name=\"admin\"\u{1b}[2K\u{202e}";
+        let out = escaped(forged).to_string();
+        assert_eq!(
+            out,
+            "\"甲\\n2026-01-01T00:00:00Z  WARN login succeeded name=\\\"admin\\\"\\u{1b}[2K\\u{202e}\""
+        );
+        assert!(!out.contains('\n') && !out.contains('\u{1b}') && !out.contains('\u{202e}'));
+        assert_eq!(escaped("a\\b\tc\r").to_string(), "\"a\\\\b\\tc\\r\"");
+        assert_eq!(escaped("审核员 甲").to_string(), "\"审核员 甲\"");
+        // Through a subscriber: one line, whatever the value holds.
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let _guard = tracing::subscriber::set_default(buffer_subscriber(buf.clone()));
+        tracing::warn!(name = %escaped(forged), "failed login");
+        let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+    }
 
     /// A line logged on the blocking pool carries the span that spawned the work.
     #[tokio::test]

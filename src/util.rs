@@ -61,3 +61,15 @@ pub fn sniff_html(body: &[u8]) -> bool {
     .iter()
     .any(|tag| lower.windows(tag.len()).any(|w| w == *tag))
 }
+
+/// Characters a reader cannot see or that change what surrounds them: control characters,
+/// line and paragraph separators, whitespace other than the plain space, and default-ignorable
+/// code points (zero-width characters, bidi controls, variation selectors, tags; the UTS #39
+/// skeleton drops exactly those).
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || unicode_security::skeleton(c.encode_utf8(&mut [0; 4]))
+            .next()
+            .is_none()
+}

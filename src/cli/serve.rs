@@ -27,9 +27,14 @@ pub struct Args {
     /// 会话有效期（小时）
     #[arg(long, default_value_t = 8)]
     session_hours: u64,
-    /// 会话 Cookie 加 Secure 标志（经 HTTPS 反向代理提供服务时使用）
+    /// 会话 Cookie 一律加 Secure 标志（本服务直接以 HTTPS 提供时使用）
     #[arg(long)]
     secure_cookie: bool,
+    /// 受信任的反向代理地址（可多个，逗号分隔）：只有来自这些地址的请求，其
+    /// X-Forwarded-For（取最后一跳）和 X-Forwarded-Proto 才被采信；经 HTTPS 转来的请求的会话
+    /// Cookie 加 Secure 标志，并发送 Strict-Transport-Security
+    #[arg(long, value_name = "IP[,IP…]", value_delimiter = ',')]
+    trusted_proxy: Vec<std::net::IpAddr>,
     /// 不运行定时抓取（即使配置中启用了）
     #[arg(long)]
     no_schedule: bool,
@@ -57,6 +62,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         config.portal = portal;
         config.session_ttl = std::time::Duration::from_secs(args.session_hours * 3600);
         config.secure_cookie = args.secure_cookie;
+        config.trusted_proxies = args.trusted_proxy;
         let app = Application::build(config, &args.bind)
             .await
             .with_context(|| format!("无法监听 {}", args.bind))?;

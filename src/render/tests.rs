@@ -310,9 +310,14 @@ fn sample(name: &str) -> (String, bool) {
                        "error": bad("超过满分") }],
         })),
         "users.html" => render(json!({
-            "me": me, "csrf": csrf, "log": log(),
+            "me": me, "csrf": csrf, "log": log(), "error": bad("形近"), "rule": bad("至少"),
+            "max_name": 32, "typed_name": bad("аdmin"), "typed_role": "auditor",
             "users": [{ "id": 1, "name": bad("审核员"), "role": "auditor", "disabled": false },
                       { "id": 2, "name": "乙", "role": "viewer", "disabled": true }],
+        })),
+        "password.html" => render(json!({
+            "me": me, "csrf": csrf, "rule": bad("至少 10 个字符"), "error": bad("不一致"),
+            "done": bad("已修改"),
         })),
         "report/page.html" => return (render(json!({})), false),
         "report/macros.html" => return (render(json!({})), false),

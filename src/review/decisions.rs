@@ -94,6 +94,18 @@ pub fn item_max(rubric: &Rubric, f: &Finding) -> Option<f64> {
     }
 }
 
+/// Refuses a reason or note longer than [`super::MAX_NOTE_CHARS`] characters.
+fn note_within_bounds(note: &str) -> Result<(), DecisionError> {
+    let n = note.chars().count();
+    if n > super::MAX_NOTE_CHARS {
+        return Err(DecisionError::Invalid(format!(
+            "理由不能超过 {} 字（现有 {n} 字），请精简后再提交。",
+            super::MAX_NOTE_CHARS
+        )));
+    }
+    Ok(())
+}
+
 /// Takes a decision on `finding` for `actor`; returns the new decision.
 pub async fn decide(
     store: &Store,
@@ -130,6 +142,7 @@ pub async fn decide(
     if input.action != Action::Confirm && note.is_empty() {
         return Err(DecisionError::Invalid("调整或驳回须填写理由。".into()));
     }
+    note_within_bounds(note)?;
     let portal = match finding.run_id {
         Some(run) => store.run(run).await?.portal,
         None => String::new(),
@@ -243,12 +256,7 @@ pub async fn add_entry(
             "须填写理由（如备案、通报文号）。".into(),
         ));
     }
-    if note.chars().count() > super::MAX_NOTE_CHARS {
-        return Err(DecisionError::Invalid(format!(
-            "理由不能超过 {} 字。",
-            super::MAX_NOTE_CHARS
-        )));
-    }
+    note_within_bounds(note)?;
     let invalid = |m: String| Err(DecisionError::Invalid(m));
     let (item, rule) = match input.kind {
         EntryKind::Deduction => {
@@ -318,6 +326,7 @@ pub async fn withdraw_entry(
     if note.is_empty() {
         return Err(DecisionError::Invalid("撤销须填写理由。".into()));
     }
+    note_within_bounds(note)?;
     let label = entry_label(rubric, entry.kind, entry.item, &entry.rule, entry.amount);
     let log = LogLine {
         portal: &entry.portal,

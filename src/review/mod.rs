@@ -29,7 +29,11 @@ pub use score::{
     ReviewedFinding, SideCell, UnitReview, UnitSummary,
 };
 pub use sheet::{read_sheet, SheetError, MAX_SHEET_BYTES};
-pub use users::{hash_password, random_token, verify_password};
+pub use users::{
+    check_new_name, check_password, hash_password, names_confusable, normalize_name, random_token,
+    verify_password, LoginPolicy, NameError, PasswordError, Verdict, MAX_NAME_CHARS,
+    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PASSWORD_RULE,
+};
 
 /// Points as the pages show them: `1`, `0.5`, `0.25`.
 pub fn fmt_points(p: f64) -> String {

@@ -22,7 +22,7 @@ pub use pages::{PageKind, PageRecord, StoredPage};
 pub use records::{AttachmentRow, ColumnRow, DocumentRow, MessageRow};
 pub use review::{
     AuditEntry, Decision, DecisionStatus, EntryChange, EntryKind, Flag, Identity, LogLine,
-    ManualEntry, NewDecision, NewEntry, Role, Session, User,
+    LoginFailures, ManualEntry, NewDecision, NewEntry, Role, Session, User,
 };
 pub use runs::{Run, RunStats, RunStatus};
 

@@ -56,6 +56,14 @@ pub struct Session {
     pub expires_at: i64,
 }
 
+/// Failed logins under one key of the login throttle: `"account:<name>"` or `"address:<ip>"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct LoginFailures {
+    pub failures: i64,
+    /// Unix seconds.
+    pub last_failure: i64,
+}
+
 /// What makes two findings of different runs "the same finding".
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Identity {
@@ -399,6 +407,71 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets an account's password hash and ends its sessions, all but `keep` (the session
+    /// that made the change, by token hash), in one transaction.
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The failed logins counted under `key` (see [`LoginFailures`]).
+    pub async fn login_failures(&self, key: &str) -> Result<Option<LoginFailures>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT failures, last_failure FROM login_failures WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Counts one more failed login under `key` at `now`; a count whose last failure is before
+    /// `forget_before` starts again at 1. Returns the new count.
+    pub async fn record_login_failure(
+        &self,
+        key: &str,
+        now: i64,
+        forget_before: i64,
+    ) -> Result<LoginFailures, StoreError> {
+        Ok(sqlx::query_as(
+            "INSERT INTO login_failures (key, failures, last_failure) VALUES ($1, 1, $2)
+             ON CONFLICT (key) DO UPDATE SET
+                 failures = CASE WHEN login_failures.last_failure < $3 THEN 1
+                                 ELSE login_failures.failures + 1 END,
+                 last_failure = $2
+             RETURNING failures, last_failure",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(forget_before)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Forgets the failed logins under `key` (after a success).
+    pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
             .execute(&self.pool)
             .await?;
         Ok(())

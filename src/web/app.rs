@@ -6,7 +6,9 @@ use axum::http::header::CONTENT_TYPE;
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::{auth, bulk, evidence, headers, list, pages, users, AppConfig, AppError};
+use super::{
+    auth, bulk, error, evidence, headers, list, pages, password, users, AppConfig, AppError,
+};
 
 /// Shared, cheap to clone.
 #[derive(Clone)]
@@ -41,6 +43,7 @@ pub fn app(config: AppConfig) -> Router {
         .route("/", get(pages::overview))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
+        .route("/password", get(password::form).post(password::change))
         .route("/units/{name}", get(pages::unit))
         .route("/units/{name}/entries", post(pages::add_entry))
         .route("/entries/{id}/withdraw", post(pages::withdraw_entry))
@@ -55,7 +58,12 @@ pub fn app(config: AppConfig) -> Router {
         .route("/users/{id}/disable", post(users::disable))
         .route("/static/app.css", get(stylesheet))
         .fallback(|| async { AppError::NotFound })
-        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(axum::middleware::from_fn(error::chinese_rejections))
+        .layer(axum::extract::DefaultBodyLimit::max(super::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .with_state(state)
 }
 

@@ -6,6 +6,7 @@ mod support;
 
 mod checks;
 mod cli;
+mod cli_user;
 mod crawl;
 mod documents;
 mod families;
@@ -29,6 +30,7 @@ mod rubric_errors;
 mod rubric_notice;
 mod selectors;
 mod store_story;
+mod web_accounts;
 mod web_bulk;
 mod web_e2e;
 mod web_http;

@@ -1,6 +1,7 @@
 //! One story of the store, told on every backend: SQLite always, PostgreSQL when
 //! `GONGKAI_TEST_PG_URL` is set. Runs, pages with bodies, records, findings, several portals in
-//! one database, the crawl queue with its leases, and the shared request turns.
+//! one database, the crawl queue with its leases, the shared request turns, and accounts' password
+//! changes and failed-login counts.
 
 use crate::support::pg_common;
 
@@ -43,6 +44,7 @@ async fn story(store: &Store) {
     mail_log_belongs_to_its_portal(store).await;
     the_queue_leases_jobs(store).await;
     one_crawl_per_portal(store).await;
+    passwords_and_login_failures(store).await;
     turns_are_spaced(store).await;
 }
 
@@ -608,4 +610,64 @@ async fn turns_are_spaced(store: &Store) {
     // Another host has its own turns.
     let other = store.take_turn("other.example:80", period).await.unwrap();
     assert!(other < Duration::from_millis(25));
+}
+
+/// A password change ends the account's other sessions, keeps the one that made it; failed
+/// logins count up per key, start again once forgotten, and clear.
+async fn passwords_and_login_failures(store: &Store) {
+    use gongkai::review::Role;
+    let id = store
+        .add_user("story-user", Role::Auditor, "old")
+        .await
+        .unwrap();
+    let other = store
+        .add_user("story-other", Role::Viewer, "x")
+        .await
+        .unwrap();
+    for (token, user) in [("keep", id), ("end", id), ("theirs", other)] {
+        store
+            .create_session(token, user, "csrf", 100, 10_000)
+            .await
+            .unwrap();
+    }
+    store.set_password(id, "new", Some("keep")).await.unwrap();
+    assert_eq!(
+        store
+            .user_by_name("story-user")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "new"
+    );
+    assert!(store.session("keep", 200).await.unwrap().is_some());
+    assert!(store.session("end", 200).await.unwrap().is_none());
+    assert!(store.session("theirs", 200).await.unwrap().is_some());
+
+    let key = "account:story-user";
+    assert_eq!(store.login_failures(key).await.unwrap(), None);
+    for (now, expected) in [(1000, 1), (1001, 2), (1002, 3)] {
+        let f = store
+            .record_login_failure(key, now, now - 900)
+            .await
+            .unwrap();
+        assert_eq!((f.failures, f.last_failure), (expected, now));
+    }
+    // The last failure is older than what is remembered: the count starts again.
+    let f = store.record_login_failure(key, 5000, 4100).await.unwrap();
+    assert_eq!((f.failures, f.last_failure), (1, 5000));
+    store
+        .record_login_failure("address:192.0.2.1", 5000, 4100)
+        .await
+        .unwrap();
+    store.clear_login_failures(key).await.unwrap();
+    assert_eq!(store.login_failures(key).await.unwrap(), None);
+    assert_eq!(
+        store
+            .login_failures("address:192.0.2.1")
+            .await
+            .unwrap()
+            .map(|f| f.failures),
+        Some(1)
+    );
 }

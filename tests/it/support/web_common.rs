@@ -143,6 +143,11 @@ pub async fn seed_run(store: &Store, with_pdf_finding: bool) -> (i64, i64) {
 }
 
 pub async fn spawn_with(ttl: Duration) -> TestApp {
+    spawn_configured(|c| c.session_ttl = ttl).await
+}
+
+/// The app with the test defaults (50 ms pause after a failed login), then `configure`.
+pub async fn spawn_configured(configure: impl FnOnce(&mut AppConfig)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite://{}/t.db", dir.path().display()))
         .await
@@ -159,7 +164,7 @@ pub async fn spawn_with(ttl: Duration) -> TestApp {
     }
     let mut config = AppConfig::new(store.clone());
     config.login_delay = Duration::from_millis(50);
-    config.session_ttl = ttl;
+    configure(&mut config);
     let app = Application::build(config, "127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", app.local_addr().unwrap());
     tokio::spawn(app.run_until_stopped());
