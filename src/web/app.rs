@@ -32,6 +32,10 @@ impl AppState {
         name: &str,
         ctx: minijinja::Value,
     ) -> Result<axum::response::Html<String>, AppError> {
+        // Every page names the rubric it scores by: the one this server loaded for its portal.
+        let r = &self.config.rubric;
+        let rubric = format!("{}{}年度考核（{}）", r.county, r.year, r.source);
+        let ctx = minijinja::context! { rubric_name => rubric, ..ctx };
         Ok(axum::response::Html(crate::render::render(name, ctx)?))
     }
 }

@@ -28,6 +28,8 @@ async fn the_list_filters_and_bulk_decisions_log_each() {
     assert!(open.len() >= 3, "{all}");
     // No internal codes on the page: problems in Chinese.
     assert!(all.contains(">未编制公开指南<"), "{all}");
+    // The page names the rubric this server scores by.
+    assert!(all.contains("评分依据：昌宁县2020年度考核（") && all.contains("昌政办发〔2020〕56号"));
     let visible = regex::Regex::new(r"<[^>]*>")
         .unwrap()
         .replace_all(&all, " ");
