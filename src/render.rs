@@ -48,6 +48,7 @@ const TEMPLATES: &[(&str, &str)] = bundled![
     "error.html",
     "bulk.html",
     "findings.html",
+    "import.html",
     // Reports: self-contained pages (inline CSS and SVG), mailed as they are.
     "report/page.html",
     "report/macros.html",

@@ -283,6 +283,10 @@ fn sample(name: &str) -> (String, bool) {
             "typed": { "action": "adjust", "points": bad("1"), "note": bad("理由"),
                        "conflict": bad("已由他人处理") },
         })),
+        "import.html" => render(json!({
+            "me": me, "csrf": csrf, "run": null, "file": bad("表.xlsx"), "message": bad("已导入"),
+            "errors": [{ "place": bad("第 3 行"), "message": bad("没有单位") }],
+        })),
         "findings.html" => render(json!({
             "me": me, "csrf": csrf, "run": null,
             "filter": { "unit": bad("工信局"), "item": bad("7"), "reason": bad("x"),

@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use super::{
-    auth, bulk, error, evidence, headers, list, pages, password, users, AppConfig, AppError,
+    auth, bulk, error, evidence, headers, import, list, pages, password, users, AppConfig, AppError,
 };
 
 /// Shared, cheap to clone.
@@ -52,6 +52,16 @@ pub fn app(config: AppConfig) -> Router {
         .route("/units/{name}/entries", post(pages::add_entry))
         .route("/entries/{id}/withdraw", post(pages::withdraw_entry))
         .route("/items/{table}/{item}", get(bulk::form).post(bulk::submit))
+        .route(
+            "/entries/import",
+            get(import::form)
+                .post(import::upload)
+                // A spreadsheet is larger than any form: its own limit (and some room for the
+                // multipart framing).
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::review::MAX_SHEET_BYTES + 64 * 1024,
+                )),
+        )
         .route("/findings", get(list::list))
         .route("/findings/bulk", post(list::bulk))
         .route("/findings/{id}", get(pages::finding))

@@ -13,6 +13,7 @@ mod csrf;
 mod error;
 mod evidence;
 mod headers;
+mod import;
 mod list;
 mod pages;
 mod password;

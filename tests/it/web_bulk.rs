@@ -141,3 +141,72 @@ async fn one_item_for_every_unit_in_one_form() {
     let bonus = auditor.text("/items/all/public-enterprise").await;
     assert!(bonus.contains(UNIT) && bonus.contains(OTHER), "{bonus}");
 }
+
+/// A multipart/form-data body with the CSRF token and one file.
+fn multipart(csrf: &str, file: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----gongkai-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(c: &Client, csrf: &str, file: &str, bytes: &[u8]) -> reqwest::Response {
+    let (ct, body) = multipart(csrf, file, bytes);
+    c.http
+        .post(format!("{}/entries/import", c.base))
+        .header("cookie", &c.cookie)
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_spreadsheet_is_imported_in_the_browser_all_or_nothing() {
+    let app = spawn().await;
+    let auditor = Client::login(&app.base, "审核员甲", PASSWORD).await;
+    let page = auditor.text("/entries/import").await;
+    let csrf = csrf_of(&page);
+
+    let bad = "单位,项目,扣分,备注\n田园镇,18,1,抽查缺表\n大田坝镇,18,9,超过\n无此镇,26,0,\n";
+    let res = upload(&auditor, &csrf, "人工评分.csv", bad.as_bytes()).await;
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("人工评分.csv 第 3 行") && body.contains("超过满分"),
+        "{body}"
+    );
+    assert!(
+        body.contains("人工评分.csv 第 4 行") && body.contains("无此镇"),
+        "{body}"
+    );
+    assert!(app.store.manual_entries(PORTAL).await.unwrap().is_empty());
+
+    let good = "单位,项目,扣分,备注\n田园镇,18,1,抽查缺表\n大田坝镇,18,0,\n";
+    let res = upload(&auditor, &csrf, "人工评分.csv", good.as_bytes()).await;
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("新录入 2 条"), "{body}");
+    assert_eq!(app.store.manual_entries(PORTAL).await.unwrap().len(), 2);
+
+    // Without the token, or as a viewer: refused, nothing written.
+    let res = upload(&auditor, "", "x.csv", good.as_bytes()).await;
+    assert_eq!(res.status(), 403);
+    let viewer = Client::login(&app.base, "观察员", PASSWORD).await;
+    assert_eq!(viewer.get("/entries/import").await.status(), 403);
+    // A file over the 1 MiB form limit but under the spreadsheet limit is read, not refused.
+    let mut big = good.as_bytes().to_vec();
+    big.extend(std::iter::repeat_n(b'\n', 2 * 1024 * 1024));
+    let res = upload(&auditor, &csrf, "大.csv", &big).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}
