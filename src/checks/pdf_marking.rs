@@ -162,7 +162,7 @@ impl Check for PdfMarkingCheck {
                     evidence(
                         unit,
                         s,
-                        check.reason.map(|q| q.to_string()).unwrap_or_default(),
+                        check.reason.map(|q| q.detail().to_string()).unwrap_or_default(),
                     ),
                 )),
                 Verdict::Marked => {
