@@ -552,3 +552,279 @@ pub fn interaction(board: &BoardFacts, day: NaiveDate, s: &IndicatorSettings) ->
         questions,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::clock::day_start;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    const DAY: &str = "2020-11-30";
+
+    fn probes(total: usize, failed: usize) -> Vec<ProbeRecord> {
+        // Spread over the 7 days ending with DAY, the failures first.
+        let start = day_start(d(DAY) - Duration::days(6));
+        let step = Duration::seconds(7 * 86_400 / total as i64);
+        (0..total)
+            .map(|i| ProbeRecord {
+                url: "http://x.gov.cn/".into(),
+                at: start + step * i as i32,
+                ok: i >= failed,
+                ms: 10,
+                status: Some(if i >= failed { 200 } else { 503 }),
+                error: None,
+                items: 0,
+                dated_items: 0,
+                newest: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn availability_trips_at_five_percent_not_below() {
+        let s = IndicatorSettings::default();
+        let below = availability(&probes(143, 7), d(DAY), &s);
+        assert_eq!(below.verdict, Verdict::Pass, "{}", below.summary);
+        assert!(
+            below.summary.contains("失败 7 次（4.90%）"),
+            "{}",
+            below.summary
+        );
+        let at = availability(&probes(140, 7), d(DAY), &s);
+        assert_eq!(at.verdict, Verdict::Veto, "{}", at.summary);
+        assert_eq!(at.evidence.len(), 7);
+        // Too few probes on some day and no veto: a question, never a pass.
+        let few = availability(&probes(100, 0), d(DAY), &s);
+        assert_eq!(few.verdict, Verdict::Question);
+        assert_eq!(availability(&[], d(DAY), &s).verdict, Verdict::Question);
+    }
+
+    fn home_probe(newest: Option<&str>, dated: i64) -> ProbeRecord {
+        ProbeRecord {
+            url: "http://x.gov.cn/".into(),
+            at: day_start(d(DAY)),
+            ok: true,
+            ms: 5,
+            status: Some(200),
+            error: None,
+            items: 3,
+            dated_items: dated,
+            newest: newest.map(|n| DatedItem {
+                date: d(n),
+                title: "<b>要闻</b>".into(),
+                url: "http://x.gov.cn/a.htm".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn home_updated_within_two_weeks_both_sides() {
+        let s = IndicatorSettings::default();
+        let day = d(DAY);
+        let at13 = (day - Duration::days(13)).to_string();
+        let at15 = (day - Duration::days(15)).to_string();
+        assert_eq!(
+            home_updated(&[home_probe(Some(&at13), 2)], &[], day, &s).verdict,
+            Verdict::Pass
+        );
+        assert_eq!(
+            home_updated(&[home_probe(Some(&at15), 2)], &[], day, &s).verdict,
+            Verdict::Veto
+        );
+        // A listing home page whose items are all undated is not updated.
+        let list = IndicatorSettings {
+            home_kind: HomeKind::List,
+            ..Default::default()
+        };
+        assert_eq!(
+            home_updated(&[home_probe(None, 0)], &[], day, &list).verdict,
+            Verdict::Veto
+        );
+        // Navigation only: the second-level columns decide.
+        let col = |date: &str, level: usize| ColumnFacts {
+            unit: "甲镇".into(),
+            name: "工作动态".into(),
+            path: (0..level).map(|i| format!("栏目{i}")).collect(),
+            url: "http://x.gov.cn/c/".into(),
+            state: "list".into(),
+            documents: 1,
+            newest: Some(DatedItem {
+                date: d(date),
+                title: "t".into(),
+                url: "http://x.gov.cn/d.htm".into(),
+            }),
+            unread: None,
+        };
+        let nav = [home_probe(None, 0)];
+        assert_eq!(
+            home_updated(&nav, &[col(&at13, 2)], day, &s).verdict,
+            Verdict::Pass
+        );
+        assert_eq!(
+            home_updated(&nav, &[col(&at15, 2)], day, &s).verdict,
+            Verdict::Veto
+        );
+        assert_eq!(
+            home_updated(&nav, &[col(&at13, 3)], day, &s).verdict,
+            Verdict::Veto,
+            "third level does not count"
+        );
+        assert_eq!(
+            home_updated(&[], &[], day, &list).verdict,
+            Verdict::Question
+        );
+    }
+
+    fn column(name: &str, state: &str, newest_days_ago: Option<i64>) -> ColumnFacts {
+        ColumnFacts {
+            unit: "甲镇".into(),
+            name: name.into(),
+            path: vec![name.into()],
+            url: format!("http://x.gov.cn/{name}/"),
+            state: state.into(),
+            documents: i64::from(newest_days_ago.is_some()),
+            newest: newest_days_ago.map(|n| DatedItem {
+                date: d(DAY) - Duration::days(n),
+                title: "t".into(),
+                url: "http://x.gov.cn/d.htm".into(),
+            }),
+            unread: None,
+        }
+    }
+
+    fn judge(cols: &[ColumnFacts]) -> IndicatorResult {
+        columns_updated("甲镇", cols, d(DAY), &IndicatorSettings::default())
+    }
+
+    #[test]
+    fn stale_news_and_notice_columns_four_vs_five() {
+        // Three news columns 15 days old, one notice column 200 days old; fresh ones beside.
+        let mut cols: Vec<_> = (0..3)
+            .map(|i| column(&format!("动态{i}"), "list", Some(15)))
+            .collect();
+        cols.push(column("通知公告", "list", Some(200)));
+        cols.push(column("要闻", "list", Some(13)));
+        cols.push(column("政策文件", "list", Some(150)));
+        let four = judge(&cols);
+        assert_eq!(four.verdict, Verdict::Pass, "{}", four.summary);
+        assert_eq!(four.figures[1].value, 4);
+        cols.push(column("乡镇动态", "list", None)); // undated: not updated
+        let five = judge(&cols);
+        assert_eq!(five.verdict, Verdict::Veto, "{}", five.summary);
+        assert_eq!(five.figures[1].value, 5);
+        // A notice column below the first level is not judged by the 6-month window.
+        let mut deep = column("通知公告", "list", Some(200));
+        deep.path = vec!["政府信息公开".into(), "通知公告".into()];
+        assert_eq!(judge(&[deep]).figures[1].value, 0);
+    }
+
+    #[test]
+    fn long_stale_columns_nine_vs_ten() {
+        let mut cols: Vec<_> = (0..9)
+            .map(|i| column(&format!("财政资金{i}"), "list", Some(366)))
+            .collect();
+        cols.push(column("财政资金新", "list", Some(364)));
+        cols.push(column("机构职能", "list", Some(2000))); // static: never stale
+        assert_eq!(judge(&cols).verdict, Verdict::Pass);
+        assert_eq!(judge(&cols).figures[2].value, 9);
+        cols.push(column("财政资金旧", "list", Some(400)));
+        assert_eq!(judge(&cols).verdict, Verdict::Veto);
+        assert_eq!(judge(&cols).figures[2].value, 10);
+    }
+
+    #[test]
+    fn empty_columns_four_vs_five_and_unread_never_counted() {
+        let mut cols: Vec<_> = (0..4)
+            .map(|i| column(&format!("空{i}"), "empty", None))
+            .collect();
+        assert_eq!(judge(&cols).verdict, Verdict::Pass);
+        let mut unread = column("空未读", "empty", None);
+        unread.unread = Some("第 2 页未能打开".into());
+        cols.push(unread);
+        let r = judge(&cols);
+        assert_eq!(
+            r.figures[3].value, 4,
+            "an unread column is never counted empty"
+        );
+        assert_eq!(
+            r.verdict,
+            Verdict::Question,
+            "it could bring the count to 5"
+        );
+        assert_eq!(r.questions.len(), 1);
+        cols.push(column("空4", "empty", None));
+        assert_eq!(judge(&cols).verdict, Verdict::Veto);
+        assert_eq!(judge(&cols).figures[3].value, 5);
+    }
+
+    fn message(
+        submitted_days_ago: i64,
+        replied_days_ago: Option<i64>,
+        status: &str,
+    ) -> MessageFacts {
+        let day = d(DAY);
+        MessageFacts {
+            url: "http://x.gov.cn/m/1.htm".into(),
+            title: "留言<script>".into(),
+            submitted: day - Duration::days(submitted_days_ago),
+            replied: replied_days_ago.map(|r| day - Duration::days(r)),
+            status: status.into(),
+        }
+    }
+
+    fn board(messages: Vec<MessageFacts>) -> BoardFacts {
+        BoardFacts {
+            pages: vec![("http://x.gov.cn/hdjl/".into(), 200, None, Some(1))],
+            messages,
+            problems: vec![],
+        }
+    }
+
+    #[test]
+    fn interaction_unanswered_89_vs_91_days() {
+        let s = IndicatorSettings::default();
+        let day = d(DAY);
+        assert_eq!(
+            interaction(&board(vec![message(89, None, "办理中")]), day, &s).verdict,
+            Verdict::Pass
+        );
+        let late = interaction(&board(vec![message(91, None, "办理中")]), day, &s);
+        assert_eq!(late.verdict, Verdict::Veto);
+        assert!(late.evidence[0].excerpt.contains("91 天"));
+        // Answered after 91 days is late too; after 89 days it is not.
+        assert_eq!(
+            interaction(&board(vec![message(200, Some(109), "已回复")]), day, &s).verdict,
+            Verdict::Veto
+        );
+        assert_eq!(
+            interaction(&board(vec![message(200, Some(111), "已回复")]), day, &s).verdict,
+            Verdict::Pass
+        );
+        // Invalid messages and those older than a year are not counted.
+        assert_eq!(
+            interaction(&board(vec![message(120, None, "不予受理")]), day, &s).verdict,
+            Verdict::Pass
+        );
+        assert_eq!(
+            interaction(&board(vec![message(400, None, "办理中")]), day, &s).verdict,
+            Verdict::Pass
+        );
+        // No board, or a board that does not open: veto.
+        assert_eq!(
+            interaction(&BoardFacts::default(), day, &s).verdict,
+            Verdict::Veto
+        );
+        let down = BoardFacts {
+            pages: vec![("http://x.gov.cn/hdjl/".into(), 503, None, Some(1))],
+            ..Default::default()
+        };
+        assert_eq!(interaction(&down, day, &s).verdict, Verdict::Veto);
+        // Board pages unread and nothing late among the rest: a question.
+        let mut partial = board(vec![message(10, Some(5), "已回复")]);
+        partial.problems.push("第 3 页未能打开".into());
+        assert_eq!(interaction(&partial, day, &s).verdict, Verdict::Question);
+    }
+}
