@@ -272,7 +272,10 @@ pub fn home_updated(
                 format!("{}／{}：{}（{}）", c.unit, c.name, n.title, n.date),
             ));
         }
-        if newest.is_some_and(|(_, n)| n.date >= since) {
+        if judged.is_empty() {
+            questions.push("首页为导航页，但没有读到任何一、二级栏目，无法判断".into());
+            (Verdict::Question, "首页为导航页；没有读到栏目".to_string())
+        } else if newest.is_some_and(|(_, n)| n.date >= since) {
             (
                 Verdict::Pass,
                 format!("首页为导航页；二级栏目 {since} 以来有更新"),
@@ -676,6 +679,8 @@ mod tests {
             home_updated(&[], &[], day, &list).verdict,
             Verdict::Question
         );
+        let none = home_updated(&nav, &[], day, &s);
+        assert_eq!(none.verdict, Verdict::Question, "no columns read");
     }
 
     fn column(name: &str, state: &str, newest_days_ago: Option<i64>) -> ColumnFacts {
