@@ -671,7 +671,7 @@ mod tests {
             Verdict::Veto
         );
         assert_eq!(
-            home_updated(&nav, &[col(&at13, 3)], day, &s).verdict,
+            home_updated(&nav, &[col(&at13, 3), col(&at15, 1)], day, &s).verdict,
             Verdict::Veto,
             "third level does not count"
         );
