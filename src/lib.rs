@@ -10,6 +10,7 @@ pub mod crawl;
 pub mod extract;
 #[cfg(feature = "testing")]
 pub mod fixture;
+pub mod indicators;
 pub mod mail;
 pub mod model;
 pub use model::labels;

@@ -12,6 +12,7 @@ mod entries;
 mod error;
 mod findings;
 mod grade;
+mod indicators;
 mod mail;
 mod pdf;
 mod probe;
@@ -66,6 +67,8 @@ enum Command {
     Entries(entries::Args),
     /// 最终考核结果表（各项得分、加减分、总分、排名、等次；有未完成项目时退出码为 1）
     Results(results::Args),
+    /// 国办网站检查单项否决指标（站点无法访问、首页不更新、栏目不更新、互动回应差；触发时退出码为 1）
+    Indicators(indicators::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -101,5 +104,6 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Probe(args) => probe::run(args).await,
         Command::Entries(args) => entries::run(args).await,
         Command::Results(args) => results::run(args).await,
+        Command::Indicators(args) => indicators::run(args).await,
     }
 }

@@ -57,6 +57,9 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     {
         let store = args.db.open().await?;
         let store_for_schedule = store.clone();
+        if let (Some(p), false) = (&portal, args.no_schedule) {
+            spawn_probes(store.clone(), p)?;
+        }
         let mut config = AppConfig::new(store);
         config.rubric = rubric;
         config.portal = portal;
@@ -83,4 +86,25 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// The home-page probes of 站点无法访问 (`[indicators] probes_per_day`, spread over the day), each
+/// day's indicator verdicts stored after its last probe.
+fn spawn_probes(store: gongkai::store::Store, portal: &PortalConfig) -> anyhow::Result<()> {
+    use gongkai::indicators::probe::{run_probes, ProbeTarget};
+    let target = ProbeTarget::of(portal).context("首页探测地址无效")?;
+    let settings = portal.indicators.clone();
+    eprintln!("首页探测：{}，每天 {} 次", target.url, target.per_day);
+    tokio::spawn(async move {
+        let clock = gongkai::indicators::SystemClock;
+        loop {
+            if let Err(e) =
+                run_probes(&store, &target, Some(&settings), &clock, None, |_, _| {}).await
+            {
+                tracing::error!(error = %e, "首页探测出错，一分钟后继续");
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            }
+        }
+    });
+    Ok(())
 }

@@ -34,6 +34,9 @@ pub struct PortalConfig<U = Vec<UnitConfig>> {
     pub rules: Rules,
     #[serde(default)]
     pub monitor: MonitorSettings,
+    /// `[indicators]`: the national inspection indicators' thresholds (defaults of 国办秘函〔2019〕19号).
+    #[serde(default)]
+    pub indicators: crate::indicators::IndicatorSettings,
     /// `[[units]]`, or `[units] file = "units.csv"` in the file; the units themselves once
     /// loaded, and in the form recorded with a run.
     #[serde(default)]
@@ -485,6 +488,7 @@ impl<U> PortalConfig<U> {
             columns: self.columns,
             rules: self.rules,
             monitor: self.monitor,
+            indicators: self.indicators,
             units,
         }
     }

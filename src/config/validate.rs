@@ -12,6 +12,10 @@ pub(super) fn validate(config: &PortalConfig, path: &Path) -> Result<(), ConfigE
         key: key.to_string(),
         message,
     };
+    config
+        .indicators
+        .validate()
+        .map_err(|(key, message)| invalid(&key, message))?;
     let base = &config.portal.base_url;
     if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
         return Err(invalid(

@@ -3,6 +3,7 @@
 //! queries are checked at run time so one binary serves both.
 
 mod error;
+mod indicators;
 mod jobs;
 mod lease;
 mod mail_log;
@@ -15,6 +16,7 @@ pub mod scratch;
 mod turns;
 
 pub use error::StoreError;
+pub use indicators::{RunColumn, RunDocument};
 pub use jobs::{Job, JobCounts, JobKind, JobResult, JobState, MAX_ATTEMPTS};
 pub use lease::{CrawlLease, LeaseHolder, CRAWL_LEASE_HEARTBEAT, CRAWL_LEASE_STALE};
 pub use mail_log::{MailLogEntry, MailStatus, NewMail};

@@ -15,6 +15,7 @@ mod fixture_server;
 mod grade_cli;
 mod grade_rules;
 mod http_fetch;
+mod indicators;
 mod layers;
 mod mail_smtp;
 mod monitor_incremental;
