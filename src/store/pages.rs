@@ -66,6 +66,10 @@ pub struct PageRecord {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub body: Option<Vec<u8>>,
+    /// The request as sent (`crawl::http::heads`).
+    pub request_head: Option<String>,
+    /// The answer's status line and kept headers.
+    pub response_head: Option<String>,
 }
 
 /// A page read back from the store.
@@ -87,6 +91,12 @@ pub struct StoredPage {
     pub last_modified: Option<String>,
     pub sha256: Option<String>,
     pub size: i64,
+    /// The request as sent; `None` for pages stored before heads were kept.
+    pub request_head: Option<String>,
+    /// The answer's status line and kept headers; `None` before heads were kept.
+    pub response_head: Option<String>,
+    /// The earlier run's page whose copy this record reuses without a request.
+    pub reused_from: Option<i64>,
     /// Absent from listings ([`Store::pages`]).
     #[serde(skip)]
     #[sqlx(default)]
@@ -115,13 +125,15 @@ impl Store {
         // One statement, so that two workers recording the same URL cannot collide.
         let row = sqlx::query(
             "INSERT INTO pages (run_id, url, kind, unit, status, error, fetched_at, content_type,
-                 encoding, etag, last_modified, sha256, size)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                 encoding, etag, last_modified, sha256, size, request_head, response_head)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
              ON CONFLICT (run_id, url) DO UPDATE SET kind = excluded.kind, unit = excluded.unit,
                  status = excluded.status, error = excluded.error, fetched_at = excluded.fetched_at,
                  content_type = excluded.content_type, encoding = excluded.encoding,
                  etag = excluded.etag, last_modified = excluded.last_modified,
-                 sha256 = excluded.sha256, size = excluded.size
+                 sha256 = excluded.sha256, size = excluded.size,
+                 request_head = excluded.request_head, response_head = excluded.response_head,
+                 reused_from = NULL
              RETURNING id",
         )
         .bind(run_id)
@@ -137,6 +149,8 @@ impl Store {
         .bind(page.last_modified.clone())
         .bind(hash)
         .bind(size)
+        .bind(page.request_head.clone())
+        .bind(page.response_head.clone())
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get(0)?;
@@ -175,6 +189,108 @@ impl Store {
         .await?)
     }
 
+    /// The copy of `attachment` stored by the newest earlier finished run of this run's portal
+    /// that holds `document`, when that run's copy of `document` has the same body as this
+    /// run's (the page is unchanged: 304 or the same bytes), with that run's PDF check of the
+    /// file (JSON) when it kept one. `None`: the attachment must be fetched.
+    pub async fn reusable_attachment(
+        &self,
+        run_id: i64,
+        document: &str,
+        attachment: &str,
+    ) -> Result<Option<(StoredPage, Option<String>)>, StoreError> {
+        let current: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT sha256 FROM pages WHERE run_id = $1 AND url = $2 AND error IS NULL",
+        )
+        .bind(run_id)
+        .bind(document)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(Some(current)) = current else {
+            return Ok(None);
+        };
+        let previous = sqlx::query(
+            "SELECT p.run_id, p.sha256 FROM pages p JOIN runs r ON r.id = p.run_id
+             WHERE p.url = $1 AND p.run_id < $2 AND p.error IS NULL AND p.sha256 IS NOT NULL
+               AND r.status IN ('complete', 'partial')
+               AND r.portal = (SELECT portal FROM runs WHERE id = $2)
+             ORDER BY p.run_id DESC LIMIT 1",
+        )
+        .bind(document)
+        .bind(run_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(previous) = previous else {
+            return Ok(None);
+        };
+        let (before, hash): (i64, String) = (previous.try_get(0)?, previous.try_get(1)?);
+        if hash != current {
+            return Ok(None);
+        }
+        let copy: Option<StoredPage> = sqlx::query_as(&format!(
+            "{PAGE_SELECT} WHERE p.run_id = $1 AND p.url = $2 AND p.error IS NULL
+               AND p.sha256 IS NOT NULL"
+        ))
+        .bind(before)
+        .bind(attachment)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(copy) = copy else {
+            return Ok(None);
+        };
+        let check: Option<String> = sqlx::query_scalar(
+            "SELECT pdf_check FROM attachments WHERE run_id = $1 AND document_url = $2
+               AND url = $3 AND pdf_check IS NOT NULL ORDER BY id LIMIT 1",
+        )
+        .bind(before)
+        .bind(document)
+        .bind(attachment)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(Some((copy, check)))
+    }
+
+    /// Records in `run_id` an earlier run's stored page as this run's copy, without a request:
+    /// same body, status and heads, its time of fetching, and `reused_from` naming it.
+    pub async fn record_reused_page(
+        &self,
+        run_id: i64,
+        from: &StoredPage,
+        unit: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO pages (run_id, url, kind, unit, status, error, fetched_at, content_type,
+                 encoding, etag, last_modified, sha256, size, request_head, response_head, reused_from)
+             VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+             ON CONFLICT (run_id, url) DO UPDATE SET kind = excluded.kind, unit = excluded.unit,
+                 status = excluded.status, error = NULL, fetched_at = excluded.fetched_at,
+                 content_type = excluded.content_type, encoding = excluded.encoding,
+                 etag = excluded.etag, last_modified = excluded.last_modified,
+                 sha256 = excluded.sha256, size = excluded.size,
+                 request_head = excluded.request_head, response_head = excluded.response_head,
+                 reused_from = excluded.reused_from
+             RETURNING id",
+        )
+        .bind(run_id)
+        .bind(&from.url)
+        .bind(from.kind.as_str())
+        .bind(unit.map(str::to_string))
+        .bind(i64::from(from.status))
+        .bind(&from.fetched_at)
+        .bind(from.content_type.clone())
+        .bind(from.encoding.clone())
+        .bind(from.etag.clone())
+        .bind(from.last_modified.clone())
+        .bind(from.sha256.clone())
+        .bind(from.size)
+        .bind(from.request_head.clone())
+        .bind(from.response_head.clone())
+        .bind(from.id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
     /// A stored page by id, with its body.
     pub async fn page(&self, id: i64) -> Result<Option<StoredPage>, StoreError> {
         Ok(sqlx::query_as(&format!("{PAGE_SELECT} WHERE p.id = $1"))
@@ -206,7 +322,9 @@ impl Store {
 }
 
 const PAGE_COLUMNS: &str = "SELECT p.id, p.run_id, p.url, p.kind, p.unit, p.status, p.error,
-    p.fetched_at, p.content_type, p.encoding, p.etag, p.last_modified, p.sha256, p.size";
+    p.fetched_at, p.content_type, p.encoding, p.etag, p.last_modified, p.sha256, p.size,
+    p.request_head, p.response_head, p.reused_from";
 const PAGE_SELECT: &str = "SELECT p.id, p.run_id, p.url, p.kind, p.unit, p.status, p.error,
-    p.fetched_at, p.content_type, p.encoding, p.etag, p.last_modified, p.sha256, p.size, b.body
+    p.fetched_at, p.content_type, p.encoding, p.etag, p.last_modified, p.sha256, p.size,
+    p.request_head, p.response_head, p.reused_from, b.body
     FROM pages p LEFT JOIN blobs b ON b.sha256 = p.sha256";
