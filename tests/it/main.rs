@@ -8,6 +8,7 @@ mod checks;
 mod cli;
 mod crawl;
 mod documents;
+mod export_warc;
 mod families;
 mod faults;
 mod fixture_server;
