@@ -9,7 +9,7 @@ use url::Url;
 
 use super::http::{decode_html, FetchOptions, Fetcher};
 use crate::model::FetchFailure;
-use crate::store::{PageKind, PageRecord, Store, StoreError};
+use crate::store::{PageKind, PageRecord, Store, StoreError, StoredPage};
 
 /// A failure that stops the run: the store is unusable. Fetch failures are not errors of the
 /// run; they are recorded and returned as `Err(FetchFailure)` by [`Recorder::fetch`].
@@ -52,6 +52,8 @@ pub struct Recorder {
     unchanged: AtomicU64,
     reused: AtomicU64,
     home_links: tokio::sync::OnceCell<HashMap<String, Url>>,
+    /// Earlier copies for conditional requests, read once ([`Store::previous_copies`]).
+    previous: tokio::sync::OnceCell<(HashMap<String, StoredPage>, bool)>,
 }
 
 /// Result of one fetch: `Ok(Err(failure))` is a recorded page failure.
@@ -70,6 +72,7 @@ impl Recorder {
             unchanged: AtomicU64::new(0),
             reused: AtomicU64::new(0),
             home_links: tokio::sync::OnceCell::new(),
+            previous: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -191,6 +194,23 @@ impl Recorder {
         self.unchanged.load(Ordering::Relaxed)
     }
 
+    /// The newest earlier copy of `key` (without its body), for a conditional request: from
+    /// the previous run's copies read once, else asked of the store (a URL that run did not
+    /// hold); nothing at all to ask when no earlier run stored a page.
+    async fn previous_copy(&self, key: &str) -> Result<Option<StoredPage>, CrawlError> {
+        let (copies, any_earlier) = self
+            .previous
+            .get_or_try_init(|| self.store.previous_copies(self.run_id))
+            .await?;
+        if let Some(copy) = copies.get(key) {
+            return Ok(Some(copy.clone()));
+        }
+        if !*any_earlier {
+            return Ok(None);
+        }
+        Ok(self.store.previous_page(self.run_id, key).await?)
+    }
+
     /// Attachments taken from an earlier run's copy without a request (their document page
     /// unchanged).
     pub fn reused(&self) -> u64 {
@@ -297,7 +317,7 @@ impl Recorder {
                 }));
             }
         }
-        let previous = self.store.previous_page(self.run_id, &key).await?;
+        let previous = self.previous_copy(&key).await?;
         if let Some(prev) = &previous {
             opts.if_none_match = prev.etag.clone();
             opts.if_modified_since = prev.last_modified.clone();
@@ -313,8 +333,10 @@ impl Recorder {
                 let (body, content_type) = match (&previous, fetched.not_modified()) {
                     (Some(prev), true) => {
                         self.unchanged.fetch_add(1, Ordering::Relaxed);
+                        // The body only now: a page that changed never needs the old one.
+                        let body = self.store.page(prev.id).await?.and_then(|p| p.body);
                         (
-                            Bytes::from(prev.body.clone().unwrap_or_default()),
+                            Bytes::from(body.unwrap_or_default()),
                             prev.content_type.clone(),
                         )
                     }

@@ -291,6 +291,35 @@ impl Store {
         Ok(row.try_get(0)?)
     }
 
+    /// The copies a run can ask conditionally without a query per URL: the successful pages
+    /// (without bodies) of the newest earlier run of this run's portal that stored any, by URL;
+    /// and whether any earlier run stored pages at all (if not, no URL has an earlier copy).
+    pub async fn previous_copies(
+        &self,
+        run_id: i64,
+    ) -> Result<(std::collections::HashMap<String, StoredPage>, bool), StoreError> {
+        let any: Option<i64> = sqlx::query_scalar("SELECT id FROM pages WHERE run_id < $1 LIMIT 1")
+            .bind(run_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        if any.is_none() {
+            return Ok((std::collections::HashMap::new(), false));
+        }
+        let pages: Vec<StoredPage> = sqlx::query_as(&format!(
+            "{PAGE_COLUMNS} FROM pages p WHERE p.run_id = (
+                 SELECT max(q.run_id) FROM pages q JOIN runs r ON r.id = q.run_id
+                 WHERE q.run_id < $1 AND r.portal = (SELECT portal FROM runs WHERE id = $1))
+               AND p.error IS NULL AND p.sha256 IS NOT NULL"
+        ))
+        .bind(run_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((
+            pages.into_iter().map(|p| (p.url.clone(), p)).collect(),
+            true,
+        ))
+    }
+
     /// A stored page by id, with its body.
     pub async fn page(&self, id: i64) -> Result<Option<StoredPage>, StoreError> {
         Ok(sqlx::query_as(&format!("{PAGE_SELECT} WHERE p.id = $1"))
