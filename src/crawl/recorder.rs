@@ -335,6 +335,7 @@ impl Recorder {
                         self.unchanged.fetch_add(1, Ordering::Relaxed);
                         // The body only now: a page that changed never needs the old one.
                         let body = self.store.page(prev.id).await?.and_then(|p| p.body);
+                        record.body_stored = body.is_some();
                         (
                             Bytes::from(body.unwrap_or_default()),
                             prev.content_type.clone(),

@@ -70,6 +70,8 @@ pub struct PageRecord {
     pub request_head: Option<String>,
     /// The answer's status line and kept headers.
     pub response_head: Option<String>,
+    /// `body` is an earlier copy already in the store (a 304): it is not written again.
+    pub body_stored: bool,
 }
 
 /// A page read back from the store.
@@ -106,20 +108,25 @@ pub struct StoredPage {
 impl Store {
     /// Records a fetch (replacing an earlier record of the same URL in the run, which keeps its
     /// id) and returns its id.
+    ///
+    /// Two statements on one connection, each committed by itself (no `BEGIN`/`COMMIT` round
+    /// trips): the body first, then the page naming it. A process dying between them leaves at
+    /// most a body no page names yet, which the next record of the same bytes takes as its own.
     pub async fn record_page(&self, run_id: i64, page: &PageRecord) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.pool.acquire().await?;
         let mut hash = None;
         let size = page.body.as_ref().map_or(0, |b| b.len() as i64);
         if let Some(body) = &page.body {
             let h = crate::util::sha256_hex(body);
-            // Write first: a read-then-write transaction can deadlock on SQLite.
-            sqlx::query(
-                "INSERT INTO blobs (sha256, body) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
-            )
-            .bind(&h)
-            .bind(body.clone())
-            .execute(&mut *tx)
-            .await?;
+            if !page.body_stored {
+                sqlx::query(
+                    "INSERT INTO blobs (sha256, body) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
+                )
+                .bind(&h)
+                .bind(body.clone())
+                .execute(&mut *conn)
+                .await?;
+            }
             hash = Some(h);
         }
         // One statement, so that two workers recording the same URL cannot collide.
@@ -151,11 +158,9 @@ impl Store {
         .bind(size)
         .bind(page.request_head.clone())
         .bind(page.response_head.clone())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
-        let id: i64 = row.try_get(0)?;
-        tx.commit().await?;
-        Ok(id)
+        Ok(row.try_get(0)?)
     }
 
     /// A page of this run fetched successfully before (used by --resume), with its body.
