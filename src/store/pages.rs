@@ -123,7 +123,7 @@ impl Store {
                     "INSERT INTO blobs (sha256, body) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
                 )
                 .bind(&h)
-                .bind(body.clone())
+                .bind(body.as_slice())
                 .execute(&mut *conn)
                 .await?;
             }
