@@ -7,6 +7,7 @@ pub mod audit;
 pub mod checks;
 pub mod config;
 pub mod crawl;
+pub mod export;
 pub mod extract;
 #[cfg(feature = "testing")]
 pub mod fixture;

@@ -10,6 +10,7 @@ mod crawl;
 mod demo;
 mod entries;
 mod error;
+mod export;
 mod findings;
 mod grade;
 mod indicators;
@@ -63,6 +64,8 @@ enum Command {
     Worker(worker::Args),
     /// 读取门户，写出可直接用于抓取的门户描述
     Probe(probe::Args),
+    /// 把某次运行保存的全部页面导出为 WARC 存档
+    Export(export::Args),
     /// 人工评分项目：导入办公室的评分表
     Entries(entries::Args),
     /// 最终考核结果表（各项得分、加减分、总分、排名、等次；有未完成项目时退出码为 1）
@@ -103,6 +106,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Worker(args) => worker::run(args).await,
         Command::Probe(args) => probe::run(args).await,
         Command::Entries(args) => entries::run(args).await,
+        Command::Export(args) => export::run(args).await,
         Command::Results(args) => results::run(args).await,
         Command::Indicators(args) => indicators::run(args).await,
     }

@@ -9,7 +9,7 @@ use url::Url;
 
 use super::http::{decode_html, FetchOptions, Fetcher};
 use crate::model::FetchFailure;
-use crate::store::{PageKind, PageRecord, Store, StoreError};
+use crate::store::{PageKind, PageRecord, Store, StoreError, StoredPage};
 
 /// A failure that stops the run: the store is unusable. Fetch failures are not errors of the
 /// run; they are recorded and returned as `Err(FetchFailure)` by [`Recorder::fetch`].
@@ -50,7 +50,10 @@ pub struct Recorder {
     unreadable: AtomicU64,
     replayed: AtomicU64,
     unchanged: AtomicU64,
+    reused: AtomicU64,
     home_links: tokio::sync::OnceCell<HashMap<String, Url>>,
+    /// Earlier copies for conditional requests, read once ([`Store::previous_copies`]).
+    previous: tokio::sync::OnceCell<(HashMap<String, StoredPage>, bool)>,
 }
 
 /// Result of one fetch: `Ok(Err(failure))` is a recorded page failure.
@@ -67,7 +70,9 @@ impl Recorder {
             unreadable: AtomicU64::new(0),
             replayed: AtomicU64::new(0),
             unchanged: AtomicU64::new(0),
+            reused: AtomicU64::new(0),
             home_links: tokio::sync::OnceCell::new(),
+            previous: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -189,6 +194,74 @@ impl Recorder {
         self.unchanged.load(Ordering::Relaxed)
     }
 
+    /// The newest earlier copy of `key` (without its body), for a conditional request: from
+    /// the previous run's copies read once, else asked of the store (a URL that run did not
+    /// hold); nothing at all to ask when no earlier run stored a page.
+    async fn previous_copy(&self, key: &str) -> Result<Option<StoredPage>, CrawlError> {
+        let (copies, any_earlier) = self
+            .previous
+            .get_or_try_init(|| self.store.previous_copies(self.run_id))
+            .await?;
+        if let Some(copy) = copies.get(key) {
+            return Ok(Some(copy.clone()));
+        }
+        if !*any_earlier {
+            return Ok(None);
+        }
+        Ok(self.store.previous_page(self.run_id, key).await?)
+    }
+
+    /// Attachments taken from an earlier run's copy without a request (their document page
+    /// unchanged).
+    pub fn reused(&self) -> u64 {
+        self.reused.load(Ordering::Relaxed)
+    }
+
+    /// The earlier finished run's stored copy of `attachment` when the page `document` that
+    /// links it is unchanged since that run (304 or the same body, as this run stored it) and
+    /// the copy is a PDF: recorded in this run without a request, with that run's PDF check
+    /// when it kept one. `None` when the file must be fetched (also when this run already holds
+    /// it: a resumed run replays its own copy).
+    pub async fn reuse_attachment(
+        &self,
+        document: &Url,
+        attachment: &Url,
+        unit: Option<&str>,
+    ) -> Result<Option<(Got, Option<crate::pdf::PdfCheck>)>, CrawlError> {
+        let key = attachment.to_string();
+        if self.resume && self.store.page_id(self.run_id, &key).await?.is_some() {
+            return Ok(None);
+        }
+        let Some((copy, check)) = self
+            .store
+            .reusable_attachment(self.run_id, document.as_str(), &key)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let body = Bytes::from(copy.body.clone().unwrap_or_default());
+        if !crate::util::is_pdf(&body) {
+            return Ok(None);
+        }
+        let page_id = self
+            .store
+            .record_reused_page(self.run_id, &copy, unit)
+            .await?;
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(url = %attachment, from = copy.id, "attachment reused from the previous run");
+        // A check that does not read back (an older shape) is made again from the copy.
+        let check = check.and_then(|json| serde_json::from_str(&json).ok());
+        Ok(Some((
+            Got {
+                url: attachment.clone(),
+                body,
+                content_type: copy.content_type,
+                page_id,
+            },
+            check,
+        )))
+    }
+
     /// Fetches `url` (or replays it), records it, and returns the body or a recorded failure.
     pub async fn fetch(
         &self,
@@ -244,7 +317,7 @@ impl Recorder {
                 }));
             }
         }
-        let previous = self.store.previous_page(self.run_id, &key).await?;
+        let previous = self.previous_copy(&key).await?;
         if let Some(prev) = &previous {
             opts.if_none_match = prev.etag.clone();
             opts.if_modified_since = prev.last_modified.clone();
@@ -260,8 +333,11 @@ impl Recorder {
                 let (body, content_type) = match (&previous, fetched.not_modified()) {
                     (Some(prev), true) => {
                         self.unchanged.fetch_add(1, Ordering::Relaxed);
+                        // The body only now: a page that changed never needs the old one.
+                        let body = self.store.page(prev.id).await?.and_then(|p| p.body);
+                        record.body_stored = body.is_some();
                         (
-                            Bytes::from(prev.body.clone().unwrap_or_default()),
+                            Bytes::from(body.unwrap_or_default()),
                             prev.content_type.clone(),
                         )
                     }
@@ -285,6 +361,8 @@ impl Recorder {
                     );
                 }
                 record.body = Some(body.to_vec());
+                record.request_head = Some(fetched.request_head.clone());
+                record.response_head = Some(fetched.response_head.clone());
                 let page_id = self.store.record_page(self.run_id, &record).await?;
                 Ok(Ok(Got {
                     url: fetched.url,
@@ -303,6 +381,7 @@ impl Recorder {
                     _ => 0,
                 };
                 record.error = Some(message);
+                record.request_head = Some(self.fetcher.request_head(url, &opts));
                 self.store.record_page(self.run_id, &record).await?;
                 Ok(Err(failure))
             }

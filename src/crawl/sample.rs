@@ -66,9 +66,18 @@ pub(super) async fn check_sample(
         let Some(link) = attachments.iter().find(|l| l.looks_like_pdf()) else {
             continue;
         };
-        let got = rec
-            .fetch(&link.url, PageKind::Attachment, Some(unit), Some(&doc.url))
-            .await?;
+        // An unchanged document page links the file the previous run stored: no download.
+        let (got, known) = match rec
+            .reuse_attachment(&doc.url, &link.url, Some(unit))
+            .await?
+        {
+            Some((got, check)) => (Ok(got), check),
+            None => (
+                rec.fetch(&link.url, PageKind::Attachment, Some(unit), Some(&doc.url))
+                    .await?,
+                None,
+            ),
+        };
         let (outcome, page_id) = match got {
             Err(e) => (PdfOutcome::DownloadFailed(e.into()), None),
             Ok(g) if !crate::util::is_pdf(&g.body) => (
@@ -79,7 +88,10 @@ pub(super) async fn check_sample(
                 Some(g.page_id),
             ),
             Ok(g) => {
-                let check = check_pdf(g.body.clone(), limits.clone()).await;
+                let check = match known {
+                    Some(check) => check,
+                    None => check_pdf(g.body.clone(), limits.clone()).await,
+                };
                 // A file the reader had to give up on is content the run could not read.
                 if matches!(
                     check.reason,

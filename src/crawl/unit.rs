@@ -351,6 +351,7 @@ async fn save_records(rec: &Recorder, snap: &UnitSnapshot) -> Result<(), CrawlEr
                             .unwrap_or_default(),
                         crate::snapshot::PdfOutcome::DownloadFailed(_) => "download_failed".into(),
                     }),
+                    pdf_check: check.and_then(|c| serde_json::to_string(c).ok()),
                     marking: check.and_then(|c| c.marking.clone()),
                     marking_page: check.and_then(|c| c.page).map(i64::from),
                     reason: sampled.and_then(|s| match &s.outcome {

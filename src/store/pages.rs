@@ -66,6 +66,12 @@ pub struct PageRecord {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub body: Option<Vec<u8>>,
+    /// The request as sent (`crawl::http::heads`).
+    pub request_head: Option<String>,
+    /// The answer's status line and kept headers.
+    pub response_head: Option<String>,
+    /// `body` is an earlier copy already in the store (a 304): it is not written again.
+    pub body_stored: bool,
 }
 
 /// A page read back from the store.
@@ -87,6 +93,12 @@ pub struct StoredPage {
     pub last_modified: Option<String>,
     pub sha256: Option<String>,
     pub size: i64,
+    /// The request as sent; `None` for pages stored before heads were kept.
+    pub request_head: Option<String>,
+    /// The answer's status line and kept headers; `None` before heads were kept.
+    pub response_head: Option<String>,
+    /// The earlier run's page whose copy this record reuses without a request.
+    pub reused_from: Option<i64>,
     /// Absent from listings ([`Store::pages`]).
     #[serde(skip)]
     #[sqlx(default)]
@@ -96,32 +108,39 @@ pub struct StoredPage {
 impl Store {
     /// Records a fetch (replacing an earlier record of the same URL in the run, which keeps its
     /// id) and returns its id.
+    ///
+    /// Two statements on one connection, each committed by itself (no `BEGIN`/`COMMIT` round
+    /// trips): the body first, then the page naming it. A process dying between them leaves at
+    /// most a body no page names yet, which the next record of the same bytes takes as its own.
     pub async fn record_page(&self, run_id: i64, page: &PageRecord) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.pool.acquire().await?;
         let mut hash = None;
         let size = page.body.as_ref().map_or(0, |b| b.len() as i64);
         if let Some(body) = &page.body {
             let h = crate::util::sha256_hex(body);
-            // Write first: a read-then-write transaction can deadlock on SQLite.
-            sqlx::query(
-                "INSERT INTO blobs (sha256, body) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
-            )
-            .bind(&h)
-            .bind(body.clone())
-            .execute(&mut *tx)
-            .await?;
+            if !page.body_stored {
+                sqlx::query(
+                    "INSERT INTO blobs (sha256, body) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
+                )
+                .bind(&h)
+                .bind(body.as_slice())
+                .execute(&mut *conn)
+                .await?;
+            }
             hash = Some(h);
         }
         // One statement, so that two workers recording the same URL cannot collide.
         let row = sqlx::query(
             "INSERT INTO pages (run_id, url, kind, unit, status, error, fetched_at, content_type,
-                 encoding, etag, last_modified, sha256, size)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                 encoding, etag, last_modified, sha256, size, request_head, response_head)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
              ON CONFLICT (run_id, url) DO UPDATE SET kind = excluded.kind, unit = excluded.unit,
                  status = excluded.status, error = excluded.error, fetched_at = excluded.fetched_at,
                  content_type = excluded.content_type, encoding = excluded.encoding,
                  etag = excluded.etag, last_modified = excluded.last_modified,
-                 sha256 = excluded.sha256, size = excluded.size
+                 sha256 = excluded.sha256, size = excluded.size,
+                 request_head = excluded.request_head, response_head = excluded.response_head,
+                 reused_from = NULL
              RETURNING id",
         )
         .bind(run_id)
@@ -137,11 +156,11 @@ impl Store {
         .bind(page.last_modified.clone())
         .bind(hash)
         .bind(size)
-        .fetch_one(&mut *tx)
+        .bind(page.request_head.clone())
+        .bind(page.response_head.clone())
+        .fetch_one(&mut *conn)
         .await?;
-        let id: i64 = row.try_get(0)?;
-        tx.commit().await?;
-        Ok(id)
+        Ok(row.try_get(0)?)
     }
 
     /// A page of this run fetched successfully before (used by --resume), with its body.
@@ -175,6 +194,137 @@ impl Store {
         .await?)
     }
 
+    /// The copy of `attachment` stored by the newest earlier finished run of this run's portal
+    /// that holds `document`, when that run's copy of `document` has the same body as this
+    /// run's (the page is unchanged: 304 or the same bytes), with that run's PDF check of the
+    /// file (JSON) when it kept one. `None`: the attachment must be fetched.
+    pub async fn reusable_attachment(
+        &self,
+        run_id: i64,
+        document: &str,
+        attachment: &str,
+    ) -> Result<Option<(StoredPage, Option<String>)>, StoreError> {
+        let current: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT sha256 FROM pages WHERE run_id = $1 AND url = $2 AND error IS NULL",
+        )
+        .bind(run_id)
+        .bind(document)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(Some(current)) = current else {
+            return Ok(None);
+        };
+        let previous = sqlx::query(
+            "SELECT p.run_id, p.sha256 FROM pages p JOIN runs r ON r.id = p.run_id
+             WHERE p.url = $1 AND p.run_id < $2 AND p.error IS NULL AND p.sha256 IS NOT NULL
+               AND r.status IN ('complete', 'partial')
+               AND r.portal = (SELECT portal FROM runs WHERE id = $2)
+             ORDER BY p.run_id DESC LIMIT 1",
+        )
+        .bind(document)
+        .bind(run_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(previous) = previous else {
+            return Ok(None);
+        };
+        let (before, hash): (i64, String) = (previous.try_get(0)?, previous.try_get(1)?);
+        if hash != current {
+            return Ok(None);
+        }
+        let copy: Option<StoredPage> = sqlx::query_as(&format!(
+            "{PAGE_SELECT} WHERE p.run_id = $1 AND p.url = $2 AND p.error IS NULL
+               AND p.sha256 IS NOT NULL"
+        ))
+        .bind(before)
+        .bind(attachment)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(copy) = copy else {
+            return Ok(None);
+        };
+        let check: Option<String> = sqlx::query_scalar(
+            "SELECT pdf_check FROM attachments WHERE run_id = $1 AND document_url = $2
+               AND url = $3 AND pdf_check IS NOT NULL ORDER BY id LIMIT 1",
+        )
+        .bind(before)
+        .bind(document)
+        .bind(attachment)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(Some((copy, check)))
+    }
+
+    /// Records in `run_id` an earlier run's stored page as this run's copy, without a request:
+    /// same body, status and heads, its time of fetching, and `reused_from` naming it.
+    pub async fn record_reused_page(
+        &self,
+        run_id: i64,
+        from: &StoredPage,
+        unit: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO pages (run_id, url, kind, unit, status, error, fetched_at, content_type,
+                 encoding, etag, last_modified, sha256, size, request_head, response_head, reused_from)
+             VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+             ON CONFLICT (run_id, url) DO UPDATE SET kind = excluded.kind, unit = excluded.unit,
+                 status = excluded.status, error = NULL, fetched_at = excluded.fetched_at,
+                 content_type = excluded.content_type, encoding = excluded.encoding,
+                 etag = excluded.etag, last_modified = excluded.last_modified,
+                 sha256 = excluded.sha256, size = excluded.size,
+                 request_head = excluded.request_head, response_head = excluded.response_head,
+                 reused_from = excluded.reused_from
+             RETURNING id",
+        )
+        .bind(run_id)
+        .bind(&from.url)
+        .bind(from.kind.as_str())
+        .bind(unit.map(str::to_string))
+        .bind(i64::from(from.status))
+        .bind(&from.fetched_at)
+        .bind(from.content_type.clone())
+        .bind(from.encoding.clone())
+        .bind(from.etag.clone())
+        .bind(from.last_modified.clone())
+        .bind(from.sha256.clone())
+        .bind(from.size)
+        .bind(from.request_head.clone())
+        .bind(from.response_head.clone())
+        .bind(from.id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// The copies a run can ask conditionally without a query per URL: the successful pages
+    /// (without bodies) of the newest earlier run of this run's portal that stored any, by URL;
+    /// and whether any earlier run stored pages at all (if not, no URL has an earlier copy).
+    pub async fn previous_copies(
+        &self,
+        run_id: i64,
+    ) -> Result<(std::collections::HashMap<String, StoredPage>, bool), StoreError> {
+        let any: Option<i64> = sqlx::query_scalar("SELECT id FROM pages WHERE run_id < $1 LIMIT 1")
+            .bind(run_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        if any.is_none() {
+            return Ok((std::collections::HashMap::new(), false));
+        }
+        let pages: Vec<StoredPage> = sqlx::query_as(&format!(
+            "{PAGE_COLUMNS} FROM pages p WHERE p.run_id = (
+                 SELECT max(q.run_id) FROM pages q JOIN runs r ON r.id = q.run_id
+                 WHERE q.run_id < $1 AND r.portal = (SELECT portal FROM runs WHERE id = $1))
+               AND p.error IS NULL AND p.sha256 IS NOT NULL"
+        ))
+        .bind(run_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((
+            pages.into_iter().map(|p| (p.url.clone(), p)).collect(),
+            true,
+        ))
+    }
+
     /// A stored page by id, with its body.
     pub async fn page(&self, id: i64) -> Result<Option<StoredPage>, StoreError> {
         Ok(sqlx::query_as(&format!("{PAGE_SELECT} WHERE p.id = $1"))
@@ -206,7 +356,9 @@ impl Store {
 }
 
 const PAGE_COLUMNS: &str = "SELECT p.id, p.run_id, p.url, p.kind, p.unit, p.status, p.error,
-    p.fetched_at, p.content_type, p.encoding, p.etag, p.last_modified, p.sha256, p.size";
+    p.fetched_at, p.content_type, p.encoding, p.etag, p.last_modified, p.sha256, p.size,
+    p.request_head, p.response_head, p.reused_from";
 const PAGE_SELECT: &str = "SELECT p.id, p.run_id, p.url, p.kind, p.unit, p.status, p.error,
-    p.fetched_at, p.content_type, p.encoding, p.etag, p.last_modified, p.sha256, p.size, b.body
+    p.fetched_at, p.content_type, p.encoding, p.etag, p.last_modified, p.sha256, p.size,
+    p.request_head, p.response_head, p.reused_from, b.body
     FROM pages p LEFT JOIN blobs b ON b.sha256 = p.sha256";

@@ -38,6 +38,10 @@ pub struct AttachmentRow {
     pub marking: Option<String>,
     pub marking_page: Option<i64>,
     pub reason: Option<String>,
+    /// The whole PDF check as JSON, for a later run that reuses the stored file.
+    #[serde(skip)]
+    #[sqlx(default)]
+    pub pdf_check: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -108,8 +112,8 @@ impl Store {
         }
         for a in attachments {
             sqlx::query(
-                "INSERT INTO attachments (run_id, unit, document_url, url, name, sampled, verdict, marking, marking_page, reason)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                "INSERT INTO attachments (run_id, unit, document_url, url, name, sampled, verdict, marking, marking_page, reason, pdf_check)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(run_id)
             .bind(unit)
@@ -121,6 +125,7 @@ impl Store {
             .bind(a.marking.clone())
             .bind(a.marking_page)
             .bind(a.reason.clone())
+            .bind(a.pdf_check.clone())
             .execute(&mut *tx)
             .await?;
         }

@@ -9,6 +9,7 @@ mod cli;
 mod cli_user;
 mod crawl;
 mod documents;
+mod export_warc;
 mod families;
 mod faults;
 mod fixture_server;

@@ -144,3 +144,176 @@ async fn second_run_is_conditional_and_lists_changes() {
     );
     server.stop().await;
 }
+
+/// The fixture's download script sends no validators: without reuse every sampled PDF would be
+/// downloaded again each day. A second run of an unchanged county downloads no attachment,
+/// records the stored copies (and their verdicts) as its own and drafts the same findings; a
+/// changed document page gets its file downloaded again, as does a file id the page now links.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unchanged_documents_reuse_their_stored_attachments() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite://{}", dir.path().join("r.db").display());
+    attachments_reused(&sqlite).await;
+    if let Some(db) = crate::support::pg_common::PgDb::fresh("reuse").await {
+        attachments_reused(&db.url).await;
+        db.drop_now().await;
+    }
+}
+
+fn is_download(path: &str) -> bool {
+    path.contains("download.jsp")
+}
+
+fn drafted(findings: &[gongkai::model::Finding]) -> Vec<String> {
+    let mut out: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {:?} {} {}",
+                f.unit,
+                f.item,
+                f.reason.as_str(),
+                f.kind,
+                f.points.points(),
+                f.key
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+async fn attachments_reused(db: &str) {
+    let store = Store::connect(db).await.unwrap();
+    let server = FixtureServer::start(&root().join("fixtures/portal"))
+        .await
+        .unwrap();
+    let mut config = PortalConfig::load(&root().join("selectors/fixture.toml")).unwrap();
+    config.portal.base_url = server.base_url().parse().unwrap();
+    config.crawl.rate_per_sec = 500.0;
+    config
+        .units
+        .retain(|u| ["田园镇", "大田坝镇", "工信局"].contains(&u.name.as_str()));
+    let attachment_pages = |pages: Vec<gongkai::store::StoredPage>| {
+        pages
+            .into_iter()
+            .filter(|p| p.kind == gongkai::store::PageKind::Attachment && p.error.is_none())
+            .collect::<Vec<_>>()
+    };
+
+    let first = run_once(&store, &config).await;
+    let n1 = server.requests().len();
+    let downloads1 = server
+        .requests()
+        .iter()
+        .filter(|r| is_download(&r.path))
+        .count();
+    let stored1 = attachment_pages(store.pages(first.run_id).await.unwrap());
+    assert!(downloads1 >= 5, "the sample downloads PDFs: {downloads1}");
+    assert!(stored1.iter().all(|p| p.reused_from.is_none()));
+    let findings1 = store.findings(first.run_id).await.unwrap();
+
+    // Nothing changed: no attachment is downloaded; every stored PDF is reused.
+    let second = run_once(&store, &config).await;
+    let requests2: Vec<_> = server.requests().into_iter().skip(n1).collect();
+    let n2 = n1 + requests2.len();
+    assert!(
+        requests2.iter().all(|r| !is_download(&r.path)),
+        "{:#?}",
+        requests2
+            .iter()
+            .filter(|r| is_download(&r.path))
+            .collect::<Vec<_>>()
+    );
+    let stored2 = attachment_pages(store.pages(second.run_id).await.unwrap());
+    let pdfs1: Vec<_> = stored1
+        .iter()
+        .filter(|p| p.content_type.as_deref() == Some("application/octet-stream"))
+        .collect();
+    let reused: Vec<_> = stored2.iter().filter(|p| p.reused_from.is_some()).collect();
+    assert!(!reused.is_empty());
+    assert_eq!(reused.len(), pdfs1.len(), "every stored PDF reused");
+    for p in &reused {
+        let from = store.page(p.reused_from.unwrap()).await.unwrap().unwrap();
+        assert_eq!(from.run_id, first.run_id);
+        assert_eq!((&from.url, &from.sha256), (&p.url, &p.sha256));
+        let copy = store.page(p.id).await.unwrap().unwrap();
+        assert!(copy.body.is_some_and(|b| b.starts_with(b"%PDF-")));
+    }
+    let findings2 = store.findings(second.run_id).await.unwrap();
+    assert_eq!(drafted(&findings1), drafted(&findings2));
+    // The verdicts were reused with the files.
+    for unit in ["田园镇", "大田坝镇", "工信局"] {
+        let a = store.sampled_attachments(first.run_id, unit).await.unwrap();
+        let b = store
+            .sampled_attachments(second.run_id, unit)
+            .await
+            .unwrap();
+        let verdicts =
+            |rows: &[gongkai::store::AttachmentRow]| -> Vec<(String, Option<String>, Option<String>)> {
+                rows.iter()
+                    .map(|r| (r.url.clone(), r.verdict.clone(), r.marking.clone()))
+                    .collect()
+            };
+        assert_eq!(verdicts(&a), verdicts(&b), "{unit}");
+    }
+
+    // A changed document page: its file is downloaded again. Another page now links a file id
+    // the store does not hold: downloaded.
+    let sampled = store
+        .sampled_attachments(second.run_id, "田园镇")
+        .await
+        .unwrap();
+    let pdf_rows: Vec<_> = sampled
+        .iter()
+        .filter(|r| {
+            reused
+                .iter()
+                .any(|p| p.url == r.url && p.unit.as_deref() == Some("田园镇"))
+        })
+        .collect();
+    assert!(pdf_rows.len() >= 2, "{sampled:#?}");
+    let base = server.base_url();
+    let path_of = |url: &str| url.strip_prefix(&base).unwrap().to_string();
+    let (changed, relinked) = (pdf_rows[0], pdf_rows[1]);
+    let page = |url: &str| {
+        std::fs::read_to_string(root().join("fixtures/portal").join(&path_of(url)[1..])).unwrap()
+    };
+    server.set_file(
+        &path_of(&changed.document_url),
+        page(&changed.document_url)
+            .replace("</body>", "<p>（本文已更新）</p></body>")
+            .into_bytes(),
+    );
+    let old_id = relinked
+        .url
+        .split("wbfileid=")
+        .nth(1)
+        .expect("a download.jsp link")
+        .to_string();
+    let new_url = relinked.url.replace(&old_id, "99999999");
+    let relinked_page = page(&relinked.document_url).replace(&old_id, "99999999");
+    assert!(relinked_page.contains("99999999"));
+    server.set_file(&path_of(&relinked.document_url), relinked_page.into_bytes());
+
+    let third = run_once(&store, &config).await;
+    let requests3: Vec<_> = server.requests().into_iter().skip(n2).collect();
+    let downloaded: Vec<String> = requests3
+        .iter()
+        .filter(|r| is_download(&r.path))
+        .map(|r| format!("{base}{}", r.path))
+        .collect();
+    assert!(downloaded.contains(&changed.url), "{downloaded:#?}");
+    assert!(downloaded.contains(&new_url), "{downloaded:#?}");
+    assert_eq!(downloaded.len(), 2, "{downloaded:#?}");
+    let stored3 = attachment_pages(store.pages(third.run_id).await.unwrap());
+    let fetched_again = stored3.iter().find(|p| p.url == changed.url).unwrap();
+    assert!(fetched_again.reused_from.is_none());
+    assert!(fetched_again.response_head.is_some());
+    assert_eq!(
+        stored3.iter().filter(|p| p.reused_from.is_some()).count(),
+        reused.len() - 2
+    );
+    server.stop().await;
+    store.close().await;
+}

@@ -60,6 +60,7 @@ fn page(url: &str, body: Option<&[u8]>, error: Option<&str>) -> PageRecord {
         etag: Some("\"v1\"".into()),
         last_modified: None,
         body: body.map(<[u8]>::to_vec),
+        ..PageRecord::default()
     }
 }
 
@@ -157,6 +158,7 @@ async fn runs_pages_and_records(store: &Store) {
         marking: sampled.then(|| "（此件公开发布）".into()),
         marking_page: sampled.then_some(1),
         reason: None,
+        pdf_check: None,
     };
     for _ in 0..2 {
         store

@@ -23,6 +23,9 @@ use crate::config::{CrawlSettings, RobotsPolicy};
 /// Redirect hops followed before giving up.
 pub const MAX_REDIRECTS: usize = 10;
 
+const ACCEPT: &str = "text/html,application/xhtml+xml,*/*;q=0.8";
+const ACCEPT_LANGUAGE: &str = "zh-CN,zh;q=0.9,en;q=0.5";
+
 /// Connecting must not take the whole budget of a slow page.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -56,6 +59,8 @@ struct Inner {
     retries: u32,
     backoff_ms: u64,
     max_body_bytes: usize,
+    /// As sent, for the request heads kept with the evidence.
+    user_agent: String,
     requests: AtomicU64,
     bytes: AtomicU64,
     retried: AtomicU64,
@@ -130,20 +135,16 @@ impl Fetcher {
         }
         let timeout = Duration::from_secs(settings.timeout_secs);
         // Raw bytes, so that an honest UA may say who we are in Chinese (obs-text is legal).
+        let user_agent_bytes = settings.user_agent.trim().as_bytes();
         let user_agent =
-            HeaderValue::from_bytes(settings.user_agent.trim().as_bytes()).map_err(|e| {
-                FetchError::Client {
-                    message: format!("user_agent 无效：{e}"),
-                }
+            HeaderValue::from_bytes(user_agent_bytes).map_err(|e| FetchError::Client {
+                message: format!("user_agent 无效：{e}"),
             })?;
         let mut headers = HeaderMap::new();
-        headers.insert(
-            header::ACCEPT,
-            HeaderValue::from_static("text/html,application/xhtml+xml,*/*;q=0.8"),
-        );
+        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
         headers.insert(
             header::ACCEPT_LANGUAGE,
-            HeaderValue::from_static("zh-CN,zh;q=0.9,en;q=0.5"),
+            HeaderValue::from_static(ACCEPT_LANGUAGE),
         );
         let client = reqwest::Client::builder()
             .user_agent(user_agent)
@@ -164,6 +165,7 @@ impl Fetcher {
                 retries: settings.retries,
                 backoff_ms: settings.backoff_ms,
                 max_body_bytes: settings.max_body_bytes,
+                user_agent: String::from_utf8_lossy(user_agent_bytes).into_owned(),
                 requests: AtomicU64::new(0),
                 bytes: AtomicU64::new(0),
                 retried: AtomicU64::new(0),
@@ -277,6 +279,40 @@ impl Fetcher {
         }
     }
 
+    /// The head of the request [`Fetcher::get`] sends for `url` with `opts` (the first hop).
+    pub fn request_head(&self, url: &Url, opts: &FetchOptions) -> String {
+        let form_len;
+        let mut headers: Vec<(&str, &str)> = vec![
+            ("User-Agent", self.inner.user_agent.as_str()),
+            ("Accept", ACCEPT),
+            ("Accept-Language", ACCEPT_LANGUAGE),
+            ("Accept-Encoding", "gzip"),
+        ];
+        if let Some(referer) = &opts.referer {
+            headers.push(("Referer", referer.as_str()));
+        }
+        if let Some(etag) = &opts.if_none_match {
+            headers.push(("If-None-Match", etag));
+        }
+        if let Some(date) = &opts.if_modified_since {
+            headers.push(("If-Modified-Since", date));
+        }
+        let method = match &opts.form {
+            Some(form) => {
+                form_len = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(form)
+                    .finish()
+                    .len()
+                    .to_string();
+                headers.push(("Content-Type", "application/x-www-form-urlencoded"));
+                headers.push(("Content-Length", &form_len));
+                "POST"
+            }
+            None => "GET",
+        };
+        super::heads::request_head(method, url, &headers)
+    }
+
     /// Counters since the fetcher was made (all clones together).
     pub fn stats(&self) -> FetchStats {
         let inner = &*self.inner;
@@ -382,6 +418,8 @@ impl Fetcher {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
+        let response_head =
+            super::heads::response_head(response.version(), status, response.headers());
         let content_type = text_header(header::CONTENT_TYPE);
         let etag = text_header(header::ETAG);
         let last_modified = text_header(header::LAST_MODIFIED);
@@ -398,6 +436,8 @@ impl Fetcher {
             etag,
             last_modified,
             body,
+            request_head: self.request_head(url, opts),
+            response_head,
             attempts: 1,
             elapsed: Duration::ZERO,
         }))

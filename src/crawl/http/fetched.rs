@@ -31,6 +31,10 @@ pub struct Fetched {
     pub last_modified: Option<String>,
     /// The whole body; empty on 304.
     pub body: Bytes,
+    /// The last request as sent ([`super::heads::request_head`]).
+    pub request_head: String,
+    /// The answer's status line and kept headers ([`super::heads::response_head`]).
+    pub response_head: String,
     /// Tries of the whole request, 1 when the first one succeeded.
     pub attempts: u32,
     /// From the call to the end of the body, waits and retries included.
@@ -80,6 +84,8 @@ mod tests {
             etag: None,
             last_modified: None,
             body: Bytes::from_static(body),
+            request_head: String::new(),
+            response_head: String::new(),
             attempts: 1,
             elapsed: Duration::ZERO,
         }

@@ -6,6 +6,7 @@ mod client;
 mod encoding;
 mod error;
 mod fetched;
+pub mod heads;
 mod limit;
 mod retry;
 pub mod robots;
