@@ -162,7 +162,10 @@ impl Check for PdfMarkingCheck {
                     evidence(
                         unit,
                         s,
-                        check.reason.map(|q| q.detail().to_string()).unwrap_or_default(),
+                        check
+                            .reason
+                            .map(|q| q.detail().to_string())
+                            .unwrap_or_default(),
                     ),
                 )),
                 Verdict::Marked => {

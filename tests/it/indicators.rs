@@ -109,6 +109,7 @@ async fn plant_run(store: &Store, config: &PortalConfig) -> i64 {
                 etag: None,
                 last_modified: None,
                 body: Some(b"<html></html>".to_vec()),
+                ..Default::default()
             },
         )
         .await
