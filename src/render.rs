@@ -49,6 +49,7 @@ const TEMPLATES: &[(&str, &str)] = bundled![
     "bulk.html",
     "findings.html",
     "import.html",
+    "indicators.html",
     // Reports: self-contained pages (inline CSS and SVG), mailed as they are.
     "report/page.html",
     "report/macros.html",
@@ -84,6 +85,12 @@ fn build() -> Environment<'static> {
             .expect("the bundled templates parse");
     }
     env.add_filter("pts", |p: f64| crate::review::fmt_points(p));
+    env.add_filter("indicator_verdict", |code: &str| match code {
+        "pass" => "未触发",
+        "veto" => "单项否决",
+        "question" => "待人工判断",
+        _ => "未知",
+    });
     env.add_filter("coverage_state", |code: &str| {
         crate::review::ItemState::parse(code).map_or(code.to_string(), |s| s.label().into())
     });

@@ -110,7 +110,7 @@ pub async fn crawl_board(
         })
         .filter(|r| match r.unit.as_deref() {
             Some(u) if config.unit_by_alias(u).is_none() => {
-                tracing::warn!(unit = %u, url = %r.url, "受理单位未对应到配置中的单位，留言未计入");
+                tracing::warn!(unit = %crate::telemetry::escaped(u), url = %r.url, "受理单位未对应到配置中的单位，留言未计入");
                 false
             }
             _ => true,

@@ -287,6 +287,18 @@ fn sample(name: &str) -> (String, bool) {
             "me": me, "csrf": csrf, "run": null, "file": bad("表.xlsx"), "message": bad("已导入"),
             "errors": [{ "place": bad("第 3 行"), "message": bad("没有单位") }],
         })),
+        "indicators.html" => render(json!({
+            "me": me, "csrf": csrf, "run": null, "date": bad("2020-11-30"), "threshold": 5.0,
+            "chart_width": 440, "chart_height": 100,
+            "bars": [{ "day": bad("11-30"), "probes": 20, "failed": 1, "percent": bad("5.0"),
+                       "x": 10, "height": 25, "y": 75, "over": true }],
+            "report": { "date": bad("2020-11-30"), "run_id": 1, "vetoed": true, "indicators": [{
+                "code": "site_unreachable", "name": bad("站点无法访问"), "scope": bad("田园镇"),
+                "text": bad("指标"), "verdict": "veto", "summary": bad("失败"),
+                "figures": [{ "key": "k", "label": bad("失败"), "value": bad("7") }],
+                "evidence": [{ "url": bad("http://x.cn/"), "excerpt": bad("摘录"), "page_id": 3 }],
+                "questions": [bad("未能读取")] }] },
+        })),
         "findings.html" => render(json!({
             "me": me, "csrf": csrf, "run": null,
             "filter": { "unit": bad("工信局"), "item": bad("7"), "reason": bad("x"),

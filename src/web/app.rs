@@ -7,7 +7,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use super::{
-    auth, bulk, error, evidence, headers, import, list, pages, password, users, AppConfig, AppError,
+    auth, bulk, error, evidence, headers, import, indicators, list, pages, password, users,
+    AppConfig, AppError,
 };
 
 /// Shared, cheap to clone.
@@ -62,6 +63,7 @@ pub fn app(config: AppConfig) -> Router {
                     crate::review::MAX_SHEET_BYTES + 64 * 1024,
                 )),
         )
+        .route("/indicators", get(indicators::page))
         .route("/findings", get(list::list))
         .route("/findings/bulk", post(list::bulk))
         .route("/findings/{id}", get(pages::finding))

@@ -14,6 +14,7 @@ mod error;
 mod evidence;
 mod headers;
 mod import;
+mod indicators;
 mod list;
 mod pages;
 mod password;

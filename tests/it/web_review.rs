@@ -227,3 +227,50 @@ async fn a_stored_pdf_shows_its_verdict_and_first_page_text_inline() {
         assert!(page.contains("id=\"pdf-link\""), "{page}");
     }
 }
+
+#[tokio::test]
+async fn the_indicators_page_shows_each_verdict_and_the_days_availability() {
+    use chrono::{Duration, TimeZone, Utc};
+    use gongkai::indicators::judge::{DatedItem, ProbeRecord};
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let config = gongkai::config::PortalConfig::load(&root.join("selectors/fixture.toml")).unwrap();
+    let portal = config.portal.name.clone();
+    let app = spawn_configured(move |c| c.portal = Some(config)).await;
+    // A week of 20 probes a day; on 11-28 two fail (10 %), else all answer. 2 of 140 = 1.4 %.
+    let start = Utc.with_ymd_and_hms(2020, 11, 23, 16, 0, 0).unwrap(); // 11-24 00:00 Beijing
+    for i in 0..140 {
+        let at = start + Duration::minutes(72 * i);
+        let failed = (80..82).contains(&i);
+        let p = ProbeRecord {
+            url: "http://portal.example/".into(),
+            at,
+            ok: !failed,
+            ms: if failed { 15_000 } else { 120 },
+            status: (!failed).then_some(200),
+            error: failed.then(|| "<script>超时</script>".into()),
+            items: 10,
+            dated_items: 10,
+            newest: Some(DatedItem {
+                date: chrono::NaiveDate::from_ymd_opt(2020, 11, 27).unwrap(),
+                title: "县政府召开常务会议".into(),
+                url: "http://portal.example/info/1.htm".into(),
+            }),
+        };
+        app.store.record_probe(&portal, &p).await.unwrap();
+    }
+    let a = Client::login(&app.base, "审核员甲", PASSWORD).await;
+    let page = a.text("/indicators?date=2020-11-30").await;
+    assert!(page.contains("站点无法访问"), "{page}");
+    assert!(page.contains("<svg class=\"availability\""), "{page}");
+    assert!(
+        page.contains("11-28：探测 20 次，失败 2 次（10.0%）"),
+        "{page}"
+    );
+    assert!(
+        page.contains("11-27：探测 20 次，失败 0 次（0.0%）"),
+        "{page}"
+    );
+    // The day over the threshold is red, the others green.
+    assert_eq!(page.matches("fill=\"#a00\"").count(), 1, "{page}");
+    assert!(!page.contains("<script>超时"), "probe errors are escaped");
+}
