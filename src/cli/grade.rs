@@ -111,7 +111,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn emit(out: &Option<PathBuf>, text: String) -> anyhow::Result<()> {
+/// Writes `text` to the `--out` file, else to standard output (shared with `gongkai results`).
+pub(super) fn emit(out: &Option<PathBuf>, text: String) -> anyhow::Result<()> {
     match out {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("无法写入 {}", path.display()))
@@ -124,7 +125,7 @@ fn emit(out: &Option<PathBuf>, text: String) -> anyhow::Result<()> {
 }
 
 /// Reads a table file as text (UTF-8 or GB18030).
-fn read_text(path: &Path) -> Result<String, TableError> {
+pub(super) fn read_text(path: &Path) -> Result<String, TableError> {
     std::fs::read(path)
         .map(score::table::decode_text)
         .map_err(|source| TableError::Io {

@@ -62,8 +62,10 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("无法写入 {}", out.display()))?;
             eprintln!("已写入 {}（{}个单位）", out.display(), results.units.len());
         }
-        Format::Json => emit(&args.out, serde_json::to_string_pretty(&results)? + "\n")?,
-        Format::Table => emit(&args.out, gongkai::results::table(&results))?,
+        Format::Json => {
+            super::grade::emit(&args.out, serde_json::to_string_pretty(&results)? + "\n")?
+        }
+        Format::Table => super::grade::emit(&args.out, gongkai::results::table(&results))?,
     }
     if results.complete {
         Ok(ExitCode::SUCCESS)
@@ -75,24 +77,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn read_history(path: &Path) -> anyhow::Result<History> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return usage(format!("无法读取 {}：{e}", path.display())),
-    };
-    match score::table::parse_history(&score::table::decode_text(bytes), path) {
+    match super::grade::read_text(path).and_then(|t| score::table::parse_history(&t, path)) {
         Ok(h) => Ok(h),
         Err(e) => usage(e.to_string()),
-    }
-}
-
-fn emit(out: &Option<PathBuf>, text: String) -> anyhow::Result<()> {
-    match out {
-        Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("无法写入 {}", path.display()))
-        }
-        None => {
-            print!("{text}");
-            Ok(())
-        }
     }
 }

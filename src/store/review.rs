@@ -615,23 +615,7 @@ impl Store {
         log: impl FnOnce(i64) -> LogLine<'a>,
     ) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "INSERT INTO manual_entries (unit, kind, item, rule, amount, note, withdrawn,
-                 created_by, created_at, portal)
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9) RETURNING id",
-        )
-        .bind(entry.unit)
-        .bind(entry.kind.as_str())
-        .bind(entry.item)
-        .bind(entry.rule)
-        .bind(entry.amount)
-        .bind(entry.note)
-        .bind(entry.by)
-        .bind(now_rfc3339())
-        .bind(entry.portal)
-        .fetch_one(&mut *tx)
-        .await?;
-        let id: i64 = row.try_get(0)?;
+        let id = insert_entry(&mut tx, entry).await?;
         insert_log(&mut tx, &log(id)).await?;
         tx.commit().await?;
         Ok(id)
@@ -663,23 +647,7 @@ impl Store {
                 insert_log(&mut tx, log).await?;
             }
             if let Some((entry, log)) = &change.add {
-                let row = sqlx::query(
-                    "INSERT INTO manual_entries (unit, kind, item, rule, amount, note, withdrawn,
-                         created_by, created_at, portal)
-                     VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9) RETURNING id",
-                )
-                .bind(entry.unit)
-                .bind(entry.kind.as_str())
-                .bind(entry.item)
-                .bind(entry.rule)
-                .bind(entry.amount)
-                .bind(entry.note)
-                .bind(entry.by)
-                .bind(now_rfc3339())
-                .bind(entry.portal)
-                .fetch_one(&mut *tx)
-                .await?;
-                let id: i64 = row.try_get(0)?;
+                let id = insert_entry(&mut tx, entry).await?;
                 let log = LogLine {
                     subject: format!("entry:{id}"),
                     ..log.clone()
@@ -750,6 +718,30 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         insert_log(&mut conn, line).await
     }
+}
+
+/// Writes a manual entry; its id.
+async fn insert_entry(
+    conn: &mut sqlx::AnyConnection,
+    entry: &NewEntry<'_>,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO manual_entries (unit, kind, item, rule, amount, note, withdrawn,
+             created_by, created_at, portal)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9) RETURNING id",
+    )
+    .bind(entry.unit)
+    .bind(entry.kind.as_str())
+    .bind(entry.item)
+    .bind(entry.rule)
+    .bind(entry.amount)
+    .bind(entry.note)
+    .bind(entry.by)
+    .bind(now_rfc3339())
+    .bind(entry.portal)
+    .fetch_one(conn)
+    .await?;
+    Ok(row.try_get(0)?)
 }
 
 async fn insert_log(conn: &mut sqlx::AnyConnection, line: &LogLine<'_>) -> Result<(), StoreError> {

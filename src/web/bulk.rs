@@ -17,7 +17,7 @@ use super::pages::{current, description, path_segment, run_ctx};
 use super::{csrf, AppError};
 use crate::labels;
 use crate::model::Table;
-use crate::review::{self, ItemValue, SetError, Target, UnitReview, Units};
+use crate::review::{self, ItemValue, SetError, Target, UnitReview};
 
 /// One unit's row.
 #[derive(Serialize)]
@@ -211,13 +211,7 @@ pub async fn submit(
     let config = description(&st, run.as_ref()).await?;
     let portal = super::pages::portal_name(&st, run.as_ref());
     let named: Vec<(String, Table)> = reviews.iter().map(|r| (r.unit.clone(), r.table)).collect();
-    let units = match &config {
-        Some(c) => Units::Described(c),
-        None => Units::Named {
-            portal: &portal,
-            units: &named,
-        },
-    };
+    let units = super::pages::units_of(config.as_ref(), &portal, &named);
     // Rows come as unit_K, points_K, note_K.
     let mut typed: HashMap<String, (String, String)> = HashMap::new();
     let mut values = Vec::new();

@@ -10,7 +10,7 @@ use super::auth::CurrentUser;
 use super::pages::{current, description, portal_name, run_ctx};
 use super::{csrf, AppError};
 use crate::model::Table;
-use crate::review::{self, read_sheet, RowError, SetError, SheetError, Units};
+use crate::review::{self, read_sheet, RowError, SetError, SheetError};
 
 pub async fn form(State(st): State<AppState>, me: CurrentUser) -> Result<Html<String>, AppError> {
     me.require_decide()?;
@@ -55,13 +55,7 @@ pub async fn upload(
     let config = description(&st, run.as_ref()).await?;
     let portal = portal_name(&st, run.as_ref());
     let named: Vec<(String, Table)> = reviews.iter().map(|r| (r.unit.clone(), r.table)).collect();
-    let units = match &config {
-        Some(c) => Units::Described(c),
-        None => Units::Named {
-            portal: &portal,
-            units: &named,
-        },
-    };
+    let units = super::pages::units_of(config.as_ref(), &portal, &named);
     let outcome = match read_sheet(&name, &bytes) {
         Ok(values) => review::set_values(
             &st.config.store,

@@ -64,6 +64,21 @@ pub(super) async fn description(
     }
 }
 
+/// The units values may name: the description's (names, aliases), else the reviewed units.
+pub(super) fn units_of<'a>(
+    config: Option<&'a crate::config::PortalConfig>,
+    portal: &'a str,
+    named: &'a [(String, Table)],
+) -> review::Units<'a> {
+    match config {
+        Some(c) => review::Units::Described(c),
+        None => review::Units::Named {
+            portal,
+            units: named,
+        },
+    }
+}
+
 #[derive(Serialize)]
 struct ItemHead {
     number: u32,
