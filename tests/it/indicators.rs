@@ -336,3 +336,36 @@ fn bad_input_exits_2_naming_the_key() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn the_week_judges_the_same_on_postgresql() {
+    let Some(pg) = crate::support::pg_common::PgDb::fresh("indicators_week").await else {
+        return;
+    };
+    let server = FixtureServer::start(&root().join("fixtures/portal"))
+        .await
+        .unwrap();
+    let config = config(&server);
+    let store = Store::connect(&pg.url).await.unwrap();
+    plant_run(&store, &config).await;
+    // 7 of 140 fail: the veto, as on SQLite; the probes and verdicts are stored and read back.
+    let n = a_week(&store, &server, &config, &[5, 25, 45, 65, 85, 105, 125]).await;
+    assert_eq!(n, 140);
+    let report = day::judge_day(&store, &config.portal.name, check_day(), &config.indicators)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.indicators[0].verdict,
+        Verdict::Veto,
+        "{}",
+        report.indicators[0].summary
+    );
+    assert!(
+        report.indicators[0].summary.contains("失败 7 次"),
+        "{}",
+        report.indicators[0].summary
+    );
+    assert!(report.run_id.is_some());
+    server.stop().await;
+    pg.drop_now().await;
+}
