@@ -198,12 +198,7 @@ pub async fn submit(
     Path((table_s, item)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| super::form_field(&form, name);
     csrf::check(&me.csrf, &field("csrf"))?;
     me.require_decide()?;
     let (table, target) = scope(&st, &table_s, &item)?;

@@ -172,12 +172,7 @@ pub async fn bulk(
     me: CurrentUser,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Redirect, AppError> {
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| super::form_field(&form, name);
     csrf::check(&me.csrf, &field("csrf"))?;
     me.require_decide()?;
     let action = match field("action").as_str() {

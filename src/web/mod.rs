@@ -142,3 +142,11 @@ impl Application {
         .await
     }
 }
+
+/// A field of a form read as pairs (forms whose rows repeat names: `ids`, `unit_K`); "" if absent.
+fn form_field(form: &[(String, String)], name: &str) -> String {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
