@@ -1066,6 +1066,183 @@ def plant(units):
 
 
 # --------------------------------------------------------------------------------------------
+# national inspection indicators (国办秘函〔2019〕19号, issue 15): planted on both sides of each
+# threshold, judged on the check day AS_OF. Their columns and documents are numbered after all
+# others (LATEST_COLS, tag "ind"), so the paths of the earlier fixture stay as they were.
+
+LATEST_COLS = set()
+HOME_NEWS = []  # (title, date shown or None, path of the link) of the home page's 要闻 list (vsb and trs)
+# The indicator word lists (defaults of src/indicators/settings.rs, kept as data here too).
+STATIC_WORDS = ["机构", "领导", "职能", "概况", "简介", "指南", "制度", "目录", "联系"]
+NOTICE_WORDS = ["通知公告", "政策文件", "公告公示"]
+NEWS_WORDS = ["动态", "要闻", "新闻", "资讯", "快讯"]
+IND_NOTES = []  # (unit name or "site", planted, expected)
+
+
+def ind_col(unit, code, name, docs=None, parent=None, empty=None):
+    c = Col(code, name, "list", docs=docs or [])
+    c.empty = empty
+    LATEST_COLS.add(code)
+    (unit.col(parent).children if parent else unit.tree).append(c)
+    return c
+
+
+def ind_doc(title, dt):
+    return Doc(title, dt, tag="ind")
+
+
+def plant_indicators(units, family):
+    u = {x.code: x for x in units}
+
+    # 栏目不更新 (news 14 days, first-level notice 183 days, together 5 trip the veto): 4 and 5.
+    # 工作动态 (default, every document before 2020-12-01) is stale in both.
+    for code, notice_dt, verdict in [("gjmx", d(2020, 6, 15), "4 stale: pass"), ("gxj", d(2020, 6, 14), "5 stale: veto")]:
+        x = u[code]
+        who = x.full_name
+        ind_col(x, "indyw", "要闻" if x.township else "部门要闻", [ind_doc(f"{who}召开冬季农业生产现场会", d(2020, 11, 30, 10)), ind_doc(f"{who}部署岁末年初安全生产工作", d(2020, 11, 2))])
+        ind_col(x, "indtzgg", "通知公告", [ind_doc(f"{who}关于调整办公时间的通知", d(2020, 5, 20))])
+        ind_col(x, "indggs", "公告公示", [ind_doc(f"{who}2020年项目资金公示", notice_dt)])
+        ind_col(x, "indtpxw", "图片新闻", [ind_doc(f"图片新闻：{who}秋收一线", d(2020, 10, 10))])
+        ind_col(x, "indbmzx", "便民资讯", [ind_doc(f"{who}冬季便民服务时间安排", d(2020, 12, 1, 9))])
+        # A 通知公告 at the second level is not judged as a notice column (first level only).
+        ind_col(x, "indtzgg2", "通知公告", [ind_doc(f"{who}关于开展春季植树活动的通知", d(2020, 3, 1))], parent="fdzdgknr")
+        IND_NOTES.append((x.name, f"工作动态 (before 12-01), 要闻 (11-30), 通知公告 (05-20), 公告公示 ({notice_dt:%m-%d}), 图片新闻 stale or not; 便民资讯 of 12-01 (14 days: fresh); a second-level 通知公告 of 03-01 (not a notice column)",
+                          f"栏目不更新 {verdict}"))
+
+    # 长期未更新 (365 days, 10 trip the veto): 9 and 10; one column updated exactly 365 days before.
+    topics = ["乡村振兴", "安全生产", "环境保护", "法治宣传", "人民调解", "社区矫正", "法律援助", "依法治理", "公共法律服务", "行政复议", "双拥工作"]
+    for code, n_old in [("sfj", 9), ("jgswj", 10)]:
+        x = u[code]
+        for i, topic in enumerate(topics[:n_old + 1]):
+            dt = d(2019, 12, 15 - i) if i < n_old else d(2019, 12, 16)
+            ind_col(x, f"indzx{i}", topic, [ind_doc(f"{x.full_name}{topic}工作情况", dt)])
+        IND_NOTES.append((x.name, f"{n_old} columns last updated on or before 2019-12-15, one on 2019-12-16 (365 days)",
+                          f"长期未更新 {n_old}: {'veto' if n_old >= 10 else 'pass'}"))
+
+    # 空白栏目 (5 trip the veto): 4 and 5 (also the rubric's empty-columns deduction, once).
+    for code, n in [("bqazb", 4), ("tyjrj", 5)]:
+        x = u[code]
+        cols = []
+        for i, name in enumerate(["专项工作", "项目建设", "资金管理", "队伍建设", "党建工作"][:n]):
+            cols.append(ind_col(x, f"indkb{i}", name, empty=["ul", "暂无信息", "暂无数据"][i % 3]))
+        finding(x, "empty", 1, "deduction", "empty_columns", evidence=cols)
+        note(x, f"{n} empty list columns", "empty_columns −1, evidence all of them")
+        IND_NOTES.append((x.name, f"{n} empty columns", f"空白栏目 {n}: {'veto' if n >= 5 else 'pass'}"))
+
+    # 首页不更新 (14 days): vsb's home 要闻 newest 13 days before, trs's 15 days; hanweb's home is
+    # a navigation page, judged by the columns (大田坝镇's 工作动态 of 2020-12-02).
+    x = u["dtbz"]
+    fresh = ind_doc(f"{x.full_name}召开冬季森林防火工作会议", d(2020, 12, 2, 15))
+    x.col("gzdt").docs.append(fresh)
+    stale = u["gjmx"].col("indyw").docs[0]
+    if family == "vsb":
+        HOME_NEWS.extend([("昌宁县政务服务“好差评”工作持续推进", None, lambda: u["gxj"].landing), (fresh.title, fresh.dt, lambda: fresh.path), (stale.title, stale.dt, lambda: stale.path)])
+        IND_NOTES.append(("site", "home page 要闻: an undated item first, newest dated 2020-12-02 (13 days)", "首页不更新 pass"))
+    elif family == "trs":
+        # The undated item links to a landing page (a TRS document's URL carries its date).
+        HOME_NEWS.extend([("昌宁县政务服务“好差评”工作持续推进", None, lambda: u["gxj"].landing), (stale.title, stale.dt, lambda: stale.path)])
+        IND_NOTES.append(("site", "home page 要闻: an undated item first, newest dated 2020-11-30 (15 days)", "首页不更新 veto"))
+    else:
+        IND_NOTES.append(("site", "home page is navigation only; the newest first/second-level column item is 2020-12-02", "首页不更新 pass"))
+
+    # 互动回应差 (messages of the year before the check day answered after more than 90 days).
+    def msg(title, sub, rep, status=None):
+        MESSAGES.append(dict(unit=u["sfj"], shown="县司法局", title=title, sub=sub, rep=rep, status=status or ("已回复" if rep else "办理中"), hour=True))
+        return MESSAGES[-1]
+
+    msg("咨询法律援助申请条件", d(2019, 12, 20, 9), d(2020, 3, 18, 9))
+    msg("反映公证收费问题", d(2019, 12, 18, 9), None, "不予受理")
+    msg("咨询人民调解协议效力", d(2019, 12, 10, 9), d(2020, 4, 1, 9))
+    if family == "vsb":
+        msg("咨询社区矫正人员请假规定", d(2019, 12, 20, 10), d(2020, 3, 20, 10))
+        IND_NOTES.append(("site", "messages of 2019-12-20 answered after 89 and 91 days; an unanswered 不予受理 one; one of 2019-12-10 (outside the year) after 113 days",
+                          "互动回应差 veto (the 91-day message only)"))
+    else:
+        IND_NOTES.append(("site", "a message of 2019-12-20 answered after 89 days; an unanswered 不予受理 one; one of 2019-12-10 (outside the year) after 113 days",
+                          "互动回应差 pass"))
+
+
+def ind_type(name):
+    if any(w in name for w in STATIC_WORDS):
+        return "static"
+    if any(w in name for w in NOTICE_WORDS):
+        return "notice"
+    if any(w in name for w in NEWS_WORDS):
+        return "news"
+    return "regular"
+
+
+def ind_column_empty(c):
+    if c.kind == "list":
+        return c.empty is not None or not c.docs
+    if c.kind == "article":
+        text = strip_tags(c.article or "").strip()
+        return text in ("", "暂无内容", "暂无信息", "暂无数据")
+    return False
+
+
+def indicator_truth(units, family):
+    """What a correct judge says of the crawled fixture on AS_OF (the column, home and board
+    indicators; availability is planted by the test with the server's faults)."""
+    day = AS_OF.date()
+    from datetime import timedelta
+
+    def older(dt, days):
+        return dt is None or dt.date() < day - timedelta(days=days)
+
+    out = {"date": str(day), "units": {}}
+    newest_l2 = None
+    for unit in units:
+        stale, long, empty, unread = [], [], [], []
+
+        def rec(cols, level):
+            nonlocal newest_l2
+            for c in cols:
+                if c.absent:
+                    continue
+                if c.dead:
+                    unread.append(c.path)
+                elif c.kind != "parent" and ind_column_empty(c):
+                    empty.append(c.path)
+                elif c.kind == "list":
+                    dated = [dd.dt for dd in c.docs if dd.dt.date() <= day]
+                    newest = max(dated) if dated else None
+                    if level <= 2 and newest is not None and (newest_l2 is None or newest > newest_l2):
+                        newest_l2 = newest
+                    t = ind_type(c.name)
+                    if t != "static":
+                        window = 14 if t == "news" else 183 if (t == "notice" and level == 1) else None
+                        if window is not None and older(newest, window):
+                            stale.append(c.path)
+                        if older(newest, 365):
+                            long.append(c.path)
+                rec(c.children, level + 1)
+
+        rec(unit.tree, 1)
+        veto = len(stale) >= 5 or len(long) >= 10 or len(empty) >= 5
+        could = len(stale) + len(unread) >= 5 or len(long) + len(unread) >= 10 or len(empty) + len(unread) >= 5
+        verdict = "veto" if veto else "question" if unread and could else "pass"
+        out["units"][unit.name] = dict(verdict=verdict, stale=sorted(stale), long_stale=sorted(long), empty=sorted(empty), unread=sorted(unread))
+    dated_home = [n for n in HOME_NEWS if n[1] is not None]
+    if HOME_NEWS:
+        newest = max(n[1] for n in dated_home)
+        out["home"] = dict(navigation=False, newest=str(newest.date()), verdict="veto" if older(newest, 14) else "pass")
+    else:
+        out["home"] = dict(navigation=True, newest=str(newest_l2.date()), verdict="veto" if older(newest_l2, 14) else "pass")
+    valid, late = 0, []
+    for m in MESSAGES:
+        sub = m["sub"].date()
+        if not (day - timedelta(days=365) < sub <= day) or any(w in m["status"] for w in ["不予受理", "无效", "重复", "不予公开"]):
+            continue
+        valid += 1
+        until = m["rep"].date() if m["rep"] and m["rep"].date() <= day else day
+        if (until - sub).days > 90:
+            late.append(m["path"])
+    out["interaction"] = dict(verdict="veto" if late else "pass", valid_messages=valid, late=sorted(late))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
 # rendering
 
 def esc(s):
@@ -1224,6 +1401,15 @@ def landing_page(unit):
     return head(f"{unit.portal_name}_政府信息公开", unit) + location(unit) + tree_html(unit) + f'<div class="zfxxgk-right">\n  <ul class="news-list">\n{lis}\n  </ul>\n</div>\n' + FOOT
 
 
+def home_news():
+    """The home page's 要闻 list of the indicators' plant (empty: a navigation page)."""
+    if not HOME_NEWS:
+        return ""
+    lis = "".join(f'    <li><a href="{path()}">{esc(title)}</a>' + (f'<span class="date">{dt:%Y-%m-%d}</span>' if dt else "") + "</li>\n"
+                  for title, dt, path in HOME_NEWS)
+    return f'<div class="home-news">\n  <h3>要闻</h3>\n  <ul>\n{lis}  </ul>\n</div>\n'
+
+
 def home_page(units):
     def ul(us):
         return "\n".join(f'      <li><a href="{x.landing}">{x.portal_name}</a></li>' for x in us)
@@ -1314,7 +1500,7 @@ def shown_title(doc):
 def assign_paths_family(units, family):
     colid = 1001
     serial = 9230001
-    last = []
+    last, latest, latest_cols = [], [], []
     for unit in units:
         i = unit.index
         if family == "trs":
@@ -1335,30 +1521,46 @@ def assign_paths_family(units, family):
         def rec(cols, prefix):
             nonlocal colid
             for c in cols:
+                if c.code in LATEST_COLS:
+                    latest_cols.append((unit, c, prefix))  # leaves, numbered after all others
+                    continue
                 c.colid = colid
                 colid += 1
-                if family == "trs":
-                    c.dir = f"{prefix}/{c.code}"
-                    c.path = f"{c.dir}/{unit.page_name}.{unit.page_ext}"
-                else:
-                    c.hid = 1228000 + c.colid
-                    c.dir = f"/col/col{c.hid}"
-                    c.path = f"{c.dir}/index.html"
+                fam_place(family, unit, c, prefix)
                 rec(c.children, c.dir if family == "trs" else prefix)
 
         rec(unit.tree, f"/zwgk/{unit.code}")
+    for unit, c, prefix in latest_cols:
+        c.colid = colid
+        colid += 1
+        fam_place(family, unit, c, prefix)
+    for unit in units:
         for c in unit.cols():
             if not c.keep_order:
                 c.docs.sort(key=lambda dd: dd.dt, reverse=True)
             for doc in c.docs:
                 doc.col = c
+                if doc.tag == "ind" or c.code in LATEST_COLS:
+                    latest.append(doc)
+                    continue
                 if doc.tag == "text":
                     last.append(doc)
                     continue
                 serial = fam_doc_path(family, doc, serial)
-    # Documents of the text readings (items 4 / 4, 27 / 26, bonus 3) last: other paths stay.
-    for doc in last:
+    # Documents of the text readings (items 4 / 4, 27 / 26, bonus 3) last, then those of the
+    # indicators (issue 15): other paths stay.
+    for doc in last + latest:
         serial = fam_doc_path(family, doc, serial)
+
+
+def fam_place(family, unit, c, prefix):
+    if family == "trs":
+        c.dir = f"{prefix}/{c.code}"
+        c.path = f"{c.dir}/{unit.page_name}.{unit.page_ext}"
+    else:
+        c.hid = 1228000 + c.colid
+        c.dir = f"/col/col{c.hid}"
+        c.path = f"{c.dir}/index.html"
 
 
 def fam_doc_path(family, doc, serial):
@@ -1617,7 +1819,7 @@ def build_family(units, family):
 
     home = "/zwgk/index.html" if family == "trs" else HANWEB_HOME
     files[home] = fam_home(family, units).encode("utf-8")
-    files["/index.html"] = (head(SITE_NAME) + f'<div class="header"><a href="/index.html">{SITE_NAME}</a></div>\n<ul class="nav">\n  <li><a href="{home}">政府信息公开</a></li>\n  <li><a href="{BOARD["home"]}">咨询投诉</a></li>\n</ul>\n' + FOOT).encode("utf-8")
+    files["/index.html"] = (head(SITE_NAME) + f'<div class="header"><a href="/index.html">{SITE_NAME}</a></div>\n<ul class="nav">\n  <li><a href="{home}">政府信息公开</a></li>\n  <li><a href="{BOARD["home"]}">咨询投诉</a></li>\n</ul>\n' + home_news() + FOOT).encode("utf-8")
     for unit in units:
         put(unit.landing, fam_landing(family, unit), unit)
         for c in unit.cols():
@@ -1657,6 +1859,7 @@ def assign_paths(units):
     serial = 9230001
     later = []  # (unit, column or document)
     last = []  # documents of the text readings (items 4 / 4, 27 / 26, bonus 3), numbered last
+    latest = []  # columns and documents of the indicators (issue 15), after those
     for unit in units:
         unit.landing = f"/bmym/{unit.code}/zfxxgkpt.htm"
 
@@ -1664,7 +1867,9 @@ def assign_paths(units):
             nonlocal colid
             for c in cols:
                 c.path = f"{prefix}/{c.code}.htm"
-                if c.code in NEW_COLS:
+                if c.code in LATEST_COLS:
+                    latest.append(c)
+                elif c.code in NEW_COLS:
                     later.append(c)
                 else:
                     c.colid = colid
@@ -1677,6 +1882,9 @@ def assign_paths(units):
                 c.docs.sort(key=lambda dd: dd.dt, reverse=True)
             for doc in c.docs:
                 doc.col = c
+                if doc.tag == "ind" or c.code in LATEST_COLS:
+                    latest.append(doc)
+                    continue
                 if doc.tag == "text":
                     last.append(doc)
                     continue
@@ -1686,11 +1894,11 @@ def assign_paths(units):
                 doc.path = f"/info/{c.colid}/{serial}.htm"
                 doc.serial = serial
                 serial += 1
-    for x in later:
+    for x in later + latest:
         if isinstance(x, Col):
             x.colid = colid
             colid += 1
-    for x in later + last:
+    for x in later + last + latest:
         if isinstance(x, Doc):
             x.path = f"/info/{x.col.colid}/{serial}.htm"
             x.serial = serial
@@ -1724,6 +1932,7 @@ def main():
     for unit in units:
         default_unit(unit)
     plant(units)
+    plant_indicators(units, family)
     for unit in units:
         part_finding(unit, "信息发布量", "publication_count")
 
@@ -1787,6 +1996,8 @@ def main():
             row["evidence_urls"] = [keyof(f["key"])]
         gt.append(row)
     truth.write_text(json.dumps(gt, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    ind = ROOT / "fixtures" / ("indicators-truth.json" if family == "vsb" else f"indicators-truth-{family}.json")
+    ind.write_text(json.dumps(indicator_truth(units, family), ensure_ascii=False, indent=1) + "\n", "utf-8")
 
     if family == "vsb":
         write_readme(units, files, gt)
@@ -1808,7 +2019,7 @@ def build_vsb(units):
             no_charset.append(path)
 
     files["/zfxxgkpt.htm"] = home_page(units).encode("utf-8")
-    files["/index.htm"] = (head("昌宁县人民政府") + '<div class="header"><a href="/index.htm">昌宁县人民政府</a></div>\n<ul class="nav">\n  <li><a href="/zfxxgkpt.htm">政府信息公开平台</a></li>\n  <li><a href="/hdjl/zxts.htm">咨询投诉</a></li>\n</ul>\n' + FOOT).encode("utf-8")
+    files["/index.htm"] = (head("昌宁县人民政府") + '<div class="header"><a href="/index.htm">昌宁县人民政府</a></div>\n<ul class="nav">\n  <li><a href="/zfxxgkpt.htm">政府信息公开平台</a></li>\n  <li><a href="/hdjl/zxts.htm">咨询投诉</a></li>\n</ul>\n' + home_news() + FOOT).encode("utf-8")
     for unit in units:
         put(unit.landing, landing_page(unit), unit)
         for c in unit.cols():

@@ -57,7 +57,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         Format::Table => print!("{}", report.table()),
     }
-    Ok(if report.vetoed {
+    Ok(if report.decided_vetoed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

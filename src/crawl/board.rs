@@ -1,5 +1,8 @@
 //! The county message board: list pages (newest first) until the year is left behind, then
-//! the page of every message of the year whose 受理单位 is a configured unit.
+//! the page of every message of the year whose 受理单位 is a configured unit. "The year" starts
+//! at the assessment year's first day or, when earlier, at the start of the national
+//! indicators' window (`indicators.interaction_days` before as-of): 互动回应差 counts the
+//! messages of the year before the check day, which may reach into the previous year.
 
 use chrono::NaiveDate;
 use futures::stream::{self, StreamExt};
@@ -27,7 +30,9 @@ pub async fn crawl_board(
     as_of: NaiveDate,
 ) -> Result<Board, CrawlError> {
     let mut errors = Vec::new();
-    let year_start = NaiveDate::from_ymd_opt(config.portal.year, 1, 1).unwrap_or(NaiveDate::MIN);
+    let year_start = NaiveDate::from_ymd_opt(config.portal.year, 1, 1)
+        .unwrap_or(NaiveDate::MIN)
+        .min(as_of - chrono::Duration::days(i64::from(config.indicators.interaction_days)));
     let Ok(first_url) = base.join(&config.messages.list) else {
         return Err(CrawlError::Config(format!(
             "messages.list 无效：{}",

@@ -65,17 +65,46 @@ pub async fn judge_day(
         interaction.evidence.clear();
     }
     indicators.push(interaction);
-    let vetoed = indicators.iter().any(|i| i.verdict == super::Verdict::Veto);
     store
         .save_verdicts(portal, day, run_id, &indicators)
         .await?;
+    let decisions = store.indicator_decisions(portal, day).await?;
     Ok(DayReport {
         portal: portal.to_string(),
         date: day,
         run_id,
-        vetoed,
+        vetoed: false,
+        decided_vetoed: false,
+        open: 0,
+        computed_at: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         indicators,
-    })
+    }
+    .with_decisions(decisions))
+}
+
+/// The day's judgement as stored, with the auditors' decisions (`None`: not judged yet).
+pub async fn stored(
+    store: &Store,
+    portal: &str,
+    day: NaiveDate,
+) -> Result<Option<DayReport>, StoreError> {
+    let Some((run_id, computed_at, indicators)) = store.stored_day(portal, day).await? else {
+        return Ok(None);
+    };
+    let decisions = store.indicator_decisions(portal, day).await?;
+    Ok(Some(
+        DayReport {
+            portal: portal.to_string(),
+            date: day,
+            run_id,
+            vetoed: false,
+            decided_vetoed: false,
+            open: 0,
+            computed_at: Some(computed_at),
+            indicators,
+        }
+        .with_decisions(decisions),
+    ))
 }
 
 fn date_of(text: &str) -> Option<NaiveDate> {

@@ -186,6 +186,7 @@ pub fn availability(
             })
             .collect(),
         questions,
+        decision: None,
     }
 }
 
@@ -314,6 +315,7 @@ pub fn home_updated(
         figures,
         evidence,
         questions,
+        decision: None,
     }
 }
 
@@ -463,6 +465,7 @@ pub fn columns_updated(
         figures,
         evidence,
         questions: unread,
+        decision: None,
     }
 }
 
@@ -553,6 +556,7 @@ pub fn interaction(board: &BoardFacts, day: NaiveDate, s: &IndicatorSettings) ->
         ],
         evidence,
         questions,
+        decision: None,
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
@@ -94,7 +94,8 @@ pub async fn probe_once(
             if (200..400).contains(&status) {
                 rec.ok = true;
                 let page = crate::crawl::http::decode_html(&body, content_type.as_deref());
-                let items = home_items(&page.text, &target.url);
+                let today = beijing_day(at);
+                let items = home_items(&page.text, &target.url, today);
                 rec.items = items.0;
                 rec.dated_items = items.1;
                 rec.newest = items.2;
@@ -118,8 +119,9 @@ fn chain(e: &dyn std::error::Error) -> String {
 }
 
 /// The links of a page standing in list rows, those with a date (in the row or the URL), and
-/// the newest of them.
-pub fn home_items(html: &str, base: &Url) -> (i64, i64, Option<DatedItem>) {
+/// the newest of them up to `today` (an item dated later, an event's date or a typo, proves no
+/// update).
+pub fn home_items(html: &str, base: &Url, today: NaiveDate) -> (i64, i64, Option<DatedItem>) {
     use crate::extract::dates::{find_stamp, stamp_in_url};
     let doc = Html::parse_document(html);
     let links = Selector::parse("a[href]").expect("static selector");
@@ -154,7 +156,7 @@ pub fn home_items(html: &str, base: &Url) -> (i64, i64, Option<DatedItem>) {
                     .collect::<Vec<_>>()
                     .join(" ")
             });
-        if newest.as_ref().is_none_or(|n| stamp.date > n.date) {
+        if stamp.date <= today && newest.as_ref().is_none_or(|n| stamp.date > n.date) {
             newest = Some(DatedItem {
                 date: stamp.date,
                 title,
@@ -229,9 +231,11 @@ mod tests {
         let base = Url::parse("http://x.gov.cn/").unwrap();
         let html = r#"<ul><li><a href="/a.htm" title="甲">甲</a><span>2020-11-16</span></li>
             <li><a href="/info/t20201120_1.html">乙 通知</a></li>
-            <li><a href="/c.htm">丙</a></li></ul><a href="/nav.htm">导航</a>"#;
-        let (items, dated, newest) = home_items(html, &base);
-        assert_eq!((items, dated), (3, 2));
+            <li><a href="/c.htm">丙</a></li><li><a href="/d.htm">丁</a>2020-12-02</li></ul>
+            <a href="/nav.htm">导航</a>"#;
+        let today = NaiveDate::from_ymd_opt(2020, 11, 30).unwrap();
+        let (items, dated, newest) = home_items(html, &base, today);
+        assert_eq!((items, dated), (4, 3));
         let n = newest.unwrap();
         assert_eq!(n.date.to_string(), "2020-11-20");
         assert_eq!(n.title, "乙 通知");

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::{Store, StoreError};
 use crate::indicators::judge::{DatedItem, ProbeRecord};
-use crate::indicators::IndicatorResult;
+use crate::indicators::{code_of, Decision, IndicatorResult, Verdict};
 
 /// How probe times are kept: UTC with milliseconds, sortable as text.
 fn stamp(at: DateTime<Utc>) -> String {
@@ -312,5 +312,171 @@ impl Store {
                 ))
             })
             .collect()
+    }
+
+    /// The stored judgement of `portal` on `day`: the run it read, when it was computed, and
+    /// the results in their order (`None`: the day was not judged).
+    pub async fn stored_day(
+        &self,
+        portal: &str,
+        day: NaiveDate,
+    ) -> Result<Option<(Option<i64>, String, Vec<IndicatorResult>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT result, run_id, computed_at FROM indicator_verdicts
+             WHERE portal = $1 AND day = $2 ORDER BY id",
+        )
+        .bind(portal)
+        .bind(day.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let run_id: Option<i64> = first.try_get("run_id")?;
+        let computed_at: String = first.try_get("computed_at")?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let json: String = r.try_get("result")?;
+            out.push(
+                IndicatorResult::from_json(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("indicator_verdicts: {e}")))?,
+            );
+        }
+        Ok(Some((run_id, computed_at, out)))
+    }
+
+    /// The newest judged day of `portal` that read `run_id`.
+    pub async fn day_of_run(
+        &self,
+        portal: &str,
+        run_id: i64,
+    ) -> Result<Option<NaiveDate>, StoreError> {
+        let row = sqlx::query(
+            "SELECT MAX(day) FROM indicator_verdicts WHERE portal = $1 AND run_id = $2",
+        )
+        .bind(portal)
+        .bind(run_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let day: Option<String> = row.try_get(0)?;
+        Ok(day.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
+    }
+
+    /// Records (or replaces) an auditor's decision on a day's verdict, with its audit-log line,
+    /// in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn decide_indicator(
+        &self,
+        portal: &str,
+        day: NaiveDate,
+        code: &str,
+        scope: &str,
+        machine: Verdict,
+        decision: Verdict,
+        note: &str,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        self.lock_for(&mut tx, &format!("indicators/{portal}/{day}"))
+            .await?;
+        let before: Option<String> = sqlx::query(
+            "SELECT verdict FROM indicator_decisions
+             WHERE portal = $1 AND day = $2 AND code = $3 AND scope = $4",
+        )
+        .bind(portal)
+        .bind(day.to_string())
+        .bind(code)
+        .bind(scope)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+        sqlx::query(
+            "DELETE FROM indicator_decisions
+             WHERE portal = $1 AND day = $2 AND code = $3 AND scope = $4",
+        )
+        .bind(portal)
+        .bind(day.to_string())
+        .bind(code)
+        .bind(scope)
+        .execute(&mut *tx)
+        .await?;
+        let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        sqlx::query(
+            "INSERT INTO indicator_decisions (portal, day, code, scope, machine_verdict, verdict,
+                 note, decided_by, decided_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(portal)
+        .bind(day.to_string())
+        .bind(code)
+        .bind(scope)
+        .bind(machine.as_str())
+        .bind(decision.as_str())
+        .bind(note)
+        .bind(by)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        super::review::insert_log(
+            &mut *tx,
+            &super::LogLine {
+                portal,
+                actor: by,
+                action: "indicator_decide",
+                unit: if scope == "site" { "" } else { scope },
+                subject: format!("{day} {code}"),
+                finding_id: None,
+                before: before.unwrap_or_else(|| machine.as_str().to_string()),
+                after: decision.as_str().to_string(),
+                note,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The auditors' decisions on `portal`'s verdicts of `day`: (code, scope, decision).
+    pub async fn indicator_decisions(
+        &self,
+        portal: &str,
+        day: NaiveDate,
+    ) -> Result<Vec<(&'static str, String, Decision)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT code, scope, machine_verdict, verdict, note, decided_by, decided_at
+             FROM indicator_decisions WHERE portal = $1 AND day = $2 ORDER BY id",
+        )
+        .bind(portal)
+        .bind(day.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let verdict = |s: String| match s.as_str() {
+            "pass" => Ok(Verdict::Pass),
+            "veto" => Ok(Verdict::Veto),
+            "question" => Ok(Verdict::Question),
+            other => Err(StoreError::Corrupt(format!(
+                "indicator_decisions: verdict {other}"
+            ))),
+        };
+        let mut out = Vec::new();
+        for r in rows {
+            let code: String = r.try_get("code")?;
+            let Some(code) = code_of(&code) else {
+                continue;
+            };
+            out.push((
+                code,
+                r.try_get("scope")?,
+                Decision {
+                    machine_verdict: verdict(r.try_get("machine_verdict")?)?,
+                    verdict: verdict(r.try_get("verdict")?)?,
+                    note: r.try_get("note")?,
+                    by: r.try_get("decided_by")?,
+                    at: r.try_get("decided_at")?,
+                },
+            ));
+        }
+        Ok(out)
     }
 }

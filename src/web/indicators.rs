@@ -1,9 +1,12 @@
 //! The national inspection indicators in the review UI (`/indicators`): each indicator's verdict
-//! on the check day with its text, figures and evidence, and the home page's availability per
-//! day over the window as a chart (inline SVG: no script, no inline style).
+//! on the check day as stored (the scheduler judges each day after its last probe; an auditor
+//! may judge a day on demand), with its text, figures and evidence, the auditor's decision, and
+//! the home page's availability per day over the window as a chart (inline SVG: no script, no
+//! inline style). Reading the page writes nothing.
 
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
 use chrono::{Duration, NaiveDate};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
@@ -12,12 +15,15 @@ use super::app::AppState;
 use super::auth::CurrentUser;
 use super::pages::{current, description, run_ctx};
 use super::AppError;
-use crate::indicators::{clock, day};
+use crate::indicators::{clock, day, Verdict};
 
 #[derive(Deserialize, Default)]
 pub struct DayQuery {
     #[serde(default)]
     date: Option<NaiveDate>,
+    /// A message after a POST (judged, decided).
+    #[serde(default)]
+    done: String,
 }
 
 /// One day's bar: probes, failures and the bar's geometry in the SVG.
@@ -51,7 +57,7 @@ pub async fn page(
         .unwrap_or_else(|| clock::beijing_day(chrono::Utc::now()));
     let store = &st.config.store;
     let s = &config.indicators;
-    let report = day::judge_day(store, &config.portal.name, date, s).await?;
+    let report = day::stored(store, &config.portal.name, date).await?;
     let days = i64::from(s.availability_days.max(1));
     let first = date - Duration::days(days - 1);
     let probes = store
@@ -93,6 +99,116 @@ pub async fn page(
         "indicators.html",
         context! { me => me.me(), csrf => me.csrf, run => run_ctx(run.as_ref()),
         report => report, bars => bars, threshold => threshold, date => date.to_string(),
+        done => q.done,
         chart_width => days as usize * 60 + 20, chart_height => CHART_HEIGHT },
     )
+}
+
+fn back(date: NaiveDate, message: &str) -> Response {
+    Redirect::to(&format!(
+        "/indicators?date={date}&done={}",
+        super::pages::path_segment(message)
+    ))
+    .into_response()
+}
+
+fn day_field(form: &[(String, String)]) -> Result<NaiveDate, AppError> {
+    let text = super::form_field(form, "date");
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::BadRequest(format!("检查日“{}”不是日期。", text.trim())))
+}
+
+/// `POST /indicators/judge`: judges the day now and stores its verdicts (auditors).
+pub async fn judge(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    super::csrf::check(&me.csrf, &super::form_field(&form, "csrf"))?;
+    me.require_decide()?;
+    let date = day_field(&form)?;
+    let (run, _) = current(&st).await?;
+    let Some(config) = description(&st, run.as_ref()).await? else {
+        return Err(AppError::BadRequest(
+            "没有门户描述，无法判断网站检查指标。".into(),
+        ));
+    };
+    let report = day::judge_day(
+        &st.config.store,
+        &config.portal.name,
+        date,
+        &config.indicators,
+    )
+    .await?;
+    tracing::info!(user = %me.user.name, %date, vetoed = report.vetoed, "网站检查指标已判断");
+    Ok(back(date, &format!("已判断 {date} 的网站检查指标。")))
+}
+
+/// `POST /indicators/decide`: an auditor's verdict on one indicator of a judged day. A verdict
+/// other than the machine's, or on a question, needs a note.
+pub async fn decide(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let field = |name: &str| super::form_field(&form, name);
+    super::csrf::check(&me.csrf, &field("csrf"))?;
+    me.require_decide()?;
+    let date = day_field(&form)?;
+    let (run, _) = current(&st).await?;
+    let Some(config) = description(&st, run.as_ref()).await? else {
+        return Err(AppError::BadRequest("没有门户描述。".into()));
+    };
+    let portal = &config.portal.name;
+    let Some(report) = day::stored(&st.config.store, portal, date).await? else {
+        return Err(AppError::BadRequest(format!("{date} 尚未判断，不能审核。")));
+    };
+    let (code, scope) = (field("code"), field("scope"));
+    let Some(result) = report
+        .indicators
+        .iter()
+        .find(|i| i.code == code && i.scope == scope)
+    else {
+        return Err(AppError::BadRequest(format!(
+            "{date} 没有这项指标：{code} / {scope}"
+        )));
+    };
+    let verdict = match field("verdict").as_str() {
+        "pass" => Verdict::Pass,
+        "veto" => Verdict::Veto,
+        other => {
+            return Err(AppError::BadRequest(format!(
+                "审核结论只能是“未触发”或“单项否决”，收到“{other}”。"
+            )))
+        }
+    };
+    let note = field("note").trim().to_string();
+    if note.chars().count() > crate::review::MAX_NOTE_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "说明不能超过 {} 个字。",
+            crate::review::MAX_NOTE_CHARS
+        )));
+    }
+    if verdict != result.verdict && note.is_empty() {
+        return Err(AppError::BadRequest(
+            "改变机器结论或判断待核查的指标时，请写明依据。".into(),
+        ));
+    }
+    st.config
+        .store
+        .decide_indicator(
+            portal,
+            date,
+            result.code,
+            &result.scope,
+            result.verdict,
+            verdict,
+            &note,
+            &me.user.name,
+        )
+        .await?;
+    Ok(back(
+        date,
+        &format!("已审核：{}，{}。", result.name, verdict.label()),
+    ))
 }

@@ -355,8 +355,9 @@ async fn lists_of_another_shape_are_questions_never_empty_columns() {
         .iter()
         .filter(|f| f.reason == Reason::ColumnUnrecognised)
         .collect();
-    // Every changed leaf column (parents are not read): 8 of them.
-    assert_eq!(shapes.len(), 8, "{findings:#?}");
+    // Every changed leaf column (parents are not read): 8 of them, and the 6 news and notice
+    // columns planted for the indicators.
+    assert_eq!(shapes.len(), 14, "{findings:#?}");
     assert!(shapes.iter().all(|f| f.evidence[0]
         .excerpt
         .contains("文件页链接，但按所配置的列表结构没有读到任何条目")));

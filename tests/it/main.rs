@@ -17,6 +17,7 @@ mod grade_cli;
 mod grade_rules;
 mod http_fetch;
 mod indicators;
+mod indicators_truth;
 mod layers;
 mod mail_smtp;
 mod monitor_incremental;

@@ -1,0 +1,216 @@
+//! The national inspection indicators on the crawled fixture county, against the generator's
+//! ground truth (`fixtures/indicators-truth*.json`): the planted cases on both sides of every
+//! threshold (4 and 5 stale columns, 9 and 10 long-stale, 4 and 5 empty, messages answered
+//! after 89 and 91 days, a home page updated 13 and 15 days before), with a week of home-page
+//! probes simulated on an injected clock (7 of 140 failing: 5 %, the veto; 6: 4.3 %, a pass).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use gongkai::indicators::{day, DayReport, IndicatorResult, Verdict};
+use serde::Deserialize;
+
+use crate::indicators::week_before;
+use crate::support::crawl_common::{root, run_described, setup_portal};
+
+#[derive(Deserialize)]
+struct Truth {
+    date: NaiveDate,
+    home: HomeTruth,
+    interaction: InteractionTruth,
+    units: BTreeMap<String, UnitTruth>,
+}
+
+#[derive(Deserialize)]
+struct HomeTruth {
+    navigation: bool,
+    newest: String,
+    verdict: String,
+}
+
+#[derive(Deserialize)]
+struct InteractionTruth {
+    verdict: String,
+    valid_messages: u64,
+    late: Vec<String>,
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+struct UnitTruth {
+    verdict: String,
+    stale: Vec<String>,
+    long_stale: Vec<String>,
+    empty: Vec<String>,
+    unread: Vec<String>,
+}
+
+fn truth(family: &str) -> Truth {
+    let path: PathBuf = match family {
+        "vsb" => root().join("fixtures/indicators-truth.json"),
+        f => root().join(format!("fixtures/indicators-truth-{f}.json")),
+    };
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn figure<'a>(i: &'a IndicatorResult, key: &str) -> &'a serde_json::Value {
+    &i.figures
+        .iter()
+        .find(|f| f.key == key)
+        .unwrap_or_else(|| panic!("{}: no figure {key}", i.code))
+        .value
+}
+
+fn path_of(url: &str) -> String {
+    url::Url::parse(url).map_or(url.to_string(), |u| u.path().to_string())
+}
+
+/// The column paths of one unit's evidence whose excerpt starts with `［label］`.
+fn listed(i: &IndicatorResult, label: &str) -> Vec<String> {
+    let mut v: Vec<String> = i
+        .evidence
+        .iter()
+        .filter(|e| e.excerpt.starts_with(&format!("［{label}］")))
+        .map(|e| path_of(&e.url))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Every difference between the day's verdicts and the truth, one line each.
+fn compare(report: &DayReport, t: &Truth) -> Vec<String> {
+    let mut problems = Vec::new();
+    let find = |code: &str| report.indicators.iter().find(|i| i.code == code).unwrap();
+    let home = find("home_not_updated");
+    if home.verdict.as_str() != t.home.verdict
+        || figure(home, "navigation") != &serde_json::json!(t.home.navigation)
+        || figure(home, "newest") != &serde_json::json!(t.home.newest)
+    {
+        problems.push(format!(
+            "home: {} {} (figures {:?}), expected {} navigation={} newest={}",
+            home.verdict.as_str(),
+            home.summary,
+            home.figures,
+            t.home.verdict,
+            t.home.navigation,
+            t.home.newest
+        ));
+    }
+    let board = find("interaction_poor");
+    let mut late: Vec<String> = board.evidence.iter().map(|e| path_of(&e.url)).collect();
+    late.sort();
+    if board.verdict.as_str() != t.interaction.verdict
+        || late != t.interaction.late
+        || figure(board, "valid_messages") != &serde_json::json!(t.interaction.valid_messages)
+    {
+        problems.push(format!(
+            "board: {} {} late {late:?} valid {}, expected {} late {:?} valid {}",
+            board.verdict.as_str(),
+            board.summary,
+            figure(board, "valid_messages"),
+            t.interaction.verdict,
+            t.interaction.late,
+            t.interaction.valid_messages
+        ));
+    }
+    let judged: BTreeMap<&str, &IndicatorResult> = report
+        .indicators
+        .iter()
+        .filter(|i| i.code == "columns_not_updated")
+        .map(|i| (i.scope.as_str(), i))
+        .collect();
+    for (unit, want) in &t.units {
+        let Some(i) = judged.get(unit.as_str()) else {
+            problems.push(format!("{unit}: not judged"));
+            continue;
+        };
+        let got = UnitTruth {
+            verdict: i.verdict.as_str().to_string(),
+            stale: listed(i, "不更新"),
+            long_stale: listed(i, "长期未更新"),
+            empty: listed(i, "空白"),
+            // Unread columns are questions naming the column; compared by count below.
+            unread: want.unread.clone(),
+        };
+        if &got != want {
+            problems.push(format!(
+                "{unit}: got {got:?} ({}), expected {want:?}",
+                i.summary
+            ));
+        }
+        if figure(i, "unread") != &serde_json::json!(want.unread.len()) {
+            problems.push(format!(
+                "{unit}: {} unread, expected {}",
+                figure(i, "unread"),
+                want.unread.len()
+            ));
+        }
+    }
+    if judged.len() != t.units.len() {
+        problems.push(format!(
+            "{} units judged, {} in the truth",
+            judged.len(),
+            t.units.len()
+        ));
+    }
+    problems
+}
+
+/// Crawls the family's county as of the check day, probes the week before it with `failing`
+/// probes down, judges the day and compares with the family's truth.
+async fn family_indicators(family: &str, failing: &[u64]) -> DayReport {
+    let (portal, description) = match family {
+        "vsb" => ("fixtures/portal".to_string(), "selectors/fixture.toml".to_string()),
+        f => (
+            format!("fixtures/portal-{f}"),
+            format!("selectors/fixture-{f}.toml"),
+        ),
+    };
+    let (server, mut config, store, _dir) = setup_portal(&portal, &description).await;
+    config.indicators.probe_timeout_secs = 1;
+    let t = truth(family);
+    run_described(&store, &config, &description, false).await;
+    let started = std::time::Instant::now();
+    let n = week_before(&store, &server, &config, t.date, failing).await;
+    assert_eq!(n, 140, "{family}");
+    let probed = started.elapsed();
+    let report = day::judge_day(&store, &config.portal.name, t.date, &config.indicators)
+        .await
+        .unwrap();
+    println!(
+        "{family}: {n} probes over 7 simulated days in {:.1} s\n{}",
+        probed.as_secs_f64(),
+        report.table()
+    );
+    let problems = compare(&report, &t);
+    assert!(problems.is_empty(), "{family}:\n{}", problems.join("\n"));
+    server.stop().await;
+    report
+}
+
+fn availability(report: &DayReport) -> (Verdict, serde_json::Value) {
+    let i = &report.indicators[0];
+    assert_eq!(i.code, "site_unreachable");
+    (i.verdict, figure(i, "failed_percent").clone())
+}
+
+#[tokio::test]
+async fn vsb_county_indicators_meet_the_truth() {
+    // 7 of 140 probes fail: 5 %, the veto.
+    let report = family_indicators("vsb", &[3, 20, 41, 60, 77, 100, 139]).await;
+    assert_eq!(availability(&report).0, Verdict::Veto);
+    assert!(report.vetoed);
+}
+
+#[tokio::test]
+async fn trs_county_indicators_meet_the_truth() {
+    // 6 of 140 fail: 4.3 %, no veto.
+    let report = family_indicators("trs", &[5, 25, 45, 65, 85, 105]).await;
+    assert_eq!(availability(&report).0, Verdict::Pass);
+}
+
+#[tokio::test]
+async fn hanweb_county_indicators_meet_the_truth() {
+    let report = family_indicators("hanweb", &[]).await;
+    assert_eq!(availability(&report).0, Verdict::Pass);
+}
