@@ -130,4 +130,21 @@ fn print_table(before: &Run, after: &Run, c: &Changes) {
     for p in &c.pages_changed {
         println!("  * {} {}", p.unit.as_deref().unwrap_or("-"), p.url);
     }
+    println!("网站检查指标结论有变化：{} 项", c.indicators_changed.len());
+    for i in &c.indicators_changed {
+        let label = |v: Option<gongkai::indicators::Verdict>| v.map_or("未判断", |v| v.label());
+        let scope = if i.scope == "site" {
+            "全站"
+        } else {
+            &i.scope
+        };
+        println!(
+            "  ~ {} {}：{} → {}（{}）",
+            i.name,
+            scope,
+            label(i.before),
+            label(i.after),
+            i.summary
+        );
+    }
 }

@@ -114,7 +114,8 @@ impl IndicatorResult {
         }
         let code: Code = serde_json::from_str(json).map_err(|e| e.to_string())?;
         let mut r: IndicatorResult = serde_json::from_str(json).map_err(|e| e.to_string())?;
-        r.code = code_of(&code.code).ok_or_else(|| format!("unknown indicator code {}", code.code))?;
+        r.code =
+            code_of(&code.code).ok_or_else(|| format!("unknown indicator code {}", code.code))?;
         Ok(r)
     }
 
@@ -172,9 +173,7 @@ impl DayReport {
         self.open = self
             .indicators
             .iter()
-            .filter(|i| {
-                (i.decision.is_none() && i.verdict != Verdict::Pass) || i.decision_stale()
-            })
+            .filter(|i| (i.decision.is_none() && i.verdict != Verdict::Pass) || i.decision_stale())
             .count();
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::indicators::{DayReport, Verdict};
 use crate::model::Finding;
 use crate::store::{PageKind, Run, RunStatus, Store, StoreError, StoredPage};
 
@@ -28,6 +29,21 @@ pub struct PageChange {
     pub status_after: Option<u16>,
 }
 
+/// A national inspection indicator whose verdict that counts (the auditor's, else the
+/// machine's) differs between the days judged on run A and on run B.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorChange {
+    pub code: &'static str,
+    pub name: String,
+    /// `site`, or the unit's name.
+    pub scope: String,
+    /// `None`: not judged on A's day (or that day was not judged).
+    pub before: Option<Verdict>,
+    pub after: Option<Verdict>,
+    /// B's summary (A's when the indicator is gone in B).
+    pub summary: String,
+}
+
 /// The difference between run A (before) and run B (after).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Changes {
@@ -41,6 +57,8 @@ pub struct Changes {
     pub pages_disappeared: Vec<PageChange>,
     /// URLs fetched fine in both whose bodies differ.
     pub pages_changed: Vec<PageChange>,
+    /// Indicators whose verdict changed between the days judged on A and on B.
+    pub indicators_changed: Vec<IndicatorChange>,
 }
 
 impl Changes {
@@ -51,6 +69,7 @@ impl Changes {
             && self.changed_points.is_empty()
             && self.pages_disappeared.is_empty()
             && self.pages_changed.is_empty()
+            && self.indicators_changed.is_empty()
     }
 
     /// The part of the changes that concerns one unit.
@@ -74,6 +93,12 @@ impl Changes {
                 .cloned()
                 .collect(),
             pages_changed: self.pages_changed.iter().filter(page).cloned().collect(),
+            indicators_changed: self
+                .indicators_changed
+                .iter()
+                .filter(|c| c.scope == unit)
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -111,7 +136,62 @@ pub async fn diff(store: &Store, run_a: i64, run_b: i64) -> Result<Changes, Stor
     let (disappeared, changed) = diff_pages(&pages_a, &pages_b);
     changes.pages_disappeared = disappeared;
     changes.pages_changed = changed;
+    let portal = store.run(run_b).await?.portal;
+    let a = judged_on(store, &portal, run_a).await?;
+    let b = judged_on(store, &portal, run_b).await?;
+    changes.indicators_changed = diff_indicators(a.as_ref(), b.as_ref());
     Ok(changes)
+}
+
+/// The indicators judged on the newest day that read `run` (none when no day read it).
+async fn judged_on(store: &Store, portal: &str, run: i64) -> Result<Option<DayReport>, StoreError> {
+    match store.day_of_run(portal, run).await? {
+        Some(day) => crate::indicators::day::stored(store, portal, day).await,
+        None => Ok(None),
+    }
+}
+
+/// The indicators whose counting verdict differs between two judged days (nothing when either
+/// day was not judged: no change can be told).
+pub fn diff_indicators(a: Option<&DayReport>, b: Option<&DayReport>) -> Vec<IndicatorChange> {
+    let (Some(a), Some(b)) = (a, b) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for i in &b.indicators {
+        let before = a
+            .indicators
+            .iter()
+            .find(|x| x.code == i.code && x.scope == i.scope)
+            .map(|x| x.decided());
+        if before != Some(i.decided()) {
+            out.push(IndicatorChange {
+                code: i.code,
+                name: i.name.clone(),
+                scope: i.scope.clone(),
+                before,
+                after: Some(i.decided()),
+                summary: i.summary.clone(),
+            });
+        }
+    }
+    for x in &a.indicators {
+        if !b
+            .indicators
+            .iter()
+            .any(|i| i.code == x.code && i.scope == x.scope)
+        {
+            out.push(IndicatorChange {
+                code: x.code,
+                name: x.name.clone(),
+                scope: x.scope.clone(),
+                before: Some(x.decided()),
+                after: None,
+                summary: x.summary.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// The findings part of [`diff`], on findings already read.
@@ -173,4 +253,89 @@ pub async fn previous_finished_run(store: &Store, run: &Run) -> Result<Option<Ru
             && r.portal == run.portal
             && matches!(r.status, RunStatus::Complete | RunStatus::Partial)
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::{Decision, IndicatorResult};
+
+    fn result(code: &'static str, scope: &str, verdict: Verdict) -> IndicatorResult {
+        IndicatorResult {
+            code,
+            name: code.into(),
+            scope: scope.into(),
+            text: String::new(),
+            verdict,
+            summary: format!("{code} {scope}"),
+            figures: vec![],
+            evidence: vec![],
+            questions: vec![],
+            decision: None,
+        }
+    }
+
+    fn day(indicators: Vec<IndicatorResult>) -> DayReport {
+        DayReport {
+            portal: "县".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2020, 12, 15).unwrap(),
+            run_id: Some(1),
+            vetoed: false,
+            decided_vetoed: false,
+            open: 0,
+            computed_at: None,
+            indicators,
+        }
+    }
+
+    #[test]
+    fn indicators_change_by_the_verdict_that_counts() {
+        let mut decided = result("interaction_poor", "site", Verdict::Question);
+        decided.decision = Some(Decision {
+            verdict: Verdict::Pass,
+            note: "已核".into(),
+            by: "甲".into(),
+            at: String::new(),
+            machine_verdict: Verdict::Question,
+        });
+        let a = day(vec![
+            result("site_unreachable", "site", Verdict::Pass),
+            result("columns_not_updated", "甲镇", Verdict::Pass),
+            decided,
+            result("columns_not_updated", "乙镇", Verdict::Veto),
+        ]);
+        let b = day(vec![
+            result("site_unreachable", "site", Verdict::Veto),
+            result("columns_not_updated", "甲镇", Verdict::Pass),
+            // The machine still says question, the auditor's pass counts: no change.
+            result("interaction_poor", "site", Verdict::Pass),
+            result("home_not_updated", "site", Verdict::Pass),
+        ]);
+        let changes = diff_indicators(Some(&a), Some(&b));
+        let seen: Vec<(&str, &str, Option<Verdict>, Option<Verdict>)> = changes
+            .iter()
+            .map(|c| (c.code, c.scope.as_str(), c.before, c.after))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "site_unreachable",
+                    "site",
+                    Some(Verdict::Pass),
+                    Some(Verdict::Veto)
+                ),
+                ("home_not_updated", "site", None, Some(Verdict::Pass)),
+                ("columns_not_updated", "乙镇", Some(Verdict::Veto), None),
+            ]
+        );
+        assert!(diff_indicators(None, Some(&b)).is_empty());
+        let c = Changes {
+            indicators_changed: changes,
+            ..Default::default()
+        };
+        assert!(!c.is_empty());
+        assert_eq!(c.for_unit("乙镇").indicators_changed.len(), 1);
+        assert!(c.for_unit("甲镇").is_empty());
+    }
 }

@@ -194,6 +194,14 @@ fn full_report() -> UnitReport {
             pages_changed: (0..25)
                 .map(|i| page_change(&format!("https://x.cn/c{i}\"<"), Some(200)))
                 .collect(),
+            indicators_changed: vec![crate::monitor::changes::IndicatorChange {
+                code: "columns_not_updated",
+                name: bad("栏目不更新"),
+                scope: bad("温泉镇"),
+                before: Some(crate::indicators::Verdict::Pass),
+                after: None,
+                summary: bad("不更新 5 个"),
+            }],
         }),
         coverage: crate::review::coverage(
             crate::rubric::Rubric::bundled_2020().table(crate::model::Table::Township),
@@ -202,6 +210,46 @@ fn full_report() -> UnitReport {
             &[],
         ),
     }
+}
+
+/// A judged day: a site veto decided by an auditor, a unit's question, a unit that passes.
+fn indicator_day() -> crate::indicators::DayReport {
+    use crate::indicators::{DayReport, Decision, IndicatorResult, Verdict};
+    let result = |code: &'static str, scope: &str, verdict| IndicatorResult {
+        code,
+        name: bad("指标"),
+        scope: scope.into(),
+        text: bad("规则"),
+        verdict,
+        summary: bad("依据"),
+        figures: vec![],
+        evidence: vec![],
+        questions: vec![],
+        decision: None,
+    };
+    let mut site = result("site_unreachable", "site", Verdict::Veto);
+    site.decision = Some(Decision {
+        verdict: Verdict::Veto,
+        note: bad("属实"),
+        by: bad("审核员"),
+        at: "2020-12-15T08:00:00Z".into(),
+        machine_verdict: Verdict::Veto,
+    });
+    DayReport {
+        portal: bad("测试县"),
+        date: chrono::NaiveDate::from_ymd_opt(2020, 12, 15).unwrap(),
+        run_id: Some(3),
+        vetoed: false,
+        decided_vetoed: false,
+        open: 0,
+        computed_at: None,
+        indicators: vec![
+            site,
+            result("columns_not_updated", "工信局", Verdict::Question),
+            result("columns_not_updated", "田园镇", Verdict::Pass),
+        ],
+    }
+    .with_decisions(vec![])
 }
 
 fn county(units: Vec<UnitReport>, since: Option<Run>) -> CountyReport {
@@ -217,6 +265,7 @@ fn county(units: Vec<UnitReport>, since: Option<Run>) -> CountyReport {
                 report,
             })
             .collect(),
+        indicators: None,
     }
 }
 
@@ -292,12 +341,17 @@ fn sample(name: &str) -> (String, bool) {
             "chart_width": 440, "chart_height": 100,
             "bars": [{ "day": bad("11-30"), "probes": 20, "failed": 1, "percent": bad("5.0"),
                        "x": 10, "height": 25, "y": 75, "over": true }],
-            "report": { "date": bad("2020-11-30"), "run_id": 1, "vetoed": true, "indicators": [{
+            "done": bad("已审核"),
+            "report": { "date": bad("2020-11-30"), "run_id": 1, "vetoed": true,
+                "decided_vetoed": true, "open": 1, "computed_at": "2020-11-30T08:00:00Z",
+                "indicators": [{
                 "code": "site_unreachable", "name": bad("站点无法访问"), "scope": bad("田园镇"),
                 "text": bad("指标"), "verdict": "veto", "summary": bad("失败"),
                 "figures": [{ "key": "k", "label": bad("失败"), "value": bad("7") }],
                 "evidence": [{ "url": bad("http://x.cn/"), "excerpt": bad("摘录"), "page_id": 3 }],
-                "questions": [bad("未能读取")] }] },
+                "questions": [bad("未能读取")],
+                "decision": { "verdict": "pass", "note": bad("依据"), "by": bad("审核员"),
+                              "at": "2020-11-30T09:00:00Z", "machine_verdict": "question" } }] },
         })),
         "findings.html" => render(json!({
             "me": me, "csrf": csrf, "run": null,
@@ -387,12 +441,15 @@ fn the_unit_report_takes_every_branch_escaped() {
         "<strong>待核查</strong>",
         "<span class=\"excerpt\">摘录&lt;script&gt;",
         "92.75 / 100",
+        "网站检查指标结论有变化",
+        "栏目不更新&lt;script&gt;",
+        "：未触发 → 未判断（不更新 5 个&lt;script&gt;",
     ] {
         assert!(html.contains(expected), "missing {expected}\n{html}");
     }
     assert_eq!(
         html.matches("<li>").count(),
-        2 + 1 + 1 + 51 + 21 + 4,
+        2 + 1 + 1 + 51 + 21 + 1 + 4,
         "{html}"
     );
 }
@@ -424,7 +481,8 @@ fn the_county_summary_groups_ranks_and_links() {
     dept.unit = "工信局/财政".into();
     dept.category = Category::DeptB;
     dept.changes = None;
-    let c = county(vec![full_report(), dept], None);
+    let mut c = county(vec![full_report(), dept], None);
+    c.indicators = Some(indicator_day());
     let html = county_html(&c);
     assert_escaped("county", &html, true);
     assert_eq!(html.matches("<svg").count(), 2);
@@ -436,6 +494,17 @@ fn the_county_summary_groups_ranks_and_links() {
     assert!(html.contains("href=\"%E5%B7%A5%E4%BF%A1%E5%B1%80_%E8%B4%A2%E6%94%BF.html\""));
     assert!(html.contains("本次检查未正常结束"));
     assert!(!html.contains("“变化”一栏"));
+    // The indicators: the site's decided veto, the unit's open question; a passing unit not
+    // listed.
+    assert!(
+        html.contains("<strong>有单项否决指标被触发</strong>，另有 1 项待审核"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>工信局</td><td>待人工判断</td><td>待审核</td>"),
+        "{html}"
+    );
+    assert!(!html.contains("<td>田园镇</td>"), "{html}");
 
     let empty = county_html(&county(vec![], Some(run(1, RunStatus::Complete, None))));
     assert!(empty.contains("“变化”一栏与第 1 次运行相比。"));

@@ -69,6 +69,9 @@ pub struct CountyReport {
     pub run: Run,
     pub since: Option<Run>,
     pub units: Vec<Ranked>,
+    /// The national inspection indicators as judged on the newest day that read this run (or
+    /// on the run's as-of day), with the auditors' decisions; `None` when not judged.
+    pub indicators: Option<crate::indicators::DayReport>,
 }
 
 /// The ranking group of a unit, as the review UI decides it.
@@ -292,11 +295,21 @@ pub async fn county(
             changes.as_ref(),
         )?);
     }
+    let portal = &config.portal.name;
+    let day = match store.day_of_run(portal, run.id).await? {
+        Some(d) => Some(d),
+        None => chrono::NaiveDate::parse_from_str(&run.as_of, "%Y-%m-%d").ok(),
+    };
+    let indicators = match day {
+        Some(d) => crate::indicators::day::stored(store, portal, d).await?,
+        None => None,
+    };
     Ok(CountyReport {
-        portal: config.portal.name.clone(),
+        portal: portal.clone(),
         run: run.clone(),
         since: since.cloned(),
         units: rank(reports),
+        indicators,
     })
 }
 

@@ -75,6 +75,18 @@ pub fn unit_text(r: &UnitReport) -> String {
             if !c.pages_changed.is_empty() {
                 let _ = writeln!(s, "  内容有更新的页面：{} 个", c.pages_changed.len());
             }
+            for i in &c.indicators_changed {
+                let label =
+                    |v: Option<crate::indicators::Verdict>| v.map_or("未判断", |v| v.label());
+                let _ = writeln!(
+                    s,
+                    "  网站检查指标：{} {} → {}（{}）",
+                    i.name,
+                    label(i.before),
+                    label(i.after),
+                    i.summary
+                );
+            }
         }
         (Some(since), Some(_)) => {
             let _ = writeln!(s, "与上次报告（第 {} 次运行）相比没有变化。", since.id);

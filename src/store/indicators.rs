@@ -419,7 +419,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         super::review::insert_log(
-            &mut *tx,
+            &mut tx,
             &super::LogLine {
                 portal,
                 actor: by,

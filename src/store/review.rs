@@ -744,7 +744,10 @@ async fn insert_entry(
     Ok(row.try_get(0)?)
 }
 
-pub(super) async fn insert_log(conn: &mut sqlx::AnyConnection, line: &LogLine<'_>) -> Result<(), StoreError> {
+pub(super) async fn insert_log(
+    conn: &mut sqlx::AnyConnection,
+    line: &LogLine<'_>,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor, action, unit, subject, finding_id, before_state,
              after_state, note, portal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",

@@ -268,7 +268,9 @@ async fn a_week_of_probes_in_seconds_trips_the_veto_at_five_percent() {
         .any(|e| e.excerpt.contains("HTTP 503")));
     // The fixture home page lists 要闻: its newest dated item up to the day decided.
     assert!(
-        report.indicators[1].summary.contains("首页 2020-11-16 以来有更新"),
+        report.indicators[1]
+            .summary
+            .contains("首页 2020-11-16 以来有更新"),
         "{}",
         report.indicators[1].summary
     );
@@ -388,6 +390,41 @@ async fn the_week_judges_the_same_on_postgresql() {
         report.indicators[0].summary
     );
     assert!(report.run_id.is_some());
+    // An auditor's decision is stored, survives a new judgement, and counts.
+    let portal = &config.portal.name;
+    store
+        .decide_indicator(
+            portal,
+            check_day(),
+            "site_unreachable",
+            "site",
+            Verdict::Veto,
+            Verdict::Veto,
+            "属实",
+            "审核员甲",
+        )
+        .await
+        .unwrap();
+    day::judge_day(&store, portal, check_day(), &config.indicators)
+        .await
+        .unwrap();
+    let stored = day::stored(&store, portal, check_day())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.indicators.len(), report.indicators.len());
+    assert_eq!(
+        stored.indicators[0].decision.as_ref().unwrap().by,
+        "审核员甲"
+    );
+    assert!(stored.decided_vetoed);
+    assert_eq!(
+        store
+            .day_of_run(portal, report.run_id.unwrap())
+            .await
+            .unwrap(),
+        Some(check_day())
+    );
     server.stop().await;
     pg.drop_now().await;
 }

@@ -160,7 +160,10 @@ fn compare(report: &DayReport, t: &Truth) -> Vec<String> {
 /// probes down, judges the day and compares with the family's truth.
 async fn family_indicators(family: &str, failing: &[u64]) -> DayReport {
     let (portal, description) = match family {
-        "vsb" => ("fixtures/portal".to_string(), "selectors/fixture.toml".to_string()),
+        "vsb" => (
+            "fixtures/portal".to_string(),
+            "selectors/fixture.toml".to_string(),
+        ),
         f => (
             format!("fixtures/portal-{f}"),
             format!("selectors/fixture-{f}.toml"),

@@ -259,8 +259,34 @@ async fn the_indicators_page_shows_each_verdict_and_the_days_availability() {
         app.store.record_probe(&portal, &p).await.unwrap();
     }
     let a = Client::login(&app.base, "审核员甲", PASSWORD).await;
+    let day = chrono::NaiveDate::from_ymd_opt(2020, 11, 30).unwrap();
+    // Reading the page writes nothing: the day is not judged yet.
+    let page = a.text("/indicators?date=2020-11-30").await;
+    assert!(page.contains("2020-11-30 尚未判断"), "{page}");
+    assert!(app.store.verdicts(&portal, day).await.unwrap().is_empty());
+    // A viewer may not judge; an auditor may.
+    let v = Client::login(&app.base, "观察员", PASSWORD).await;
+    let vpage = v.text("/indicators?date=2020-11-30").await;
+    assert!(!vpage.contains("/indicators/judge"), "{vpage}");
+    let res = v
+        .post(
+            "/indicators/judge",
+            &[("csrf", &csrf_of(&vpage)), ("date", "2020-11-30")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let csrf = csrf_of(&page);
+    let res = a
+        .post(
+            "/indicators/judge",
+            &[("csrf", &csrf), ("date", "2020-11-30")],
+        )
+        .await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    assert!(!app.store.verdicts(&portal, day).await.unwrap().is_empty());
     let page = a.text("/indicators?date=2020-11-30").await;
     assert!(page.contains("站点无法访问"), "{page}");
+    assert!(page.contains("待审核，结论未定"), "{page}");
     assert!(page.contains("<svg class=\"availability\""), "{page}");
     assert!(
         page.contains("11-28：探测 20 次，失败 2 次（10.0%）"),
@@ -273,4 +299,73 @@ async fn the_indicators_page_shows_each_verdict_and_the_days_availability() {
     // The day over the threshold is red, the others green.
     assert_eq!(page.matches("fill=\"#a00\"").count(), 1, "{page}");
     assert!(!page.contains("<script>超时"), "probe errors are escaped");
+
+    // The auditor decides: no crawl up to the day, so 互动回应差 is a question; deciding it (or
+    // changing a machine verdict) needs a note.
+    let res = a
+        .post(
+            "/indicators/decide",
+            &[
+                ("csrf", &csrf),
+                ("date", "2020-11-30"),
+                ("code", "interaction_poor"),
+                ("scope", "site"),
+                ("verdict", "pass"),
+                ("note", "  "),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("请写明依据"));
+    let res = a
+        .post(
+            "/indicators/decide",
+            &[
+                ("csrf", &csrf),
+                ("date", "2020-11-30"),
+                ("code", "interaction_poor"),
+                ("scope", "site"),
+                ("verdict", "pass"),
+                ("note", "人工查看<b>留言板</b>：均已按时答复"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = a.text(res.headers()["location"].to_str().unwrap()).await;
+    assert!(page.contains("已审核：互动回应差，未触发。"), "{page}");
+    assert!(
+        page.contains("审核为“未触发”：人工查看&lt;b&gt;留言板&lt;/b&gt;"),
+        "{page}"
+    );
+    let decisions = app.store.indicator_decisions(&portal, day).await.unwrap();
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(
+        decisions[0].2.machine_verdict,
+        gongkai::indicators::Verdict::Question
+    );
+    assert_eq!(decisions[0].2.by, "审核员甲");
+    // Judged again, the decision stays.
+    a.post(
+        "/indicators/judge",
+        &[("csrf", &csrf), ("date", "2020-11-30")],
+    )
+    .await;
+    let report = gongkai::indicators::day::stored(&app.store, &portal, day)
+        .await
+        .unwrap()
+        .unwrap();
+    let board = report
+        .indicators
+        .iter()
+        .find(|i| i.code == "interaction_poor")
+        .unwrap();
+    assert_eq!(board.decided(), gongkai::indicators::Verdict::Pass);
+    let log = app.store.audit_log(&portal, "", None).await.unwrap();
+    assert!(
+        log.iter().any(|l| l.action == "indicator_decide"
+            && l.subject == "2020-11-30 interaction_poor"
+            && l.before_state == "question"
+            && l.after_state == "pass"),
+        "{log:?}"
+    );
 }
