@@ -75,6 +75,7 @@ pub fn app(config: AppConfig) -> Router {
         .route("/users", get(users::list).post(users::add))
         .route("/users/{id}/disable", post(users::disable))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/keys.js", get(shortcuts))
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn(error::chinese_rejections))
         .layer(axum::extract::DefaultBodyLimit::max(super::MAX_BODY_BYTES))
@@ -83,6 +84,14 @@ pub fn app(config: AppConfig) -> Router {
             headers::security_headers,
         ))
         .with_state(state)
+}
+
+/// The review pages' keyboard shortcuts (the only script, loaded from this server).
+async fn shortcuts() -> impl axum::response::IntoResponse {
+    (
+        [(CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../templates/keys.js"),
+    )
 }
 
 async fn stylesheet() -> impl axum::response::IntoResponse {

@@ -13,8 +13,10 @@ use axum::response::Response;
 use super::app::AppState;
 use super::client;
 
-/// No scripts at all; styles and frames from this server only; nobody may frame the pages.
-pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+/// Scripts, styles and frames from this server only (no inline script: the only script is the
+/// keyboard shortcuts' file); nobody may frame the pages.
+pub const PAGE_CSP: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
     frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Crawled HTML: a sandbox (opaque origin, no scripts, no forms), nothing loaded from anywhere,

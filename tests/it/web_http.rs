@@ -49,10 +49,9 @@ async fn no_page_or_file_without_a_session() {
     let res = anon.get("/login").await;
     assert_eq!(res.status(), 200);
     let h = res.headers();
-    assert!(h["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .contains("default-src 'none'"));
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"));
+    assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"));
     assert_eq!(h["x-frame-options"], "DENY");
     assert_eq!(h["x-content-type-options"], "nosniff");
     let cookie = h["set-cookie"].to_str().unwrap();
