@@ -298,6 +298,10 @@ fn sample(name: &str) -> (String, bool) {
                 "figures": [{ "key": "k", "label": bad("失败"), "value": bad("7") }],
                 "evidence": [{ "url": bad("http://x.cn/"), "excerpt": bad("摘录"), "page_id": 3 }],
                 "questions": [bad("未能读取")] }] },
+            "broken_links": [{ "url": bad("http://x.cn/a"), "text": bad("链接"),
+                               "page": bad("http://x.cn/"), "pages": 3, "page_id": 4,
+                               "problem": bad("服务器返回 404"), "off_site": true,
+                               "on_home": true }],
         })),
         "findings.html" => render(json!({
             "me": me, "csrf": csrf, "run": null,

@@ -1,6 +1,7 @@
 //! The national inspection indicators in the review UI (`/indicators`): each indicator's verdict
-//! on the check day with its text, figures and evidence, and the home page's availability per
-//! day over the window as a chart (inline SVG: no script, no inline style).
+//! on the check day with its text, figures and evidence, the home page's availability per day
+//! over the window as a chart (inline SVG: no script, no inline style), and the broken links of
+//! the run's link check with the pages that carry them.
 
 use axum::extract::{Query, State};
 use axum::response::Html;
@@ -33,6 +34,20 @@ struct Bar {
     over: bool,
 }
 
+/// A broken link of the run's link check, as the page lists it.
+#[derive(Serialize)]
+struct BrokenLink {
+    url: String,
+    text: String,
+    /// The first page carrying it, and how many do.
+    page: String,
+    pages: usize,
+    page_id: Option<i64>,
+    problem: String,
+    off_site: bool,
+    on_home: bool,
+}
+
 const CHART_HEIGHT: usize = 100;
 
 pub async fn page(
@@ -52,6 +67,30 @@ pub async fn page(
     let store = &st.config.store;
     let s = &config.indicators;
     let report = day::judge_day(store, &config.portal.name, date, s).await?;
+    let broken_links: Vec<BrokenLink> = match report.run_id {
+        Some(id) => store
+            .link_check(id)
+            .await?
+            .map(|(_, links)| links)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|l| l.broken)
+            .map(|l| {
+                let source = l.source().cloned();
+                BrokenLink {
+                    problem: l.problem(),
+                    text: source.as_ref().map(|s| s.text.clone()).unwrap_or_default(),
+                    page: source.as_ref().map(|s| s.url.clone()).unwrap_or_default(),
+                    pages: l.source_count,
+                    page_id: source.and_then(|s| s.page_id),
+                    off_site: l.off_site,
+                    on_home: l.on_home,
+                    url: l.url,
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let days = i64::from(s.availability_days.max(1));
     let first = date - Duration::days(days - 1);
     let probes = store
@@ -92,7 +131,7 @@ pub async fn page(
     st.render(
         "indicators.html",
         context! { me => me.me(), csrf => me.csrf, run => run_ctx(run.as_ref()),
-        report => report, bars => bars, threshold => threshold, date => date.to_string(),
+        report => report, bars => bars, broken_links => broken_links, threshold => threshold, date => date.to_string(),
         chart_width => days as usize * 60 + 20, chart_height => CHART_HEIGHT },
     )
 }
