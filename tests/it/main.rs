@@ -18,6 +18,7 @@ mod grade_rules;
 mod http_fetch;
 mod indicators;
 mod layers;
+mod links;
 mod mail_smtp;
 mod monitor_incremental;
 mod monitor_schedule;
