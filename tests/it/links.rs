@@ -12,7 +12,9 @@ use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use chrono::NaiveDate;
-use gongkai::audit::{crawl, CrawlOptions, CrawlSummary};
+use gongkai::audit::{
+    crawl, enqueue, work, CrawlOptions, CrawlSummary, EnqueueOptions, WorkerOptions,
+};
 use gongkai::config::PortalConfig;
 use gongkai::indicators::links::CheckedBy;
 use gongkai::indicators::{day, Verdict};
@@ -164,9 +166,8 @@ fn by_path(log: &Log) -> BTreeMap<String, Vec<String>> {
     out
 }
 
-/// The planted scenario on `store`: crawled, checked, stored, judged, asserted exactly.
-async fn planted_links_are_checked_once_each(store: Store) {
-    let (off, off_log) = off_site().await;
+/// The planted links of the home page and of the list column, `off` the other host.
+fn planted(off: &str) -> (String, String) {
     let home_links = format!(
         r##"<a href="#top">回到顶部</a>
         <a href="javascript:void(0)">打印本页</a>
@@ -189,6 +190,13 @@ async fn planted_links_are_checked_once_each(store: Store) {
         r#"<a href="/gone.htm">失效页面</a><a href="{off}/missing.htm">站外失效</a>
         <a href="/index.htm">首页</a><a href="/old/notice.htm">旧通知</a>"#
     );
+    (home_links, column_links)
+}
+
+/// The planted scenario on `store`: crawled, checked, stored, judged, asserted exactly.
+async fn planted_links_are_checked_once_each(store: Store) {
+    let (off, off_log) = off_site().await;
+    let (home_links, column_links) = planted(&off);
     let (base, log) = portal(home_links, column_links).await;
     let config = description(&base, "link_timeout_secs = 1\noff_site_rate_per_sec = 5\n");
     let summary = crawl_once(&store, &config).await;
@@ -548,5 +556,53 @@ async fn the_indicators_page_lists_broken_links_escaped() {
     assert!(
         !page.contains("portal.example/ok.htm"),
         "only broken links are listed"
+    );
+}
+
+/// A distributed run checks the links in its finalize job, the same way, each link once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_finalize_job_of_workers_checks_the_links() {
+    let (off, off_log) = off_site().await;
+    let (home_links, column_links) = planted(&off);
+    let (base, log) = portal(home_links, column_links).await;
+    let config = description(&base, "link_timeout_secs = 1\noff_site_rate_per_sec = 5\n");
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("w.db").display()))
+        .await
+        .unwrap();
+    let run = enqueue(
+        &store,
+        &EnqueueOptions {
+            config: config.clone(),
+            config_path: "selectors/fixture.toml".into(),
+            as_of: check_day(),
+        },
+    )
+    .await
+    .unwrap();
+    let mut opts = WorkerOptions::new(config.clone(), "w");
+    opts.poll = Duration::from_millis(50);
+    let report = work(&store, &opts, &|_| {}).await.unwrap();
+    assert_eq!(report.runs_finished, [run]);
+    let (checked, links) = store.link_check(run).await.unwrap().unwrap();
+    assert_eq!((checked.pages, checked.links), (3, 13));
+    let broken: Vec<&str> = links
+        .iter()
+        .filter(|l| l.broken)
+        .map(|l| l.url.as_str())
+        .collect();
+    assert_eq!(broken.len(), 7, "{broken:?}");
+    // Every page asked once (each job reads robots.txt for itself); HEAD then GET only where
+    // the HEAD answered 405.
+    for (path, methods) in by_path(&log) {
+        if path != "/robots.txt" {
+            assert_eq!(methods.len(), 1, "{path}: {methods:?}");
+        }
+    }
+    assert_eq!(by_path(&off_log).values().flatten().count(), 4);
+    // The run's requests count the check's requests to the portal too.
+    assert_eq!(
+        store.run(run).await.unwrap().stats.requests as usize,
+        log.lock().unwrap().len()
     );
 }
