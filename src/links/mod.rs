@@ -116,6 +116,17 @@ pub async fn check_run(
         };
         outcomes.push(planned);
     }
+    // Hosts taken in turn, so that one slow host does not hold every slot while the others wait.
+    let mut per_host: HashMap<&str, usize> = HashMap::new();
+    let mut turn_of = HashMap::new();
+    for &i in &to_check {
+        let n = per_host
+            .entry(gathered[i].url.host_str().unwrap_or_default())
+            .or_default();
+        turn_of.insert(i, *n);
+        *n += 1;
+    }
+    to_check.sort_by_key(|i| (turn_of[i], *i));
     let checker = &checker;
     let gathered_ref = &gathered;
     let checked: Vec<(usize, Outcome, chrono::DateTime<Utc>)> = stream::iter(to_check)
