@@ -12,6 +12,7 @@ pub mod extract;
 #[cfg(feature = "testing")]
 pub mod fixture;
 pub mod indicators;
+pub mod links;
 pub mod mail;
 pub mod model;
 pub use model::labels;

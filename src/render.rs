@@ -89,6 +89,7 @@ fn build() -> Environment<'static> {
         "pass" => "未触发",
         "veto" => "单项否决",
         "question" => "待人工判断",
+        "deduct" => "扣分",
         _ => "未知",
     });
     env.add_filter("coverage_state", |code: &str| {

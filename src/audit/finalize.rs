@@ -1,17 +1,19 @@
 //! The last job of a distributed run: reads what the board and unit jobs left, runs the checks
-//! as a single-process crawl would, stores the findings and closes the run.
+//! as a single-process crawl would, stores the findings, checks the links and closes the run.
 
 use chrono::NaiveDate;
+use url::Url;
 
 use super::check::{check_and_store, UnitSummary};
 use super::queue::{BoardResult, JobStats, UnitResult};
 use crate::config::PortalConfig;
-use crate::crawl::CrawlError;
+use crate::crawl::{CrawlError, Recorder};
 use crate::model::PageFailure;
 use crate::rubric::Rubric;
 use crate::store::{JobKind, JobState, Run, RunStats, RunStatus, Store, StoreError};
 
-/// Runs the checks of `run` and closes it: complete, partial (pages could not be fetched) or
+/// Runs the checks of `run`, checks its links with `links` (the recorder and the portal's
+/// address) when given, and closes it: complete, partial (pages could not be fetched) or
 /// failed (a job was given up).
 pub(super) async fn finalize(
     store: &Store,
@@ -19,6 +21,7 @@ pub(super) async fn finalize(
     rubric: &Rubric,
     run: &Run,
     as_of: NaiveDate,
+    links: Option<(&Recorder, &Url)>,
 ) -> Result<Vec<UnitSummary>, CrawlError> {
     let mut snapshots = Vec::new();
     let mut board = None;
@@ -61,6 +64,13 @@ pub(super) async fn finalize(
         store, run.id, config, rubric, as_of, snapshots, messages, problems,
     )
     .await?;
+    if let Some((rec, base)) = links {
+        crate::links::check_run(rec, config, base).await?;
+        // The check's requests to the portal are the run's too.
+        let f = rec.fetcher().stats();
+        total.requests += f.requests;
+        total.bytes += f.bytes;
+    }
     let status = if !given_up.is_empty() {
         for g in &given_up {
             tracing::warn!(run = run.id, job = %g, "job given up");

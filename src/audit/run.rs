@@ -1,5 +1,5 @@
 //! A whole run in one process: the message board and every unit, then the checks, then the
-//! findings stored.
+//! findings stored, then the links of the home and column pages checked.
 //! A run killed halfway keeps what it stored; `resume` replays it and finishes. One crawl per
 //! portal and database at a time: the run holds the portal's lease while it crawls.
 
@@ -15,6 +15,7 @@ use super::lease::{Held, RunCounts};
 use crate::config::PortalConfig;
 use crate::crawl::http::Fetcher;
 use crate::crawl::{crawl_board, crawl_unit, CrawlError, Recorder};
+use crate::links::LinkSummary;
 use crate::rubric::Rubric;
 use crate::store::{RunStats, RunStatus, Store, StoreError};
 
@@ -30,10 +31,12 @@ pub struct CrawlOptions {
     pub as_of: NaiveDate,
     /// Finish the newest unfinished run of this portal instead of starting a new one.
     pub resume: bool,
+    /// Check the links of the home and column pages at the end of the run (链接可用性).
+    pub check_links: bool,
 }
 
 impl CrawlOptions {
-    /// A new run (not resumed) checked by the bundled 2020 rubric.
+    /// A new run (not resumed) checked by the bundled 2020 rubric, its links checked.
     pub fn new(config: PortalConfig, config_path: impl Into<String>, as_of: NaiveDate) -> Self {
         CrawlOptions {
             config,
@@ -41,6 +44,7 @@ impl CrawlOptions {
             rubric: Rubric::bundled_2020(),
             as_of,
             resume: false,
+            check_links: true,
         }
     }
 }
@@ -59,6 +63,8 @@ pub enum Progress {
     UnitDone {
         unit: String,
     },
+    /// The units are done; the links of the home and column pages are being checked.
+    CheckingLinks,
 }
 
 /// The outcome of a run.
@@ -79,6 +85,8 @@ pub struct CrawlSummary {
     /// Message-board pages or messages that could not be read (replies may be incomplete).
     pub board_errors: Vec<String>,
     pub units: Vec<UnitSummary>,
+    /// The run's link check (链接可用性); `None` when it was not asked for.
+    pub links: Option<LinkSummary>,
 }
 
 /// Crawls the portal, runs the checks and stores the findings. Refused while another crawl
@@ -121,8 +129,19 @@ pub async fn crawl(
         resumed,
     });
     let rec = Recorder::new(fetcher, store.clone(), run_id, resumed);
+    let work = async {
+        let crawled = crawl_all(&rec, config, &opts.rubric, &base, opts.as_of, progress).await?;
+        let links = match opts.check_links {
+            true => {
+                progress(Progress::CheckingLinks);
+                Some(crate::links::check_run(&rec, config, &base).await?)
+            }
+            false => None,
+        };
+        Ok::<_, CrawlError>((crawled, links))
+    };
     let result = tokio::select! {
-        r = crawl_all(&rec, config, &opts.rubric, &base, opts.as_of, progress) => Some(r),
+        r = work => Some(r),
         () = lease.lost() => None,
     };
     lease.stop().await;
@@ -132,7 +151,7 @@ pub async fn crawl(
         bytes,
         errors: rec.errors() as i64,
     };
-    let (units, board_errors) = match result {
+    let ((units, board_errors), links) = match result {
         Some(Ok(r)) => r,
         Some(Err(e)) => {
             // Leave the run resumable; its pages stay stored.
@@ -167,6 +186,7 @@ pub async fn crawl(
         errors: rec.errors(),
         board_errors,
         units,
+        links,
     })
 }
 

@@ -37,11 +37,13 @@ pub struct WorkerOptions {
     pub base_url: Option<String>,
     /// Stop once the portal has no open job left (else keep waiting for new runs).
     pub until_idle: bool,
+    /// The finalize job checks the links of the home and column pages (链接可用性).
+    pub check_links: bool,
 }
 
 impl WorkerOptions {
     /// Defaults: the bundled 2020 rubric, 30 s leases, a look every 500 ms, one job at a time,
-    /// stop when idle.
+    /// stop when idle, links checked.
     pub fn new(config: PortalConfig, name: impl Into<String>) -> Self {
         WorkerOptions {
             config,
@@ -52,6 +54,7 @@ impl WorkerOptions {
             jobs: 1,
             base_url: None,
             until_idle: true,
+            check_links: true,
         }
     }
 }
@@ -187,13 +190,16 @@ async fn run_job(store: &Store, opts: &WorkerOptions, job: &Job) -> Result<Strin
     let as_of = NaiveDate::parse_from_str(&run.as_of, "%Y-%m-%d").map_err(|e| {
         CrawlError::Config(format!("运行 {} 的截止日期 {}：{e}", run.id, run.as_of))
     })?;
-    if job.kind == JobKind::Finalize {
-        finalize(store, config, &opts.rubric, &run, as_of).await?;
-        return Ok("{}".into());
-    }
     let base = base_url(opts, &run)?;
     let turns = StoreTurns::new(store.clone(), &base, config.crawl.rate_per_sec);
     let fetcher = Fetcher::with_turns(&config.crawl, &base, Arc::new(turns))?;
+    if job.kind == JobKind::Finalize {
+        // The link check reads what the unit jobs stored (the home page too, when one did).
+        let rec = Recorder::new(fetcher, store.clone(), run.id, true);
+        let links = opts.check_links.then_some((&rec, &base));
+        finalize(store, config, &opts.rubric, &run, as_of, links).await?;
+        return Ok("{}".into());
+    }
     // A job taken again replays what its earlier attempt stored.
     let rec = Recorder::new(fetcher, store.clone(), run.id, job.attempts > 1);
     let json = match job.kind {

@@ -77,6 +77,7 @@ pub async fn run_crawl(store: &Store, opts: CrawlOptions) -> anyhow::Result<Craw
             bar_ref.inc(1);
             bar_ref.set_message(unit);
         }
+        Progress::CheckingLinks => bar_ref.set_message("检查首页和栏目页面上的链接"),
     };
     let result = crawl(store, opts, &progress).await;
     bar.finish_and_clear();
@@ -117,6 +118,15 @@ pub fn print_summary(s: &CrawlSummary, db: &str) {
     }
     for e in &s.board_errors {
         println!("留言板未能完整读取：{e}");
+    }
+    if let Some(l) = &s.links {
+        println!(
+            "链接检查：{} 个页面上共 {} 个链接，检查 {} 个（站外 {} 个，沿用抓取结果 {} 个），失效 {} 个，未检查 {} 个（详见 gongkai indicators）",
+            l.pages, l.links, l.checked, l.off_site_checked, l.reused, l.broken, l.unchecked
+        );
+        for p in &l.problems {
+            println!("链接检查：{p}");
+        }
     }
     println!();
     println!(

@@ -9,11 +9,12 @@ pub mod http;
 mod jpage;
 mod pdf_task;
 mod read;
+pub use read::read_html_sync;
 mod recorder;
 mod sample;
 mod unit;
 
 pub use board::{crawl_board, Board};
 pub use pdf_task::check_pdf;
-pub use recorder::{CrawlError, Recorder};
+pub use recorder::{CrawlError, Got, Recorder};
 pub use unit::crawl_unit;

@@ -30,7 +30,7 @@ where
         })
 }
 
-/// [`read_html`] on the calling thread.
+/// `read_html` on the calling thread.
 pub fn read_html_sync<T>(
     got: &Got,
     limits: &MarkupLimits,

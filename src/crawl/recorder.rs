@@ -274,7 +274,15 @@ impl Recorder {
             referer: referer.cloned(),
             ..FetchOptions::default()
         };
-        self.fetch_with(url, opts, kind, unit).await
+        self.fetch_with(url, opts, kind, unit, true).await
+    }
+
+    /// Like [`Recorder::fetch`], but a failure is recorded without making the run partial: for
+    /// a page fetched beside the crawl (the link check's home page, whose availability is
+    /// judged by the probes).
+    pub async fn fetch_beside(&self, url: &Url, kind: PageKind) -> FetchResult {
+        self.fetch_with(url, FetchOptions::default(), kind, None, false)
+            .await
     }
 
     /// Like [`Recorder::fetch`] for a `POST` of `form` (a Hanweb list's data proxy). The answer
@@ -291,7 +299,7 @@ impl Recorder {
             form: Some(form.to_vec()),
             ..FetchOptions::default()
         };
-        self.fetch_with(url, opts, kind, unit).await
+        self.fetch_with(url, opts, kind, unit, true).await
     }
 
     #[tracing::instrument(skip(self, opts), fields(url = %url))]
@@ -301,6 +309,7 @@ impl Recorder {
         mut opts: FetchOptions,
         kind: PageKind,
         unit: Option<&str>,
+        count_failure: bool,
     ) -> FetchResult {
         let key = match &opts.form {
             Some(form) => post_key(url, form),
@@ -372,7 +381,9 @@ impl Recorder {
                 }))
             }
             Err(err) => {
-                self.errors.fetch_add(1, Ordering::Relaxed);
+                if count_failure {
+                    self.errors.fetch_add(1, Ordering::Relaxed);
+                }
                 let failure = FetchFailure::from(&err);
                 let message = failure.to_string();
                 tracing::warn!(%url, error = %message, "fetch failed");

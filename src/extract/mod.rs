@@ -4,6 +4,7 @@
 pub mod dates;
 pub mod detail;
 pub mod jpage;
+pub mod links;
 pub mod list;
 pub mod markup;
 pub mod messages;

@@ -1,5 +1,5 @@
 //! One check day's verdicts: the probes of the availability window, the newest finished crawl
-//! up to the day (columns, documents, board), judged and stored.
+//! up to the day (columns, documents, board, its link check), judged and stored.
 
 use chrono::{Duration, NaiveDate};
 
@@ -65,6 +65,7 @@ pub async fn judge_day(
         interaction.evidence.clear();
     }
     indicators.push(interaction);
+    indicators.push(super::links::broken_links(store, run_id, day, s).await?);
     store
         .save_verdicts(portal, day, run_id, &indicators)
         .await?;

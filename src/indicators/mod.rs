@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod day;
 pub mod judge;
+pub mod links;
 pub mod probe;
 pub mod settings;
 
@@ -25,6 +26,8 @@ pub enum Verdict {
     Veto,
     /// The machine cannot decide: an auditor must (never counted as a pass).
     Question,
+    /// A deduction indicator (链接可用性) found something to deduct for; never a veto.
+    Deduct,
 }
 
 impl Verdict {
@@ -33,6 +36,7 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::Veto => "veto",
             Verdict::Question => "question",
+            Verdict::Deduct => "deduct",
         }
     }
 
@@ -41,6 +45,7 @@ impl Verdict {
             Verdict::Pass => "未触发",
             Verdict::Veto => "单项否决",
             Verdict::Question => "待人工判断",
+            Verdict::Deduct => "扣分",
         }
     }
 }
@@ -85,7 +90,7 @@ pub struct Decision {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorResult {
     /// Stable code: `site_unreachable`, `home_not_updated`, `columns_not_updated`,
-    /// `interaction_poor`.
+    /// `interaction_poor`, `broken_links`.
     /// (Read back from the store by [`IndicatorResult::from_json`].)
     #[serde(skip_deserializing)]
     pub code: &'static str,
@@ -219,6 +224,12 @@ impl DayReport {
             }
             for q in &i.questions {
                 out.push_str(&format!("\t\t\t待核查：{q}\n"));
+            }
+            // A deduction is counted link by link: each one is listed.
+            if i.verdict == Verdict::Deduct {
+                for e in &i.evidence {
+                    out.push_str(&format!("\t\t\t{}：{}\n", e.url, e.excerpt));
+                }
             }
         }
         out.push_str(if self.decided_vetoed {

@@ -94,6 +94,13 @@ pub struct IndicatorSettings {
     pub reply_limit_days: u32,
     /// Messages whose status holds one of these words are not valid (not counted).
     pub invalid_status_words: Vec<String>,
+    /// 链接可用性: a link that has not answered within this many seconds is broken.
+    pub link_timeout_secs: u64,
+    /// Links checked by a request per run, at most (those the crawl fetched cost none); the
+    /// rest are not checked and make a question.
+    pub link_limit: u32,
+    /// Requests per second to each host off the portal (the portal's host keeps `crawl.rate_per_sec`).
+    pub off_site_rate_per_sec: f64,
 }
 
 fn words(list: &[&str]) -> Vec<String> {
@@ -126,6 +133,9 @@ impl Default for IndicatorSettings {
             interaction_days: 365,
             reply_limit_days: 90,
             invalid_status_words: words(&["不予受理", "无效", "重复", "不予公开"]),
+            link_timeout_secs: 15,
+            link_limit: 2000,
+            off_site_rate_per_sec: 1.0,
         }
     }
 }
@@ -146,6 +156,19 @@ impl IndicatorSettings {
         }
         if !(self.availability_fail_percent > 0.0 && self.availability_fail_percent <= 100.0) {
             return bad("availability_fail_percent", "必须大于 0 且不超过 100");
+        }
+        if !(1..=120).contains(&self.link_timeout_secs) {
+            return bad("link_timeout_secs", "必须在 1 到 120 秒之间");
+        }
+        if !(1..=100_000).contains(&self.link_limit) {
+            return bad("link_limit", "必须在 1 到 100000 之间");
+        }
+        // Politeness towards hosts that are not ours: at most 10 requests a second each.
+        if !(self.off_site_rate_per_sec > 0.0 && self.off_site_rate_per_sec <= 10.0) {
+            return bad(
+                "off_site_rate_per_sec",
+                "必须大于 0 且不超过 10（每秒请求数）",
+            );
         }
         for (key, v) in [
             ("availability_days", self.availability_days),
@@ -259,5 +282,37 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(s.validate().unwrap_err().0, "indicators.news_words");
+        for (s, key) in [
+            (
+                IndicatorSettings {
+                    link_timeout_secs: 0,
+                    ..Default::default()
+                },
+                "indicators.link_timeout_secs",
+            ),
+            (
+                IndicatorSettings {
+                    link_limit: 0,
+                    ..Default::default()
+                },
+                "indicators.link_limit",
+            ),
+            (
+                IndicatorSettings {
+                    off_site_rate_per_sec: f64::NAN,
+                    ..Default::default()
+                },
+                "indicators.off_site_rate_per_sec",
+            ),
+            (
+                IndicatorSettings {
+                    off_site_rate_per_sec: 50.0,
+                    ..Default::default()
+                },
+                "indicators.off_site_rate_per_sec",
+            ),
+        ] {
+            assert_eq!(s.validate().unwrap_err().0, key);
+        }
     }
 }

@@ -75,6 +75,7 @@ pub async fn run_scheduler(
                     rubric: job.rubric.clone(),
                     as_of: Local::now().date_naive(),
                     resume: true,
+                    check_links: true,
                 };
                 match crawl(&store, opts, &|_| {}).await {
                     Ok(s) => tracing::info!(

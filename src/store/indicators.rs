@@ -455,6 +455,7 @@ impl Store {
             "pass" => Ok(Verdict::Pass),
             "veto" => Ok(Verdict::Veto),
             "question" => Ok(Verdict::Question),
+            "deduct" => Ok(Verdict::Deduct),
             other => Err(StoreError::Corrupt(format!(
                 "indicator_decisions: verdict {other}"
             ))),

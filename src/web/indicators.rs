@@ -2,7 +2,8 @@
 //! on the check day as stored (the scheduler judges each day after its last probe; an auditor
 //! may judge a day on demand), with its text, figures and evidence, the auditor's decision, and
 //! the home page's availability per day over the window as a chart (inline SVG: no script, no
-//! inline style). Reading the page writes nothing.
+//! inline style). The broken links of the run's link check are listed with the pages that carry
+//! them. Reading the page writes nothing.
 
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -39,6 +40,20 @@ struct Bar {
     over: bool,
 }
 
+/// A broken link of the run's link check, as the page lists it.
+#[derive(Serialize)]
+struct BrokenLink {
+    url: String,
+    text: String,
+    /// The first page carrying it, and how many do.
+    page: String,
+    pages: usize,
+    page_id: Option<i64>,
+    problem: String,
+    off_site: bool,
+    on_home: bool,
+}
+
 const CHART_HEIGHT: usize = 100;
 
 pub async fn page(
@@ -58,6 +73,30 @@ pub async fn page(
     let store = &st.config.store;
     let s = &config.indicators;
     let report = day::stored(store, &config.portal.name, date).await?;
+    let broken_links: Vec<BrokenLink> = match report.as_ref().and_then(|r| r.run_id) {
+        Some(id) => store
+            .link_check(id)
+            .await?
+            .map(|(_, links)| links)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|l| l.broken)
+            .map(|l| {
+                let source = l.source().cloned();
+                BrokenLink {
+                    problem: l.problem(),
+                    text: source.as_ref().map(|s| s.text.clone()).unwrap_or_default(),
+                    page: source.as_ref().map(|s| s.url.clone()).unwrap_or_default(),
+                    pages: l.source_count,
+                    page_id: source.and_then(|s| s.page_id),
+                    off_site: l.off_site,
+                    on_home: l.on_home,
+                    url: l.url,
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let days = i64::from(s.availability_days.max(1));
     let first = date - Duration::days(days - 1);
     let probes = store
@@ -98,8 +137,8 @@ pub async fn page(
     st.render(
         "indicators.html",
         context! { me => me.me(), csrf => me.csrf, run => run_ctx(run.as_ref()),
-        report => report, bars => bars, threshold => threshold, date => date.to_string(),
-        done => q.done,
+        report => report, bars => bars, broken_links => broken_links, threshold => threshold,
+        date => date.to_string(), done => q.done,
         chart_width => days as usize * 60 + 20, chart_height => CHART_HEIGHT },
     )
 }
@@ -175,10 +214,16 @@ pub async fn decide(
     };
     let verdict = match field("verdict").as_str() {
         "pass" => Verdict::Pass,
-        "veto" => Verdict::Veto,
+        "veto" if result.code != "broken_links" => Verdict::Veto,
+        "deduct" if result.code == "broken_links" => Verdict::Deduct,
         other => {
             return Err(AppError::BadRequest(format!(
-                "审核结论只能是“未触发”或“单项否决”，收到“{other}”。"
+                "审核结论只能是“未触发”或“{}”，收到“{other}”。",
+                if result.code == "broken_links" {
+                    "扣分"
+                } else {
+                    "单项否决"
+                }
             )))
         }
     };

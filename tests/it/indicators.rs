@@ -216,11 +216,12 @@ async fn a_week_of_probes_in_seconds_trips_the_veto_at_five_percent() {
             .iter()
             .map(|(c, _, v, _)| (c.as_str(), v.as_str()))
             .collect();
-        assert_eq!(codes.len(), 3, "day -{back}: {codes:?}");
+        assert_eq!(codes.len(), 4, "day -{back}: {codes:?}");
         // The home page's 要闻 list holds no item dated up to those days (its newest are of
         // 11-30 and 12-02): not updated, whatever the crawl.
         assert_eq!(codes[1], ("home_not_updated", "veto"), "day -{back}");
         assert_eq!(codes[2], ("interaction_poor", "question"));
+        assert_eq!(codes[3], ("broken_links", "question"));
     }
     assert_eq!(
         store
@@ -228,7 +229,7 @@ async fn a_week_of_probes_in_seconds_trips_the_veto_at_five_percent() {
             .await
             .unwrap()
             .len(),
-        4
+        5
     );
     let report = day::judge_day(&store, &config.portal.name, check_day(), &config.indicators)
         .await
@@ -246,6 +247,8 @@ async fn a_week_of_probes_in_seconds_trips_the_veto_at_five_percent() {
             ("home_not_updated", "site", Verdict::Pass),
             ("columns_not_updated", "田园镇", Verdict::Pass),
             ("interaction_poor", "site", Verdict::Pass),
+            // The planted run had no link check: a question, never a pass.
+            ("broken_links", "site", Verdict::Question),
         ]
     );
     let avail = &report.indicators[0];

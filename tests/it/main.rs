@@ -19,6 +19,7 @@ mod http_fetch;
 mod indicators;
 mod indicators_truth;
 mod layers;
+mod links;
 mod mail_smtp;
 mod monitor_incremental;
 mod monitor_schedule;

@@ -97,6 +97,13 @@ impl From<FetchError> for Failure {
     }
 }
 
+/// A turn at the portal's host for a request the fetcher does not make itself (the link
+/// check's `HEAD` and `GET`): held until the answer is in, like the fetcher's own slot.
+#[derive(Debug)]
+pub struct Turn {
+    _slot: tokio::sync::OwnedSemaphorePermit,
+}
+
 /// The outcome of one HTTP request.
 enum Hop {
     Done(Fetched),
@@ -311,6 +318,38 @@ impl Fetcher {
             None => "GET",
         };
         super::heads::request_head(method, url, &headers)
+    }
+
+    /// Waits for a turn at the portal's host as the fetcher's own requests do (a concurrency
+    /// slot, the rate, the workers' shared turns, a `Crawl-delay`) and counts one request in
+    /// [`Fetcher::stats`]: requests made elsewhere keep to the crawl's politeness this way.
+    pub async fn turn(&self) -> Result<Turn, FetchError> {
+        let inner = &*self.inner;
+        let slot = inner.politeness.acquire(inner.scope.host()).await;
+        if let Some(turns) = &inner.turns {
+            turns
+                .wait_turn(inner.scope.host())
+                .await
+                .map_err(|message| FetchError::Client { message })?;
+        }
+        self.keep_crawl_delay().await;
+        inner.requests.fetch_add(1, Ordering::Relaxed);
+        Ok(Turn { _slot: slot })
+    }
+
+    /// Counts body bytes received by a request made under a [`Turn`].
+    pub fn note_bytes(&self, bytes: u64) {
+        self.inner.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// The `User-Agent` the fetcher sends.
+    pub fn user_agent(&self) -> &str {
+        &self.inner.user_agent
+    }
+
+    /// Whether the portal's robots.txt is kept to (`crawl.robots = "obey"`).
+    pub fn obeys_robots(&self) -> bool {
+        self.inner.obey_robots
     }
 
     /// Counters since the fetcher was made (all clones together).

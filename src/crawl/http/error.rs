@@ -138,7 +138,7 @@ impl FetchError {
 }
 
 /// "outer: inner: root" for an error and its sources, without repeated parts.
-fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut current = Some(err);
     while let Some(e) = current {

@@ -13,8 +13,9 @@ pub mod robots;
 mod scope;
 mod turns;
 
-pub use client::{FetchStats, Fetcher, MAX_REDIRECTS};
+pub use client::{FetchStats, Fetcher, Turn, MAX_REDIRECTS};
 pub use encoding::{charset_of_content_type, decode_html, DecodedPage};
+pub(crate) use error::cause_chain;
 pub use error::FetchError;
 pub use fetched::{FetchOptions, Fetched};
 pub use turns::HostTurns;
