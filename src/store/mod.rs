@@ -14,6 +14,7 @@ mod runs;
 #[cfg(feature = "testing")]
 pub mod scratch;
 mod turns;
+mod writer;
 
 pub use error::StoreError;
 pub use indicators::{RunColumn, RunDocument};
@@ -27,6 +28,8 @@ pub use review::{
     LoginFailures, ManualEntry, NewDecision, NewEntry, Role, Session, User,
 };
 pub use runs::{Run, RunStats, RunStatus};
+
+use std::sync::{Arc, OnceLock};
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
@@ -45,6 +48,8 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The page writer, started on the first page write (`writer`).
+    writer: Arc<OnceLock<writer::Writer>>,
 }
 
 /// The default database: a SQLite file in the working directory.
@@ -82,7 +87,11 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|e| StoreError::connect(&url, e))?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            writer: Arc::new(OnceLock::new()),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -112,9 +121,19 @@ impl Store {
         Ok(())
     }
 
-    /// Closes every connection (waits for those in use to come back).
+    /// Closes every connection (waits for those in use to come back), after committing the
+    /// page writes already queued; page writes after this fail.
     pub async fn close(&self) {
+        if let Some(writer) = self.writer.get() {
+            writer.close().await;
+        }
         self.pool.close().await;
+    }
+
+    /// The page writer, started on the current runtime by the first page write.
+    fn writer(&self) -> &writer::Writer {
+        self.writer
+            .get_or_init(|| writer::Writer::spawn(self.pool.clone(), self.backend))
     }
 
     pub fn backend(&self) -> Backend {
