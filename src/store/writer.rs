@@ -9,13 +9,13 @@
 //!
 //! [`Store::record_page`]: super::Store::record_page
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use super::pages::{PageKind, PageRecord, StoredPage};
-use super::{Backend, StoreError};
+use super::{rows, Backend, StoreError};
 
 /// Writes committed together at most. A crawl has a few units in flight, so a group is rarely
 /// larger than its concurrency; the bound keeps a backlog's transaction short.
@@ -232,9 +232,6 @@ async fn connection<'c>(
     Ok(conn.as_mut().expect("connection just set"))
 }
 
-/// Rows one statement writes at most: few statement shapes for the connection to keep prepared.
-const ROWS_PER_STATEMENT: usize = 16;
-
 /// Writes `writes` in one transaction, a few statements for the whole group: the new bodies by
 /// hash, then the page rows by URL (so that two PostgreSQL writers take their row locks in the
 /// same order). Ids in `writes`' order.
@@ -254,10 +251,10 @@ async fn write_group(
         .collect();
     bodies.sort_unstable_by_key(|(hash, _)| *hash);
     bodies.dedup_by_key(|(hash, _)| *hash);
-    for chunk in bodies.chunks(ROWS_PER_STATEMENT) {
+    for chunk in rows::chunks(&bodies) {
         let sql = format!(
             "INSERT INTO blobs (sha256, body) VALUES {} ON CONFLICT (sha256) DO NOTHING",
-            placeholders(chunk.len(), 2)
+            rows::placeholders(chunk.len(), 2)
         );
         let mut q = sqlx::query(&sql);
         for (hash, body) in chunk {
@@ -267,44 +264,40 @@ async fn write_group(
     }
     // A URL written twice in a group: its later write, as two transactions would leave it (the
     // row keeps its id either way).
-    let rows: BTreeMap<(i64, &str), &PageWrite> = writes
+    let pages: BTreeMap<(i64, &str), &PageWrite> = writes
         .iter()
         .map(|w| ((w.run_id, w.url.as_str()), *w))
         .collect();
-    let rows: Vec<&PageWrite> = rows.into_values().collect();
-    let mut ids: HashMap<(i64, String), i64> = HashMap::with_capacity(rows.len());
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    let pages: Vec<&PageWrite> = pages.into_values().collect();
+    let at = |run_id: i64, url: &str| {
+        pages.binary_search_by(|p| (p.run_id, p.url.as_str()).cmp(&(run_id, url)))
+    };
+    let mut ids = vec![None; pages.len()];
+    for chunk in rows::chunks(&pages) {
         for row in upsert_pages(&mut tx, chunk).await? {
-            ids.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
+            let url: String = row.try_get(1)?;
+            if let Ok(i) = at(row.try_get(0)?, &url) {
+                ids[i] = Some(row.try_get(2)?);
+            }
         }
     }
     tx.commit().await?;
     writes
         .iter()
         .map(|w| {
-            ids.get(&(w.run_id, w.url.clone()))
-                .copied()
+            at(w.run_id, &w.url)
+                .ok()
+                .and_then(|i| ids[i])
                 .ok_or_else(|| StoreError::Corrupt(format!("pages: no id returned for {}", w.url)))
         })
         .collect()
-}
-
-/// `(…), (…)` of `rows` tuples of `width` numbered parameters.
-fn placeholders(rows: usize, width: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let params: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
-            format!("({})", params.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Inserts page rows, or replaces the run's row of the same URL (which keeps its id); each
 /// row's `(run_id, url, id)`.
 async fn upsert_pages(
     conn: &mut AnyConnection,
-    rows: &[&PageWrite],
+    pages: &[&PageWrite],
 ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
     let sql = format!(
         "INSERT INTO pages (run_id, url, kind, unit, status, error, fetched_at, content_type,
@@ -318,10 +311,10 @@ async fn upsert_pages(
              request_head = excluded.request_head, response_head = excluded.response_head,
              reused_from = excluded.reused_from
          RETURNING run_id, url, id",
-        placeholders(rows.len(), 16)
+        rows::placeholders(pages.len(), 16)
     );
     let mut q = sqlx::query(&sql);
-    for w in rows {
+    for w in pages {
         q = q
             .bind(w.run_id)
             .bind(w.url.as_str())
