@@ -12,18 +12,23 @@ use super::StoreError;
 /// limits on parameters).
 const MAX_ROWS: usize = 32;
 
-/// `rows` cut into statements of [`MAX_ROWS`] rows, the rest in halving sizes (16, 8, … 1), so
-/// that a connection keeps few statement shapes prepared whatever the number of rows.
+/// Rows up to which a statement carries exactly the rows there are (the page writer's groups
+/// are mostly this small).
+const EXACT_ROWS: usize = 8;
+
+/// `rows` cut into statements of [`MAX_ROWS`] rows, then 16 and 8, the last at most
+/// [`EXACT_ROWS`] exactly, so that a connection keeps few statement shapes prepared (ten per
+/// kind of row) whatever the number of rows.
 pub(super) fn chunks<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
     let mut rest = rows;
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
         }
-        let n = if rest.len() >= MAX_ROWS {
-            MAX_ROWS
-        } else {
-            1 << rest.len().ilog2()
+        let n = match rest.len() {
+            n if n >= MAX_ROWS => MAX_ROWS,
+            n if n > EXACT_ROWS => 1 << n.ilog2(),
+            n => n,
         };
         let (chunk, tail) = rest.split_at(n);
         rest = tail;
@@ -88,9 +93,11 @@ mod tests {
         };
         assert_eq!(sizes(0), Vec::<usize>::new());
         assert_eq!(sizes(1), [1]);
-        assert_eq!(sizes(7), [4, 2, 1]);
+        assert_eq!(sizes(7), [7]);
+        assert_eq!(sizes(13), [8, 5]);
+        assert_eq!(sizes(31), [16, 8, 7]);
         assert_eq!(sizes(32), [32]);
-        assert_eq!(sizes(77), [32, 32, 8, 4, 1]);
+        assert_eq!(sizes(77), [32, 32, 8, 5]);
     }
 
     #[test]
