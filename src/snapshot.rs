@@ -152,9 +152,17 @@ impl ColumnSnapshot {
     /// width ignored): how the rubric's `within` and `columns` name columns.
     pub fn named(&self, names: &[String]) -> bool {
         use crate::checks::text::squash;
+        if names.is_empty() {
+            return false;
+        }
+        // The column's own names squashed once, not once per name looked for.
+        let own: Vec<String> = std::iter::once(&self.name)
+            .chain(&self.path)
+            .map(|s| squash(s))
+            .collect();
         names.iter().any(|n| {
             let n = squash(n);
-            squash(&self.name).contains(&n) || self.path.iter().any(|p| squash(p).contains(&n))
+            own.iter().any(|o| o.contains(&n))
         })
     }
 

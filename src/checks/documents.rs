@@ -12,6 +12,10 @@
 //! all read, or while a document that could be it has a cut title, an unknown or doubtful
 //! date or (for a `text` part) a text not read, is a question (`document_unsure`) naming them.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use chrono::{Datelike, NaiveDate};
 
 use super::text::squash;
@@ -63,6 +67,23 @@ impl Check for DocumentsCheck {
 struct Scope<'a> {
     unit: &'a UnitSnapshot,
     articles: Vec<(&'a ColumnSnapshot, DocumentSnapshot)>,
+    squashed: Squashed,
+}
+
+/// Titles and texts squashed once per unit: every part reads the same documents again, and a
+/// text's squashing costs far more than looking it up.
+#[derive(Default)]
+struct Squashed(RefCell<HashMap<String, Rc<str>>>);
+
+impl Squashed {
+    fn get(&self, s: &str) -> Rc<str> {
+        if let Some(done) = self.0.borrow().get(s) {
+            return done.clone();
+        }
+        let done: Rc<str> = squash(s).into();
+        self.0.borrow_mut().insert(s.to_string(), done.clone());
+        done
+    }
 }
 
 impl<'a> Scope<'a> {
@@ -91,7 +112,11 @@ impl<'a> Scope<'a> {
                 ))
             })
             .collect();
-        Scope { unit, articles }
+        Scope {
+            unit,
+            articles,
+            squashed: Squashed::default(),
+        }
     }
 
     /// The documents of the columns `in_scope` accepts; with `articles`, the single-article
@@ -203,7 +228,7 @@ fn read_item(ctx: &CheckContext<'_>, scope: &Scope<'_>, item: &Item) -> Vec<Find
                 left = left - points;
             }
             Outcome::Missing(missing) => {
-                let f = missing_finding(ctx, unit, item, part, missing, points);
+                let f = missing_finding(ctx, scope, item, part, missing, points);
                 left = left - points;
                 out.push(f);
             }
@@ -276,15 +301,20 @@ const EXCERPT_CHARS: usize = 24;
 
 /// Whether the document has a word of every group: in its title, or (`text`) each group in its
 /// title or its text. An attachment's name is neither (the text leaves them out).
-fn words_seen(d: &DocumentSnapshot, groups: &[Vec<String>], text: bool) -> Option<Seen> {
+fn words_seen(
+    sq: &Squashed,
+    d: &DocumentSnapshot,
+    groups: &[Vec<String>],
+    text: bool,
+) -> Option<Seen> {
     if groups.is_empty() {
         return None;
     }
-    if title_matches(&d.title, groups) {
+    let title = sq.get(&d.title);
+    if title_matches(&title, groups) {
         return Some(Seen::Title);
     }
-    let body = squash(d.text.as_deref().filter(|_| text)?);
-    let title = squash(&d.title);
+    let body = sq.get(d.text.as_deref().filter(|_| text)?);
     let mut excerpt = None;
     for g in groups {
         let words: Vec<String> = g.iter().map(|w| squash(w)).collect();
@@ -324,14 +354,13 @@ fn around(text: &str, (at, len): (usize, usize)) -> String {
 }
 
 /// Groups the title (or, `text`, the title or the text) matches.
-fn groups_seen(d: &DocumentSnapshot, groups: &[Vec<String>], text: bool) -> usize {
-    let title = squash(&d.title);
+fn groups_seen(sq: &Squashed, d: &DocumentSnapshot, groups: &[Vec<String>], text: bool) -> usize {
+    let title = sq.get(&d.title);
     let body = d
         .text
         .as_deref()
         .filter(|_| text)
-        .map(squash)
-        .unwrap_or_default();
+        .map_or_else(|| Rc::from(""), |t| sq.get(t));
     groups
         .iter()
         .filter(|g| {
@@ -348,12 +377,11 @@ fn text_unread(d: &Doc<'_>) -> bool {
     d.doc.text.is_none() || d.doc.text_cut
 }
 
-/// The title has a word of every group.
+/// The (squashed) title has a word of every group.
 fn title_matches(title: &str, groups: &[Vec<String>]) -> bool {
-    let t = squash(title);
     groups
         .iter()
-        .all(|g| g.iter().any(|w| t.contains(&squash(w))))
+        .all(|g| g.iter().any(|w| title.contains(&squash(w))))
 }
 
 /// A column whose content the machine did not see (or saw only in part).
@@ -377,7 +405,7 @@ fn document_part<'a>(
     };
     let by_column =
         |d: &Doc<'_>| !part.columns.is_empty() && column_matches(d.column, &part.columns);
-    let by_words = |d: &Doc<'_>| words_seen(d.doc, &words, part.text).is_some();
+    let by_words = |d: &Doc<'_>| words_seen(&scope.squashed, d.doc, &words, part.text).is_some();
     // A part of `within` (or `among`) only counts every document there.
     let open = words.is_empty() && part.columns.is_empty();
     let matches = |d: &Doc<'_>| open || by_column(d) || by_words(d);
@@ -444,9 +472,9 @@ fn document_part<'a>(
         .iter()
         .copied()
         .filter(|d| d.doc.published.is_some_and(|p| in_window(p.date)))
-        .filter(|d| !words.is_empty() && groups_seen(d.doc, &words, part.text) > 0)
+        .filter(|d| !words.is_empty() && groups_seen(&scope.squashed, d.doc, &words, part.text) > 0)
         .collect();
-    near.sort_by_key(|d| std::cmp::Reverse(groups_seen(d.doc, &words, part.text)));
+    near.sort_by_key(|d| std::cmp::Reverse(groups_seen(&scope.squashed, d.doc, &words, part.text)));
     let seen: Vec<Doc<'a>> = if part.text {
         candidates
             .iter()
@@ -584,7 +612,7 @@ fn doc_evidence(d: &Doc<'_>) -> Evidence {
 
 /// A document a `text` part looked at, with what the item's `text` parts saw in it (where: the
 /// title, or the text around the words), so that the auditor sees which systems are there.
-fn seen_evidence(ctx: &CheckContext<'_>, item: &Item, d: &Doc<'_>) -> Evidence {
+fn seen_evidence(ctx: &CheckContext<'_>, sq: &Squashed, item: &Item, d: &Doc<'_>) -> Evidence {
     let mut e = doc_evidence(d);
     if d.article {
         e.excerpt = e.excerpt.replacen(
@@ -598,7 +626,7 @@ fn seen_evidence(ctx: &CheckContext<'_>, item: &Item, d: &Doc<'_>) -> Evidence {
         .iter()
         .filter(|p| p.text && !p.words.is_empty())
         .filter_map(|p| {
-            let seen = words_seen(d.doc, &p.words_for(ctx.year()), true)?;
+            let seen = words_seen(sq, d.doc, &p.words_for(ctx.year()), true)?;
             Some(match seen {
                 Seen::Title => format!("{}（标题）", p.name),
                 Seen::Text(x) => format!("{}（正文：“{x}”）", p.name),
@@ -630,12 +658,13 @@ fn column_evidence(c: &ColumnSnapshot, why: &str) -> Evidence {
 
 fn missing_finding(
     ctx: &CheckContext<'_>,
-    unit: &UnitSnapshot,
+    scope: &Scope<'_>,
     item: &Item,
     part: &Part,
     m: Missing<'_>,
     points: Centi,
 ) -> Finding {
+    let unit = scope.unit;
     let rule = rule_text(ctx, part);
     let mut evidence = Vec::new();
     let unsure = !m.unread.is_empty() || !m.doubtful.is_empty() || !m.unread_text.is_empty();
@@ -652,7 +681,7 @@ fn missing_finding(
             m.unread_text
                 .iter()
                 .take(EVIDENCE_DOCS)
-                .map(|d| seen_evidence(ctx, item, d)),
+                .map(|d| seen_evidence(ctx, &scope.squashed, item, d)),
         );
         let text = if m.unread_text.is_empty() {
             String::new()
@@ -675,7 +704,7 @@ fn missing_finding(
                 m.seen
                     .iter()
                     .take(EVIDENCE_TEXT_DOCS)
-                    .map(|d| seen_evidence(ctx, item, d)),
+                    .map(|d| seen_evidence(ctx, &scope.squashed, item, d)),
             );
         } else {
             evidence.extend(m.near.iter().take(EVIDENCE_DOCS).map(doc_evidence));
@@ -856,20 +885,23 @@ mod tests {
     fn words_are_seen_in_the_title_first_then_in_the_text_when_the_part_reads_it() {
         let g = groups(&[&["保密审查"]]);
         let d = doc("田园镇政府信息公开保密审查制度", None);
-        assert_eq!(words_seen(&d, &g, false), Some(Seen::Title));
+        assert_eq!(
+            words_seen(&Squashed::default(), &d, &g, false),
+            Some(Seen::Title)
+        );
         let d = doc(
             "田园镇政务公开制度汇编",
             Some("一、主动公开制度……二、保 密 审 查制度：信息发布前须经审查。"),
         );
         // Not read in the title alone; in the text, spaces ignored, with the words around.
-        assert_eq!(words_seen(&d, &g, false), None);
-        let Some(Seen::Text(x)) = words_seen(&d, &g, true) else {
+        assert_eq!(words_seen(&Squashed::default(), &d, &g, false), None);
+        let Some(Seen::Text(x)) = words_seen(&Squashed::default(), &d, &g, true) else {
             panic!("not seen in the text");
         };
         assert!(x.contains("保密审查制度"), "{x}");
         // Full width and half width alike.
         let d = doc("制度", Some("ＨＴＭＬ５ 与 H5 解读"));
-        assert!(words_seen(&d, &groups(&[&["H5"]]), true).is_some());
+        assert!(words_seen(&Squashed::default(), &d, &groups(&[&["H5"]]), true).is_some());
     }
 
     #[test]
@@ -877,12 +909,18 @@ mod tests {
         let g = groups(&[&["申请"], &["制度", "办法", "流程", "指南"]]);
         // 申请 in the title, 流程 in the text.
         let d = doc("依申请公开", Some("办理流程：受理、审查、答复。"));
-        assert!(matches!(words_seen(&d, &g, true), Some(Seen::Text(_))));
+        assert!(matches!(
+            words_seen(&Squashed::default(), &d, &g, true),
+            Some(Seen::Text(_))
+        ));
         let d = doc("依申请公开", Some("申请人可通过当面、信函等方式提出申请。"));
-        assert_eq!(words_seen(&d, &g, true), None);
-        assert_eq!(groups_seen(&d, &g, true), 1);
+        assert_eq!(words_seen(&Squashed::default(), &d, &g, true), None);
+        assert_eq!(groups_seen(&Squashed::default(), &d, &g, true), 1);
         // No text read: only the title.
-        assert_eq!(words_seen(&doc("依申请公开", None), &g, true), None);
+        assert_eq!(
+            words_seen(&Squashed::default(), &doc("依申请公开", None), &g, true),
+            None
+        );
     }
 
     #[test]

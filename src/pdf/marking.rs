@@ -4,14 +4,14 @@
 use std::sync::OnceLock;
 
 use regex::Regex;
-use unicode_normalization::UnicodeNormalization;
 
 use super::Attribute;
 
 /// Normalises text for matching: NFKC, all whitespace removed, every kind of bracket mapped
 /// to ASCII parentheses, full-width colon to ASCII.
 pub fn normalise(text: &str) -> String {
-    text.nfkc()
+    crate::util::nfkc(text)
+        .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control() && *c != '\u{200B}' && *c != '\u{FEFF}')
         .map(|c| match c {
             '〈' | '《' | '【' | '〔' | '〖' | '「' | '『' | '[' | '{' | '<' | '⟨' => '(',

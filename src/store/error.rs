@@ -33,6 +33,10 @@ pub enum StoreError {
         run_id: i64,
         worker: String,
     },
+    /// The page writer is gone (the store was closed, or the runtime it ran on ended): the
+    /// write was not stored.
+    #[error("页面写入已停止（数据库已关闭或进程正在退出），本页未保存")]
+    WriterStopped,
     #[error(
         "门户“{0}”的抓取租约已被另一个抓取接手（本进程长时间未能续约），本次抓取停止；已抓取的页面保留在数据库中"
     )]

@@ -11,10 +11,12 @@ mod mail_log;
 mod pages;
 mod records;
 mod review;
+mod rows;
 mod runs;
 #[cfg(feature = "testing")]
 pub mod scratch;
 mod turns;
+mod writer;
 
 pub use error::StoreError;
 pub use indicators::{RunColumn, RunDocument};
@@ -29,6 +31,8 @@ pub use review::{
     LoginFailures, ManualEntry, NewDecision, NewEntry, Role, Session, User,
 };
 pub use runs::{Run, RunStats, RunStatus};
+
+use std::sync::{Arc, OnceLock};
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
@@ -47,6 +51,8 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The page writer, started on the first page write (`writer`).
+    writer: Arc<OnceLock<writer::Writer>>,
 }
 
 /// The default database: a SQLite file in the working directory.
@@ -84,7 +90,11 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|e| StoreError::connect(&url, e))?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            writer: Arc::new(OnceLock::new()),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -114,9 +124,19 @@ impl Store {
         Ok(())
     }
 
-    /// Closes every connection (waits for those in use to come back).
+    /// Closes every connection (waits for those in use to come back), after committing the
+    /// page writes already queued; page writes after this fail.
     pub async fn close(&self) {
+        if let Some(writer) = self.writer.get() {
+            writer.close().await;
+        }
         self.pool.close().await;
+    }
+
+    /// The page writer, started on the current runtime by the first page write.
+    fn writer(&self) -> &writer::Writer {
+        self.writer
+            .get_or_init(|| writer::Writer::spawn(self.pool.clone(), self.backend))
     }
 
     pub fn backend(&self) -> Backend {
@@ -139,28 +159,46 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let now = chrono::Utc::now().to_rfc3339();
-        for f in findings {
-            let evidence = serde_json::to_string(&f.evidence)?;
-            sqlx::query(
-                "INSERT INTO findings (run_id, unit, tbl, section, item, points, kind, reason, detail, evidence, status, fkey, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-            )
-            .bind(run_id)
-            .bind(&f.unit)
-            .bind(f.table.as_str())
-            .bind(f.section.as_str())
-            .bind(i64::from(f.item))
-            .bind(f.points.points())
-            .bind(kind_str(f.kind))
-            .bind(f.reason.as_str())
-            .bind(&f.detail)
-            .bind(evidence)
-            .bind(f.status.as_str())
-            .bind(&f.key)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let rows = findings
+            .iter()
+            .map(|f| {
+                Ok(FindingInsert {
+                    unit: f.unit.clone(),
+                    table: f.table.as_str(),
+                    section: f.section.as_str(),
+                    item: i64::from(f.item),
+                    points: f.points.points(),
+                    kind: kind_str(f.kind),
+                    reason: f.reason.as_str(),
+                    detail: f.detail.clone(),
+                    evidence: serde_json::to_string(&f.evidence)?,
+                    status: f.status.as_str(),
+                    key: f.key.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        rows::insert(
+            &mut tx,
+            "INSERT INTO findings (run_id, unit, tbl, section, item, points, kind, reason, detail, evidence, status, fkey, created_at)",
+            13,
+            &rows,
+            |q, f| {
+                q.bind(run_id)
+                    .bind(&f.unit)
+                    .bind(f.table)
+                    .bind(f.section)
+                    .bind(f.item)
+                    .bind(f.points)
+                    .bind(f.kind)
+                    .bind(f.reason)
+                    .bind(&f.detail)
+                    .bind(&f.evidence)
+                    .bind(f.status)
+                    .bind(&f.key)
+                    .bind(now.clone())
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -195,6 +233,21 @@ fn normalise_url(url: &str) -> Result<(Backend, String), StoreError> {
     }
     // The address may carry a password.
     Err(StoreError::UnsupportedUrl(error::redact(url)))
+}
+
+/// A findings row as written, its codes and evidence JSON ready to bind.
+struct FindingInsert {
+    unit: String,
+    table: &'static str,
+    section: &'static str,
+    item: i64,
+    points: f64,
+    kind: &'static str,
+    reason: &'static str,
+    detail: String,
+    evidence: String,
+    status: &'static str,
+    key: String,
 }
 
 fn kind_str(k: FindingKind) -> &'static str {

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
+use super::writer::PageWrite;
 use super::{Store, StoreError};
 
 /// What a fetched URL was to the crawler.
@@ -107,60 +108,12 @@ pub struct StoredPage {
 
 impl Store {
     /// Records a fetch (replacing an earlier record of the same URL in the run, which keeps its
-    /// id) and returns its id.
+    /// id) and returns its id once it is committed.
     ///
-    /// Two statements on one connection, each committed by itself (no `BEGIN`/`COMMIT` round
-    /// trips): the body first, then the page naming it. A process dying between them leaves at
-    /// most a body no page names yet, which the next record of the same bytes takes as its own.
+    /// The body (unless `body_stored`) and the page are written in one transaction by the
+    /// store's page writer, together with the other writes queued meanwhile (`writer`).
     pub async fn record_page(&self, run_id: i64, page: &PageRecord) -> Result<i64, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let mut hash = None;
-        let size = page.body.as_ref().map_or(0, |b| b.len() as i64);
-        if let Some(body) = &page.body {
-            let h = crate::util::sha256_hex(body);
-            if !page.body_stored {
-                sqlx::query(
-                    "INSERT INTO blobs (sha256, body) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
-                )
-                .bind(&h)
-                .bind(body.as_slice())
-                .execute(&mut *conn)
-                .await?;
-            }
-            hash = Some(h);
-        }
-        // One statement, so that two workers recording the same URL cannot collide.
-        let row = sqlx::query(
-            "INSERT INTO pages (run_id, url, kind, unit, status, error, fetched_at, content_type,
-                 encoding, etag, last_modified, sha256, size, request_head, response_head)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-             ON CONFLICT (run_id, url) DO UPDATE SET kind = excluded.kind, unit = excluded.unit,
-                 status = excluded.status, error = excluded.error, fetched_at = excluded.fetched_at,
-                 content_type = excluded.content_type, encoding = excluded.encoding,
-                 etag = excluded.etag, last_modified = excluded.last_modified,
-                 sha256 = excluded.sha256, size = excluded.size,
-                 request_head = excluded.request_head, response_head = excluded.response_head,
-                 reused_from = NULL
-             RETURNING id",
-        )
-        .bind(run_id)
-        .bind(&page.url)
-        .bind(page.kind.map_or("other", PageKind::as_str))
-        .bind(page.unit.clone())
-        .bind(i64::from(page.status))
-        .bind(page.error.clone())
-        .bind(chrono::Utc::now().to_rfc3339())
-        .bind(page.content_type.clone())
-        .bind(page.encoding.clone())
-        .bind(page.etag.clone())
-        .bind(page.last_modified.clone())
-        .bind(hash)
-        .bind(size)
-        .bind(page.request_head.clone())
-        .bind(page.response_head.clone())
-        .fetch_one(&mut *conn)
-        .await?;
-        Ok(row.try_get(0)?)
+        self.writer().write(PageWrite::fetched(run_id, page)).await
     }
 
     /// A page of this run fetched successfully before (used by --resume), with its body.
@@ -263,37 +216,9 @@ impl Store {
         from: &StoredPage,
         unit: Option<&str>,
     ) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO pages (run_id, url, kind, unit, status, error, fetched_at, content_type,
-                 encoding, etag, last_modified, sha256, size, request_head, response_head, reused_from)
-             VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-             ON CONFLICT (run_id, url) DO UPDATE SET kind = excluded.kind, unit = excluded.unit,
-                 status = excluded.status, error = NULL, fetched_at = excluded.fetched_at,
-                 content_type = excluded.content_type, encoding = excluded.encoding,
-                 etag = excluded.etag, last_modified = excluded.last_modified,
-                 sha256 = excluded.sha256, size = excluded.size,
-                 request_head = excluded.request_head, response_head = excluded.response_head,
-                 reused_from = excluded.reused_from
-             RETURNING id",
-        )
-        .bind(run_id)
-        .bind(&from.url)
-        .bind(from.kind.as_str())
-        .bind(unit.map(str::to_string))
-        .bind(i64::from(from.status))
-        .bind(&from.fetched_at)
-        .bind(from.content_type.clone())
-        .bind(from.encoding.clone())
-        .bind(from.etag.clone())
-        .bind(from.last_modified.clone())
-        .bind(from.sha256.clone())
-        .bind(from.size)
-        .bind(from.request_head.clone())
-        .bind(from.response_head.clone())
-        .bind(from.id)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get(0)?)
+        self.writer()
+            .write(PageWrite::reused(run_id, from, unit))
+            .await
     }
 
     /// The copies a run can ask conditionally without a query per URL: the successful pages

@@ -1,9 +1,10 @@
 //! What the crawler read from the pages: columns, documents, attachments, messages. Written per
-//! unit in one transaction, replacing what an interrupted attempt may have left.
+//! unit in one transaction (a few multi-row statements), replacing what an interrupted attempt
+//! may have left.
 
 use serde::Serialize;
 
-use super::{Flag, Store, StoreError};
+use super::{rows, Flag, Store, StoreError};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ColumnRow {
@@ -77,58 +78,62 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        for c in columns {
-            sqlx::query(
-                "INSERT INTO columns (run_id, unit, name, url, path, is_leaf, state, documents, pages)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(run_id)
-            .bind(unit)
-            .bind(&c.name)
-            .bind(&c.url)
-            .bind(&c.path)
-            .bind(i64::from(c.is_leaf.0))
-            .bind(&c.state)
-            .bind(c.documents)
-            .bind(c.pages)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for d in documents {
-            sqlx::query(
-                "INSERT INTO documents (run_id, unit, column_url, url, title, published, list_page, list_position)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(run_id)
-            .bind(unit)
-            .bind(&d.column_url)
-            .bind(&d.url)
-            .bind(&d.title)
-            .bind(d.published.clone())
-            .bind(d.list_page)
-            .bind(d.list_position)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for a in attachments {
-            sqlx::query(
-                "INSERT INTO attachments (run_id, unit, document_url, url, name, sampled, verdict, marking, marking_page, reason, pdf_check)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(run_id)
-            .bind(unit)
-            .bind(&a.document_url)
-            .bind(&a.url)
-            .bind(&a.name)
-            .bind(i64::from(a.sampled.0))
-            .bind(a.verdict.clone())
-            .bind(a.marking.clone())
-            .bind(a.marking_page)
-            .bind(a.reason.clone())
-            .bind(a.pdf_check.clone())
-            .execute(&mut *tx)
-            .await?;
-        }
+        let unit = unit.to_string();
+        rows::insert(
+            &mut tx,
+            "INSERT INTO columns (run_id, unit, name, url, path, is_leaf, state, documents, pages)",
+            9,
+            columns,
+            |q, c| {
+                q.bind(run_id)
+                    .bind(unit.clone())
+                    .bind(&c.name)
+                    .bind(&c.url)
+                    .bind(&c.path)
+                    .bind(i64::from(c.is_leaf.0))
+                    .bind(&c.state)
+                    .bind(c.documents)
+                    .bind(c.pages)
+            },
+        )
+        .await?;
+        rows::insert(
+            &mut tx,
+            "INSERT INTO documents (run_id, unit, column_url, url, title, published, list_page, list_position)",
+            8,
+            documents,
+            |q, d| {
+                q.bind(run_id)
+                    .bind(unit.clone())
+                    .bind(&d.column_url)
+                    .bind(&d.url)
+                    .bind(&d.title)
+                    .bind(d.published.as_deref())
+                    .bind(d.list_page)
+                    .bind(d.list_position)
+            },
+        )
+        .await?;
+        rows::insert(
+            &mut tx,
+            "INSERT INTO attachments (run_id, unit, document_url, url, name, sampled, verdict, marking, marking_page, reason, pdf_check)",
+            11,
+            attachments,
+            |q, a| {
+                q.bind(run_id)
+                    .bind(unit.clone())
+                    .bind(&a.document_url)
+                    .bind(&a.url)
+                    .bind(&a.name)
+                    .bind(i64::from(a.sampled.0))
+                    .bind(a.verdict.as_deref())
+                    .bind(a.marking.as_deref())
+                    .bind(a.marking_page)
+                    .bind(a.reason.as_deref())
+                    .bind(a.pdf_check.as_deref())
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -146,22 +151,23 @@ impl Store {
             .bind(run_id)
             .execute(&mut *tx)
             .await?;
-        for m in messages {
-            sqlx::query(
-                "INSERT INTO messages (run_id, url, title, unit_raw, unit, submitted, replied, status_text)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(run_id)
-            .bind(&m.url)
-            .bind(&m.title)
-            .bind(&m.unit_raw)
-            .bind(m.unit.clone())
-            .bind(&m.submitted)
-            .bind(m.replied.clone())
-            .bind(&m.status_text)
-            .execute(&mut *tx)
-            .await?;
-        }
+        rows::insert(
+            &mut tx,
+            "INSERT INTO messages (run_id, url, title, unit_raw, unit, submitted, replied, status_text)",
+            8,
+            messages,
+            |q, m| {
+                q.bind(run_id)
+                    .bind(&m.url)
+                    .bind(&m.title)
+                    .bind(&m.unit_raw)
+                    .bind(m.unit.as_deref())
+                    .bind(&m.submitted)
+                    .bind(m.replied.as_deref())
+                    .bind(&m.status_text)
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

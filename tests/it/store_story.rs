@@ -17,10 +17,9 @@ use pg_common::PgDb;
 #[tokio::test]
 async fn story_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!("sqlite://{}", dir.path().join("s.db").display()))
-        .await
-        .unwrap();
-    story(&store).await;
+    let url = format!("sqlite://{}", dir.path().join("s.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    story(&store, &url).await;
 }
 
 #[tokio::test]
@@ -30,14 +29,14 @@ async fn story_on_postgres() {
     };
     let store = Store::connect(&db.url).await.unwrap();
     assert_eq!(store.backend(), gongkai::store::Backend::Postgres);
-    story(&store).await;
+    story(&store, &db.url).await;
     // Connecting again finds the migrations applied.
     drop(Store::connect(&db.url).await.unwrap());
     store.close().await;
     db.drop_now().await;
 }
 
-async fn story(store: &Store) {
+async fn story(store: &Store, url: &str) {
     runs_pages_and_records(store).await;
     portals_share_the_database(store).await;
     decisions_belong_to_their_portal(store).await;
@@ -46,6 +45,7 @@ async fn story(store: &Store) {
     one_crawl_per_portal(store).await;
     passwords_and_login_failures(store).await;
     turns_are_spaced(store).await;
+    page_writes_are_grouped_and_durable(store, url).await;
 }
 
 fn page(url: &str, body: Option<&[u8]>, error: Option<&str>) -> PageRecord {
@@ -250,6 +250,137 @@ async fn runs_pages_and_records(store: &Store) {
         store.run(9_999_999).await,
         Err(gongkai::store::StoreError::NoSuchRun(9_999_999))
     ));
+}
+
+/// Page writes queued together are committed together, each caller answered with its own
+/// page's id once it is stored: another connection (another process) then reads every page; a
+/// URL written twice keeps its id and its later body; a write that fails (its run does not
+/// exist) fails alone, with the database's error.
+async fn page_writes_are_grouped_and_durable(store: &Store, url: &str) {
+    let run = store
+        .create_run("县丙", "selectors/c.toml", "http://c/", 2020, "2020-12-15")
+        .await
+        .unwrap();
+    let body = |i: usize| format!("<html>第{}页</html>", i % 25).into_bytes();
+    let records: Vec<PageRecord> = (0..40)
+        .map(|i| page(&format!("http://c/p{}.htm", i % 30), Some(&body(i)), None))
+        .collect();
+    let ids: Vec<i64> =
+        futures::future::join_all(records.iter().map(|r| store.record_page(run, r)))
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+    for i in 0..10 {
+        assert_eq!(ids[i], ids[i + 30], "one URL, one row");
+    }
+    let distinct: std::collections::BTreeSet<i64> = ids.iter().copied().collect();
+    assert_eq!(distinct.len(), 30);
+
+    // A group with a bad write: the others are stored all the same.
+    let more: Vec<PageRecord> = (30..33)
+        .map(|i| page(&format!("http://c/p{i}.htm"), Some(&body(i)), None))
+        .collect();
+    let bad = page("http://c/bad.htm", Some(b"<html>x</html>"), None);
+    let (more, bad) = tokio::join!(
+        futures::future::join_all(more.iter().map(|r| store.record_page(run, r))),
+        store.record_page(run + 1000, &bad),
+    );
+    assert!(matches!(bad, Err(StoreError::Sql(_))), "{bad:?}");
+    assert!(more.iter().all(Result::is_ok), "{more:?}");
+
+    let other = Store::connect(url).await.unwrap();
+    assert_eq!(other.pages(run).await.unwrap().len(), 33);
+    for (i, id) in ids.iter().enumerate().skip(10) {
+        let stored = other.page(*id).await.unwrap().unwrap();
+        assert_eq!(stored.url, format!("http://c/p{}.htm", i % 30));
+        assert_eq!(stored.body.as_deref(), Some(&body(i)[..]), "page {i}");
+    }
+    assert!(other
+        .page_id(run + 1000, "http://c/bad.htm")
+        .await
+        .unwrap()
+        .is_none());
+    other.close().await;
+}
+
+/// A page write acknowledged before `close` is in the file when the database is opened again;
+/// a write after `close` fails at once with a message saying the page was not stored.
+#[tokio::test]
+async fn page_writes_after_close_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("c.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    let run = store
+        .create_run("县甲", "selectors/a.toml", "http://a/", 2020, "2020-12-15")
+        .await
+        .unwrap();
+    let id = store
+        .record_page(
+            run,
+            &page("http://a/x.htm", Some(b"<html>kept</html>"), None),
+        )
+        .await
+        .unwrap();
+    store.close().await;
+    let late = tokio::time::timeout(
+        Duration::from_secs(5),
+        store.record_page(
+            run,
+            &page("http://a/y.htm", Some(b"<html>late</html>"), None),
+        ),
+    )
+    .await
+    .expect("a write after close must not wait");
+    let err = late.unwrap_err();
+    assert!(matches!(err, StoreError::WriterStopped), "{err:?}");
+    assert!(err.to_string().contains("本页未保存"), "{err}");
+
+    let again = Store::connect(&url).await.unwrap();
+    let kept = again.page(id).await.unwrap().unwrap();
+    assert_eq!(kept.body.as_deref(), Some(&b"<html>kept</html>"[..]));
+    assert!(again
+        .page_id(run, "http://a/y.htm")
+        .await
+        .unwrap()
+        .is_none());
+}
+
+/// A store whose page writer ended with its runtime answers a page write with an error, on
+/// another runtime, instead of waiting for an answer that never comes.
+#[test]
+fn a_page_writer_gone_with_its_runtime_is_an_error_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("r.db").display());
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    };
+    let first = runtime();
+    let (store, run) = first.block_on(async {
+        let store = Store::connect(&url).await.unwrap();
+        let run = store
+            .create_run("县甲", "selectors/a.toml", "http://a/", 2020, "2020-12-15")
+            .await
+            .unwrap();
+        store
+            .record_page(run, &page("http://a/x.htm", Some(b"<html>x</html>"), None))
+            .await
+            .unwrap();
+        (store, run)
+    });
+    drop(first);
+    runtime().block_on(async {
+        let late = tokio::time::timeout(
+            Duration::from_secs(5),
+            store.record_page(run, &page("http://a/y.htm", None, Some("超时"))),
+        )
+        .await
+        .expect("a write without a writer must not wait");
+        assert!(matches!(late, Err(StoreError::WriterStopped)), "{late:?}");
+    });
 }
 
 async fn portals_share_the_database(store: &Store) {
