@@ -69,6 +69,19 @@ pub async fn judge_day(
     store
         .save_verdicts(portal, day, run_id, &indicators)
         .await?;
+    let computed_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    report(store, portal, day, run_id, computed_at, indicators).await
+}
+
+/// A day's report from its results, with the auditors' decisions of the day.
+async fn report(
+    store: &Store,
+    portal: &str,
+    day: NaiveDate,
+    run_id: Option<i64>,
+    computed_at: String,
+    indicators: Vec<super::IndicatorResult>,
+) -> Result<DayReport, StoreError> {
     let decisions = store.indicator_decisions(portal, day).await?;
     Ok(DayReport {
         portal: portal.to_string(),
@@ -77,7 +90,7 @@ pub async fn judge_day(
         vetoed: false,
         decided_vetoed: false,
         open: 0,
-        computed_at: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        computed_at: Some(computed_at),
         indicators,
     }
     .with_decisions(decisions))
@@ -92,19 +105,8 @@ pub async fn stored(
     let Some((run_id, computed_at, indicators)) = store.stored_day(portal, day).await? else {
         return Ok(None);
     };
-    let decisions = store.indicator_decisions(portal, day).await?;
     Ok(Some(
-        DayReport {
-            portal: portal.to_string(),
-            date: day,
-            run_id,
-            vetoed: false,
-            decided_vetoed: false,
-            open: 0,
-            computed_at: Some(computed_at),
-            indicators,
-        }
-        .with_decisions(decisions),
+        report(store, portal, day, run_id, computed_at, indicators).await?,
     ))
 }
 
