@@ -12,6 +12,7 @@ Run from the repository root:  python3 scripts/gen-fixture.py [--family vsb|trs|
 
 import argparse
 import hashlib
+import html.parser
 import io
 import json
 import posixpath
@@ -1077,6 +1078,12 @@ STATIC_WORDS = ["机构", "领导", "职能", "概况", "简介", "指南", "制
 NOTICE_WORDS = ["通知公告", "政策文件", "公告公示"]
 NEWS_WORDS = ["动态", "要闻", "新闻", "资讯", "快讯"]
 IND_NOTES = []  # (unit name or "site", planted, expected)
+HOME_LINKS = []  # (text, href) of the home page's 专题专栏 block
+LINKED_PAGES = {}  # path -> html of the pages only that block links
+PLANTED_DEAD = []  # paths that block links which are absent on purpose
+LINK_SOURCES = []  # the pages the link check reads: the home pages, every list or article column's first page
+# An off-site link nothing answers (loopback, a closed port): the link check's planted failure.
+OFF_SITE_DEAD = "http://127.0.0.1:1/"
 
 
 def ind_col(unit, code, name, docs=None, parent=None, empty=None):
@@ -1144,6 +1151,22 @@ def plant_indicators(units, family):
         IND_NOTES.append(("site", "home page 要闻: an undated item first, newest dated 2020-11-30 (15 days)", "首页不更新 veto"))
     else:
         IND_NOTES.append(("site", "home page is navigation only; the newest first/second-level column item is 2020-12-02", "首页不更新 pass"))
+
+    # 链接可用性 (a deduction indicator): a 专题专栏 block on the home page with a link that opens, one
+    # that answers 404, one that answers 503 once (a single retry cures it) and an off-site link
+    # to a port nothing listens on. Column pages carry the county's dead links (dead columns and
+    # documents, above). link_truth() judges every link of the pages the check reads.
+    ext = "htm" if family == "vsb" else "html"
+    ok, hdzt = f"/ztzl/index.{ext}", f"/ztzl/hdzt.{ext}"
+    gone = f"/ztzl/2019/index.{ext}"
+    PLANTED_DEAD.append(gone)
+    HOME_LINKS.extend([("专题专栏", ok), ("2019年脱贫攻坚专题", gone), ("政民互动专题", hdzt),
+                       ("友情链接：昌宁县融媒体中心", OFF_SITE_DEAD)])
+    for path, title in [(ok, "专题专栏"), (hdzt, "政民互动专题")]:
+        LINKED_PAGES[path] = head(f"{title}_{SITE_NAME}") + f'<div class="header"><a href="/index.{ext}">{SITE_NAME}</a></div>\n<h2>{title}</h2>\n' + FOOT
+    BEHAVIOUR["flaky"].append((lambda: hdzt, 1, False))
+    IND_NOTES.append(("site", "home page 专题专栏: a page that opens, a 404, a page answering 503 once, an off-site link to a closed port; column pages link the dead columns and documents",
+                      "链接可用性 deduction, every broken link with its pages (ground truth computed from the pages)"))
 
     # 互动回应差 (messages of the year before the check day answered after more than 90 days).
     def msg(title, sub, rep, status=None):
@@ -1240,6 +1263,67 @@ def indicator_truth(units, family):
             late.append(m["path"])
     out["interaction"] = dict(verdict="veto" if late else "pass", valid_messages=valid, late=sorted(late))
     return out
+
+
+class _Hrefs(html.parser.HTMLParser):
+    """The hrefs of a page's <a> elements (script bodies are not markup) and its <base href>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hrefs, self.base = [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"].strip())
+        elif tag == "base" and a.get("href") and self.base is None:
+            self.base = a["href"].strip()
+
+
+def link_truth(files, dead):
+    """What a correct link check says of the fixture: every distinct http(s) link of the pages it
+    reads (LINK_SOURCES), and the broken ones with the pages carrying them. On the portal a link
+    is broken when the server has no page for it (absent or dead: 404) or serves a failing
+    download; off the portal only OFF_SITE_DEAD is linked, and it is broken."""
+    site = "http://fixture.test"
+    failing = {path for path, src, _ in FILES if src is None}
+    carried = {}  # link -> [source pages]
+    for page in LINK_SOURCES:
+        data = files[page]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("gbk")
+        p = _Hrefs()
+        p.feed(text)
+        base = urllib.parse.urljoin(site + page, p.base) if p.base else site + page
+        seen = set()
+        for href in p.hrefs:
+            if href.startswith("#"):
+                continue
+            url = urllib.parse.urldefrag(urllib.parse.urljoin(base, href))[0]
+            parts = urllib.parse.urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc or url in seen:
+                continue
+            seen.add(url)
+            carried.setdefault(url, []).append(page)
+    broken = []
+    for url, pages in carried.items():
+        parts = urllib.parse.urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != site:
+            assert url == OFF_SITE_DEAD, url
+            bad = True
+            key = url
+        else:
+            key = parts.path + (f"?{parts.query}" if parts.query else "")
+            if parts.path == "/system/_content/download.jsp":
+                fid = int(urllib.parse.parse_qs(parts.query)["wbfileid"][0])
+                bad = fid not in ATTACH or ATTACH[fid][1] is None
+            else:
+                bad = key in dead or key in failing or parts.path not in files
+        if bad:
+            broken.append(dict(url=key, sources=sorted(pages), on_home=any(pg in LINK_SOURCES[:2] for pg in pages)))
+    return dict(pages=len(LINK_SOURCES), links=len(carried), broken=sorted(broken, key=lambda b: b["url"]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1408,6 +1492,14 @@ def home_news():
     lis = "".join(f'    <li><a href="{path()}">{esc(title)}</a>' + (f'<span class="date">{dt:%Y-%m-%d}</span>' if dt else "") + "</li>\n"
                   for title, dt, path in HOME_NEWS)
     return f'<div class="home-news">\n  <h3>要闻</h3>\n  <ul>\n{lis}  </ul>\n</div>\n'
+
+
+def home_links():
+    """The home page's 专题专栏 block of the link-check plant."""
+    if not HOME_LINKS:
+        return ""
+    lis = "".join(f'    <li><a href="{href}">{esc(text)}</a></li>\n' for text, href in HOME_LINKS)
+    return f'<div class="home-links">\n  <h3>专题专栏</h3>\n  <ul>\n{lis}  </ul>\n</div>\n'
 
 
 def home_page(units):
@@ -1819,13 +1911,18 @@ def build_family(units, family):
 
     home = "/zwgk/index.html" if family == "trs" else HANWEB_HOME
     files[home] = fam_home(family, units).encode("utf-8")
-    files["/index.html"] = (head(SITE_NAME) + f'<div class="header"><a href="/index.html">{SITE_NAME}</a></div>\n<ul class="nav">\n  <li><a href="{home}">政府信息公开</a></li>\n  <li><a href="{BOARD["home"]}">咨询投诉</a></li>\n</ul>\n' + home_news() + FOOT).encode("utf-8")
+    files["/index.html"] = (head(SITE_NAME) + f'<div class="header"><a href="/index.html">{SITE_NAME}</a></div>\n<ul class="nav">\n  <li><a href="{home}">政府信息公开</a></li>\n  <li><a href="{BOARD["home"]}">咨询投诉</a></li>\n</ul>\n' + home_news() + home_links() + FOOT).encode("utf-8")
+    files.update({p: h.encode("utf-8") for p, h in LINKED_PAGES.items()})
+    dead.extend(PLANTED_DEAD)
+    LINK_SOURCES.extend(["/index.html", home])
     for unit in units:
         put(unit.landing, fam_landing(family, unit), unit)
         for c in unit.cols():
             if c.dead:
                 dead.append(c.path)
                 continue
+            if c.kind != "parent":  # the crawl reads a parent column's children, not its page
+                LINK_SOURCES.append(c.path)
             if c.kind == "parent":
                 put(c.path, fam_parent(family, unit, c), unit)
             elif c.kind == "article":
@@ -1997,7 +2094,9 @@ def main():
         gt.append(row)
     truth.write_text(json.dumps(gt, ensure_ascii=False, indent=2) + "\n", "utf-8")
     ind = ROOT / "fixtures" / ("indicators-truth.json" if family == "vsb" else f"indicators-truth-{family}.json")
-    ind.write_text(json.dumps(indicator_truth(units, family), ensure_ascii=False, indent=1) + "\n", "utf-8")
+    ind_truth = indicator_truth(units, family)
+    ind_truth["links"] = link_truth(files, set(dead))
+    ind.write_text(json.dumps(ind_truth, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
     if family == "vsb":
         write_readme(units, files, gt)
@@ -2019,13 +2118,18 @@ def build_vsb(units):
             no_charset.append(path)
 
     files["/zfxxgkpt.htm"] = home_page(units).encode("utf-8")
-    files["/index.htm"] = (head("昌宁县人民政府") + '<div class="header"><a href="/index.htm">昌宁县人民政府</a></div>\n<ul class="nav">\n  <li><a href="/zfxxgkpt.htm">政府信息公开平台</a></li>\n  <li><a href="/hdjl/zxts.htm">咨询投诉</a></li>\n</ul>\n' + home_news() + FOOT).encode("utf-8")
+    files["/index.htm"] = (head("昌宁县人民政府") + '<div class="header"><a href="/index.htm">昌宁县人民政府</a></div>\n<ul class="nav">\n  <li><a href="/zfxxgkpt.htm">政府信息公开平台</a></li>\n  <li><a href="/hdjl/zxts.htm">咨询投诉</a></li>\n</ul>\n' + home_news() + home_links() + FOOT).encode("utf-8")
+    files.update({p: h.encode("utf-8") for p, h in LINKED_PAGES.items()})
+    dead.extend(PLANTED_DEAD)
+    LINK_SOURCES.extend(["/index.htm", "/zfxxgkpt.htm"])
     for unit in units:
         put(unit.landing, landing_page(unit), unit)
         for c in unit.cols():
             if c.dead:
                 dead.append(c.path)
                 continue
+            if c.kind != "parent":  # the crawl reads a parent column's children, not its page
+                LINK_SOURCES.append(c.path)
             if c.kind == "parent":
                 put(c.path, parent_page(unit, c), unit)
             elif c.kind == "article":

@@ -1,8 +1,9 @@
 //! One link's check, politely: a `HEAD`, and a `GET` (a short prefix of its body read, then
 //! dropped) when the `HEAD` fails or answers 405/501; redirects followed hop by hop under the
-//! same rules. The portal's host is asked through the crawl's fetcher (its rate, concurrency,
-//! the workers' shared turns, `Crawl-delay`); every other host at `off_site_rate_per_sec`, one
-//! request in flight at a time. Nothing here panics on what a server answers.
+//! same rules; a failure that may pass asked once more. The portal's host is asked through the
+//! crawl's fetcher (its rate, concurrency, the workers' shared turns, `Crawl-delay`); every
+//! other host at `off_site_rate_per_sec`, one request in flight at a time. Nothing here panics
+//! on what a server answers.
 
 use std::collections::{HashMap, HashSet};
 use std::num::NonZeroU32;
@@ -21,6 +22,8 @@ use crate::indicators::links::CheckedBy;
 
 /// Bytes of a `GET` body read before it is dropped: enough for the server to have answered.
 const GET_PREFIX_BYTES: usize = 16 * 1024;
+/// The wait before a link that failed in a way that may pass is asked again.
+pub const RETRY_DELAY: Duration = Duration::from_secs(2);
 /// Connecting must not take the whole budget of a slow answer.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -174,9 +177,34 @@ impl Checker {
     }
 
     /// Checks `url`, following its redirects (each hop to a URL the run fetched takes that
-    /// fetch's status; each other hop is asked like a link).
+    /// fetch's status; each other hop is asked like a link). A failure that may pass (a 5xx,
+    /// 408 or 429, a refused or broken connection) is asked once more after [`RETRY_DELAY`];
+    /// a timeout is not, as it has already had the whole budget.
     #[tracing::instrument(level = "debug", skip(self), fields(url = %url))]
     pub async fn check(&self, url: &Url) -> Outcome {
+        let (first, transient) = self.check_once(url).await;
+        if !(first.broken && transient) {
+            return first;
+        }
+        tracing::debug!(%url, "retrying a link that failed");
+        tokio::time::sleep(RETRY_DELAY).await;
+        let (mut second, _) = self.check_once(url).await;
+        if second.broken {
+            let what = match (&second.error, second.status) {
+                (Some(e), _) => e.clone(),
+                (None, Some(s)) => format!("服务器返回 {s}"),
+                (None, None) => "无响应".to_string(),
+            };
+            second.error = Some(format!(
+                "{what}（{} 秒后重试一次，仍然失败）",
+                RETRY_DELAY.as_secs()
+            ));
+        }
+        second
+    }
+
+    /// One check of `url` and its redirects, and whether its failure may pass on a retry.
+    async fn check_once(&self, url: &Url) -> (Outcome, bool) {
         let mut current = url.clone();
         let mut seen = HashSet::from([url.clone()]);
         let mut by = CheckedBy::Head;
@@ -184,17 +212,19 @@ impl Checker {
         for hop in 0..=MAX_REDIRECTS {
             if hop > 0 {
                 if let Some(o) = self.crawled.get(current.as_str()) {
-                    return Outcome {
+                    let o = Outcome {
                         checked_by: by,
                         final_url: moved(&current),
                         ..o.clone()
                     };
+                    return (o, false);
                 }
                 if !self.allowed(&current).await {
-                    return Outcome {
+                    let o = Outcome {
                         final_url: moved(&current),
                         ..Outcome::unchecked("重定向至 robots.txt 不允许访问的地址，未检查")
                     };
+                    return (o, false);
                 }
             }
             let (method, answer) = self.hop(&current).await;
@@ -204,9 +234,11 @@ impl Checker {
             let answer = match answer {
                 Ok(a) => a,
                 Err(Failure::Turn(why)) => {
-                    return Outcome::unchecked(format!("未能取得请求时机（{why}），未检查"))
+                    let o = Outcome::unchecked(format!("未能取得请求时机（{why}），未检查"));
+                    return (o, false);
                 }
                 Err(f) => {
+                    let transient = !matches!(f, Failure::Timeout);
                     let why = match f {
                         Failure::Timeout => {
                             format!("{} 秒内无响应（超时）", self.timeout.as_secs())
@@ -214,37 +246,40 @@ impl Checker {
                         Failure::Connect(m) => format!("无法连接服务器（{m}）"),
                         Failure::Other(m) | Failure::Turn(m) => format!("请求出错（{m}）"),
                     };
-                    return Outcome {
+                    let o = Outcome {
                         checked_by: by,
                         status: None,
                         final_url: moved(&current),
                         error: Some(why),
                         broken: true,
                     };
+                    return (o, transient);
                 }
             };
             let status = answer.status;
             if !(300..400).contains(&status) || status == 304 {
-                return Outcome {
+                let o = Outcome {
                     checked_by: by,
                     status: Some(status),
                     final_url: moved(&current),
                     error: None,
                     broken: status >= 400,
                 };
+                return (o, status >= 500 || status == 408 || status == 429);
             }
             let target = answer
                 .location
                 .and_then(|l| current.join(&l).ok())
                 .filter(|t| matches!(t.scheme(), "http" | "https") && t.host_str().is_some());
             let Some(mut target) = target else {
-                return Outcome {
+                let o = Outcome {
                     checked_by: by,
                     status: Some(status),
                     final_url: moved(&current),
                     error: Some(format!("服务器返回 {status}，但没有有效的重定向地址")),
                     broken: true,
                 };
+                return (o, false);
             };
             target.set_fragment(None);
             if !seen.insert(target.clone()) {
@@ -253,13 +288,14 @@ impl Checker {
             tracing::debug!(from = %current, to = %target, "redirect");
             current = target;
         }
-        Outcome {
+        let o = Outcome {
             checked_by: by,
             status: None,
             final_url: moved(&current),
             error: Some("重定向次数过多或出现循环".into()),
             broken: true,
-        }
+        };
+        (o, false)
     }
 
     /// One hop: a `HEAD`, then a `GET` when it failed (but for a timeout or no connection,

@@ -5,6 +5,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
 use super::{Store, StoreError};
+
+/// An auditor's decision on one indicator of a judged day, as recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct NewIndicatorDecision<'a> {
+    pub code: &'a str,
+    /// `site`, or the unit's name.
+    pub scope: &'a str,
+    /// The machine's verdict the decision was taken on.
+    pub machine: Verdict,
+    pub verdict: Verdict,
+    pub note: &'a str,
+}
 use crate::indicators::judge::{DatedItem, ProbeRecord};
 use crate::indicators::{code_of, Decision, IndicatorResult, Verdict};
 
@@ -362,77 +374,74 @@ impl Store {
         Ok(day.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
     }
 
-    /// Records (or replaces) an auditor's decision on a day's verdict, with its audit-log line,
-    /// in one transaction.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn decide_indicator(
+    /// Records (or replaces) auditors' decisions on a day's verdicts, each with its audit-log
+    /// line, all in one transaction (one decision, or a bulk one).
+    pub async fn decide_indicators(
         &self,
         portal: &str,
         day: NaiveDate,
-        code: &str,
-        scope: &str,
-        machine: Verdict,
-        decision: Verdict,
-        note: &str,
         by: &str,
+        decisions: &[NewIndicatorDecision<'_>],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         self.lock_for(&mut tx, &format!("indicators/{portal}/{day}"))
             .await?;
-        let before: Option<String> = sqlx::query(
-            "SELECT verdict FROM indicator_decisions
-             WHERE portal = $1 AND day = $2 AND code = $3 AND scope = $4",
-        )
-        .bind(portal)
-        .bind(day.to_string())
-        .bind(code)
-        .bind(scope)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
-        sqlx::query(
-            "DELETE FROM indicator_decisions
-             WHERE portal = $1 AND day = $2 AND code = $3 AND scope = $4",
-        )
-        .bind(portal)
-        .bind(day.to_string())
-        .bind(code)
-        .bind(scope)
-        .execute(&mut *tx)
-        .await?;
         let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        sqlx::query(
-            "INSERT INTO indicator_decisions (portal, day, code, scope, machine_verdict, verdict,
-                 note, decided_by, decided_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(portal)
-        .bind(day.to_string())
-        .bind(code)
-        .bind(scope)
-        .bind(machine.as_str())
-        .bind(decision.as_str())
-        .bind(note)
-        .bind(by)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        super::review::insert_log(
-            &mut tx,
-            &super::LogLine {
-                portal,
-                actor: by,
-                action: "indicator_decide",
-                unit: if scope == "site" { "" } else { scope },
-                subject: format!("{day} {code}"),
-                finding_id: None,
-                before: before.unwrap_or_else(|| machine.as_str().to_string()),
-                after: decision.as_str().to_string(),
-                note,
-            },
-        )
-        .await?;
+        for d in decisions {
+            let before: Option<String> = sqlx::query(
+                "SELECT verdict FROM indicator_decisions
+                 WHERE portal = $1 AND day = $2 AND code = $3 AND scope = $4",
+            )
+            .bind(portal)
+            .bind(day.to_string())
+            .bind(d.code)
+            .bind(d.scope)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+            sqlx::query(
+                "DELETE FROM indicator_decisions
+                 WHERE portal = $1 AND day = $2 AND code = $3 AND scope = $4",
+            )
+            .bind(portal)
+            .bind(day.to_string())
+            .bind(d.code)
+            .bind(d.scope)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO indicator_decisions (portal, day, code, scope, machine_verdict,
+                     verdict, note, decided_by, decided_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(portal)
+            .bind(day.to_string())
+            .bind(d.code)
+            .bind(d.scope)
+            .bind(d.machine.as_str())
+            .bind(d.verdict.as_str())
+            .bind(d.note)
+            .bind(by)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+            super::review::insert_log(
+                &mut tx,
+                &super::LogLine {
+                    portal,
+                    actor: by,
+                    action: "indicator_decide",
+                    unit: if d.scope == "site" { "" } else { d.scope },
+                    subject: format!("{day} {}", d.code),
+                    finding_id: None,
+                    before: before.unwrap_or_else(|| d.machine.as_str().to_string()),
+                    after: d.verdict.as_str().to_string(),
+                    note: d.note,
+                },
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

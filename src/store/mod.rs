@@ -19,7 +19,7 @@ mod turns;
 mod writer;
 
 pub use error::StoreError;
-pub use indicators::{RunColumn, RunDocument};
+pub use indicators::{NewIndicatorDecision, RunColumn, RunDocument};
 pub use jobs::{Job, JobCounts, JobKind, JobResult, JobState, MAX_ATTEMPTS};
 pub use lease::{CrawlLease, LeaseHolder, CRAWL_LEASE_HEARTBEAT, CRAWL_LEASE_STALE};
 pub use links::RunFetch;

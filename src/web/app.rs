@@ -66,6 +66,7 @@ pub fn app(config: AppConfig) -> Router {
         .route("/indicators", get(indicators::page))
         .route("/indicators/judge", post(indicators::judge))
         .route("/indicators/decide", post(indicators::decide))
+        .route("/indicators/bulk", post(indicators::bulk))
         .route("/findings", get(list::list))
         .route("/findings/bulk", post(list::bulk))
         .route("/findings/{id}", get(pages::finding))

@@ -14,9 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use super::app::AppState;
 use super::auth::CurrentUser;
-use super::pages::{current, description, run_ctx};
+use super::pages::{current_run, description, run_ctx};
 use super::AppError;
-use crate::indicators::{clock, day, Verdict};
+use crate::indicators::{clock, day, DayReport, IndicatorResult, Verdict};
+use crate::store::NewIndicatorDecision;
 
 #[derive(Deserialize, Default)]
 pub struct DayQuery {
@@ -61,7 +62,7 @@ pub async fn page(
     me: CurrentUser,
     Query(q): Query<DayQuery>,
 ) -> Result<Html<String>, AppError> {
-    let (run, _) = current(&st).await?;
+    let run = current_run(&st).await?;
     let Some(config) = description(&st, run.as_ref()).await? else {
         return Err(AppError::BadRequest(
             "没有门户描述，无法判断网站检查指标（请以 --config 启动或先完成一次抓取）。".into(),
@@ -166,7 +167,7 @@ pub async fn judge(
     super::csrf::check(&me.csrf, &super::form_field(&form, "csrf"))?;
     me.require_decide()?;
     let date = day_field(&form)?;
-    let (run, _) = current(&st).await?;
+    let run = current_run(&st).await?;
     let Some(config) = description(&st, run.as_ref()).await? else {
         return Err(AppError::BadRequest(
             "没有门户描述，无法判断网站检查指标。".into(),
@@ -183,6 +184,53 @@ pub async fn judge(
     Ok(back(date, &format!("已判断 {date} 的网站检查指标。")))
 }
 
+/// The day's stored judgement of the served portal, which decisions are taken on.
+async fn judged_day(
+    st: &AppState,
+    form: &[(String, String)],
+) -> Result<(String, NaiveDate, DayReport), AppError> {
+    let date = day_field(form)?;
+    let run = current_run(st).await?;
+    let Some(config) = description(st, run.as_ref()).await? else {
+        return Err(AppError::BadRequest("没有门户描述。".into()));
+    };
+    let portal = config.portal.name;
+    let Some(report) = day::stored(&st.config.store, &portal, date).await? else {
+        return Err(AppError::BadRequest(format!("{date} 尚未判断，不能审核。")));
+    };
+    Ok((portal, date, report))
+}
+
+fn bounded_note(form: &[(String, String)]) -> Result<String, AppError> {
+    let note = super::form_field(form, "note").trim().to_string();
+    if note.chars().count() > crate::review::MAX_NOTE_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "说明不能超过 {} 个字。",
+            crate::review::MAX_NOTE_CHARS
+        )));
+    }
+    Ok(note)
+}
+
+/// What an auditor may answer to `result`: 未触发, and 单项否决 (扣分 for the links).
+fn verdict_for(result: &IndicatorResult, value: &str) -> Result<Verdict, AppError> {
+    match value {
+        "pass" => Ok(Verdict::Pass),
+        "veto" if result.code != "broken_links" => Ok(Verdict::Veto),
+        "deduct" if result.code == "broken_links" => Ok(Verdict::Deduct),
+        other => Err(AppError::BadRequest(format!(
+            "审核结论只能是“未触发”或“{}”，收到“{other}”。",
+            if result.code == "broken_links" {
+                "扣分"
+            } else {
+                "单项否决"
+            }
+        ))),
+    }
+}
+
+const NOTE_NEEDED: &str = "改变机器结论或判断待核查的指标时，请写明依据。";
+
 /// `POST /indicators/decide`: an auditor's verdict on one indicator of a judged day. A verdict
 /// other than the machine's, or on a question, needs a note.
 pub async fn decide(
@@ -193,15 +241,7 @@ pub async fn decide(
     let field = |name: &str| super::form_field(&form, name);
     super::csrf::check(&me.csrf, &field("csrf"))?;
     me.require_decide()?;
-    let date = day_field(&form)?;
-    let (run, _) = current(&st).await?;
-    let Some(config) = description(&st, run.as_ref()).await? else {
-        return Err(AppError::BadRequest("没有门户描述。".into()));
-    };
-    let portal = &config.portal.name;
-    let Some(report) = day::stored(&st.config.store, portal, date).await? else {
-        return Err(AppError::BadRequest(format!("{date} 尚未判断，不能审核。")));
-    };
+    let (portal, date, report) = judged_day(&st, &form).await?;
     let (code, scope) = (field("code"), field("scope"));
     let Some(result) = report
         .indicators
@@ -212,48 +252,128 @@ pub async fn decide(
             "{date} 没有这项指标：{code} / {scope}"
         )));
     };
-    let verdict = match field("verdict").as_str() {
-        "pass" => Verdict::Pass,
-        "veto" if result.code != "broken_links" => Verdict::Veto,
-        "deduct" if result.code == "broken_links" => Verdict::Deduct,
-        other => {
-            return Err(AppError::BadRequest(format!(
-                "审核结论只能是“未触发”或“{}”，收到“{other}”。",
-                if result.code == "broken_links" {
-                    "扣分"
-                } else {
-                    "单项否决"
-                }
-            )))
-        }
-    };
-    let note = field("note").trim().to_string();
-    if note.chars().count() > crate::review::MAX_NOTE_CHARS {
-        return Err(AppError::BadRequest(format!(
-            "说明不能超过 {} 个字。",
-            crate::review::MAX_NOTE_CHARS
-        )));
-    }
+    let verdict = verdict_for(result, &field("verdict"))?;
+    let note = bounded_note(&form)?;
     if verdict != result.verdict && note.is_empty() {
-        return Err(AppError::BadRequest(
-            "改变机器结论或判断待核查的指标时，请写明依据。".into(),
-        ));
+        return Err(AppError::BadRequest(NOTE_NEEDED.into()));
     }
+    let decision = NewIndicatorDecision {
+        code: result.code,
+        scope: &result.scope,
+        machine: result.verdict,
+        verdict,
+        note: &note,
+    };
     st.config
         .store
-        .decide_indicator(
-            portal,
-            date,
-            result.code,
-            &result.scope,
-            result.verdict,
-            verdict,
-            &note,
-            &me.user.name,
-        )
+        .decide_indicators(&portal, date, &me.user.name, &[decision])
         .await?;
     Ok(back(
         date,
         &format!("已审核：{}，{}。", result.name, verdict.label()),
     ))
+}
+
+/// `POST /indicators/bulk`: the ticked indicators (`pick` = `code:machine verdict seen:scope`)
+/// decided at once, one audit-log line each. `action=accept` takes each one's machine verdict
+/// (a question cannot be accepted: it is left, and named); `action=pass` decides 未触发, with a
+/// note when that changes a machine verdict. An indicator whose machine verdict changed since
+/// the page was read is left as it is, and named.
+pub async fn bulk(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    super::csrf::check(&me.csrf, &super::form_field(&form, "csrf"))?;
+    me.require_decide()?;
+    let (portal, date, report) = judged_day(&st, &form).await?;
+    let accept = match super::form_field(&form, "action").as_str() {
+        "accept" => true,
+        "pass" => false,
+        other => {
+            return Err(AppError::BadRequest(format!(
+                "批量审核的操作只能是“采纳机器结论”或“审核为未触发”，收到“{other}”。"
+            )))
+        }
+    };
+    let note = bounded_note(&form)?;
+    let picks: Vec<&str> = form
+        .iter()
+        .filter(|(k, _)| k == "pick")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if picks.is_empty() {
+        return Err(AppError::BadRequest("请先勾选要审核的指标。".into()));
+    }
+    let mut decisions = Vec::new();
+    let mut left = Vec::new();
+    for pick in picks {
+        let mut parts = pick.splitn(3, ':');
+        let (code, seen, scope) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
+        let Some(result) = report
+            .indicators
+            .iter()
+            .find(|i| i.code == code && i.scope == scope)
+        else {
+            return Err(AppError::BadRequest(format!(
+                "{date} 没有这项指标：{code} / {scope}"
+            )));
+        };
+        let who = match result.scope.as_str() {
+            "site" => result.name.clone(),
+            unit => format!("{}（{unit}）", result.name),
+        };
+        if result.verdict.as_str() != seen {
+            left.push(format!("{who}：机器结论已变为“{}”", result.verdict.label()));
+            continue;
+        }
+        let verdict = if accept {
+            if result.verdict == Verdict::Question {
+                left.push(format!("{who}：待人工判断，须逐项审核"));
+                continue;
+            }
+            result.verdict
+        } else {
+            Verdict::Pass
+        };
+        if verdict != result.verdict && note.is_empty() {
+            return Err(AppError::BadRequest(format!("{who}：{NOTE_NEEDED}")));
+        }
+        decisions.push(NewIndicatorDecision {
+            code: result.code,
+            scope: &result.scope,
+            machine: result.verdict,
+            verdict,
+            note: &note,
+        });
+    }
+    st.config
+        .store
+        .decide_indicators(&portal, date, &me.user.name, &decisions)
+        .await?;
+    tracing::info!(user = %me.user.name, %date, decided = decisions.len(), left = left.len(), "网站检查指标批量审核");
+    let mut message = format!(
+        "已审核 {} 项（{}）。",
+        decisions.len(),
+        if accept {
+            "采纳机器结论"
+        } else {
+            "审核为未触发"
+        }
+    );
+    if !left.is_empty() {
+        // The message travels in the redirect's query: the first few are named.
+        let named: Vec<&str> = left.iter().take(5).map(String::as_str).collect();
+        let more = if left.len() > named.len() { "等" } else { "" };
+        message.push_str(&format!(
+            "未审核 {} 项：{}{more}。",
+            left.len(),
+            named.join("；")
+        ));
+    }
+    Ok(back(date, &message))
 }

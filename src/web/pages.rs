@@ -25,7 +25,7 @@ fn unit_url(unit: &str) -> String {
 }
 
 /// The newest finished run of the served portal (of any portal when none is configured).
-async fn current_run(st: &AppState) -> Result<Option<Run>, AppError> {
+pub(super) async fn current_run(st: &AppState) -> Result<Option<Run>, AppError> {
     let c = &st.config;
     let portal = c.portal.as_ref().map(|p| p.portal.name.as_str());
     Ok(c.store.latest_finished_run_of(portal).await?)

@@ -323,6 +323,11 @@ fn every_link_resolves() {
         for a in doc.select(&link) {
             let href = a.value().attr("href").unwrap_or("");
             let target = page_url.join(href).unwrap();
+            if target.host_str() != Some("fixture.test") {
+                // The link check's planted off-site failure (a closed loopback port) only.
+                assert_eq!(target.as_str(), "http://127.0.0.1:1/", "{rel}");
+                continue;
+            }
             let path = target.path();
             if path == "/system/_content/download.jsp" {
                 let id = target

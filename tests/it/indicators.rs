@@ -11,7 +11,9 @@ use gongkai::fixture::{Fault, FixtureServer};
 use gongkai::indicators::clock::day_start;
 use gongkai::indicators::probe::{run_probes, ProbeTarget};
 use gongkai::indicators::{day, ManualClock, Verdict};
-use gongkai::store::{ColumnRow, DocumentRow, Flag, MessageRow, PageKind, PageRecord, Store};
+use gongkai::store::{
+    ColumnRow, DocumentRow, Flag, MessageRow, NewIndicatorDecision, PageKind, PageRecord, Store,
+};
 
 use crate::support::pg_common::root;
 
@@ -396,15 +398,17 @@ async fn the_week_judges_the_same_on_postgresql() {
     // An auditor's decision is stored, survives a new judgement, and counts.
     let portal = &config.portal.name;
     store
-        .decide_indicator(
+        .decide_indicators(
             portal,
             check_day(),
-            "site_unreachable",
-            "site",
-            Verdict::Veto,
-            Verdict::Veto,
-            "属实",
             "审核员甲",
+            &[NewIndicatorDecision {
+                code: "site_unreachable",
+                scope: "site",
+                machine: Verdict::Veto,
+                verdict: Verdict::Veto,
+                note: "属实",
+            }],
         )
         .await
         .unwrap();

@@ -2,17 +2,21 @@
 //! ground truth (`fixtures/indicators-truth*.json`): the planted cases on both sides of every
 //! threshold (4 and 5 stale columns, 9 and 10 long-stale, 4 and 5 empty, messages answered
 //! after 89 and 91 days, a home page updated 13 and 15 days before), with a week of home-page
-//! probes simulated on an injected clock (7 of 140 failing: 5 %, the veto; 6: 4.3 %, a pass).
+//! probes simulated on an injected clock (7 of 140 failing: 5 %, the veto; 6: 4.3 %, a pass),
+//! and the link check of the run: every link of the home and column pages, the broken ones (a
+//! 404 and a closed off-site port on the home page, the county's dead columns and documents on
+//! column pages) with the pages carrying them, and a link answering 503 once that is not broken.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use gongkai::indicators::links::{CheckedBy, LinkRecord, LinkRun};
 use gongkai::indicators::{day, DayReport, IndicatorResult, Verdict};
 use serde::Deserialize;
 
 use crate::indicators::week_before;
-use crate::support::crawl_common::{root, run_described, setup_portal};
+use crate::support::crawl_common::{root, run_checking_links, setup_portal};
 
 #[derive(Deserialize)]
 struct Truth {
@@ -20,6 +24,22 @@ struct Truth {
     home: HomeTruth,
     interaction: InteractionTruth,
     units: BTreeMap<String, UnitTruth>,
+    links: LinksTruth,
+}
+
+#[derive(Deserialize)]
+struct LinksTruth {
+    pages: i64,
+    links: i64,
+    broken: Vec<BrokenTruth>,
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+struct BrokenTruth {
+    /// The path (and query) on the portal, or the whole URL off it.
+    url: String,
+    sources: Vec<String>,
+    on_home: bool,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +176,55 @@ fn compare(report: &DayReport, t: &Truth) -> Vec<String> {
     problems
 }
 
+/// Every difference between the run's link check and the truth, one line each.
+fn compare_links(run: &LinkRun, links: &[LinkRecord], base: &str, t: &LinksTruth) -> Vec<String> {
+    let mut problems = Vec::new();
+    if (run.pages, run.links) != (t.pages, t.links) {
+        problems.push(format!(
+            "links: {} pages, {} links; expected {} pages, {} links",
+            run.pages, run.links, t.pages, t.links
+        ));
+    }
+    if !run.problems.is_empty() {
+        problems.push(format!("links: problems {:?}", run.problems));
+    }
+    let unchecked: Vec<&str> = links
+        .iter()
+        .filter(|l| l.checked_by == CheckedBy::None)
+        .map(|l| l.url.as_str())
+        .collect();
+    if !unchecked.is_empty() {
+        problems.push(format!("links: unchecked {unchecked:?}"));
+    }
+    let key = |url: &str| url.strip_prefix(base).unwrap_or(url).to_string();
+    let mut got: Vec<BrokenTruth> = links
+        .iter()
+        .filter(|l| l.broken)
+        .map(|l| {
+            let mut sources: Vec<String> = l.sources.iter().map(|s| key(&s.url)).collect();
+            sources.sort();
+            if l.source_count != sources.len() {
+                sources.push(format!("… {} in all", l.source_count));
+            }
+            BrokenTruth {
+                url: key(&l.url),
+                sources,
+                on_home: l.on_home,
+            }
+        })
+        .collect();
+    got.sort_by(|a, b| a.url.cmp(&b.url));
+    let expected: Vec<&BrokenTruth> = t.broken.iter().collect();
+    let got_ref: Vec<&BrokenTruth> = got.iter().collect();
+    if got_ref != expected {
+        problems.push(format!(
+            "broken links: got {got:#?}\nexpected {:#?}",
+            t.broken
+        ));
+    }
+    problems
+}
+
 /// Crawls the family's county as of the check day, probes the week before it with `failing`
 /// probes down, judges the day and compares with the family's truth.
 async fn family_indicators(family: &str, failing: &[u64]) -> DayReport {
@@ -172,7 +241,25 @@ async fn family_indicators(family: &str, failing: &[u64]) -> DayReport {
     let (server, mut config, store, _dir) = setup_portal(&portal, &description).await;
     config.indicators.probe_timeout_secs = 1;
     let t = truth(family);
-    run_described(&store, &config, &description, false).await;
+    let summary = run_checking_links(&store, &config, &description).await;
+    let (link_run, links) = store.link_check(summary.run_id).await.unwrap().unwrap();
+    let base = server.base_url().trim_end_matches('/').to_string();
+    let link_problems = compare_links(&link_run, &links, &base, &t.links);
+    assert!(
+        link_problems.is_empty(),
+        "{family}:\n{}",
+        link_problems.join("\n")
+    );
+    // The link answering 503 once was asked again and opened.
+    let retried = links
+        .iter()
+        .find(|l| l.url.contains("/ztzl/hdzt."))
+        .expect("the flaky 专题 link");
+    assert_eq!(
+        (retried.status, retried.broken),
+        (Some(200), false),
+        "{retried:?}"
+    );
     let started = std::time::Instant::now();
     let n = week_before(&store, &server, &config, t.date, failing).await;
     assert_eq!(n, 140, "{family}");
@@ -185,7 +272,22 @@ async fn family_indicators(family: &str, failing: &[u64]) -> DayReport {
         probed.as_secs_f64(),
         report.table()
     );
-    let problems = compare(&report, &t);
+    let mut problems = compare(&report, &t);
+    let links = report
+        .indicators
+        .iter()
+        .find(|i| i.code == "broken_links")
+        .unwrap();
+    if links.verdict != Verdict::Deduct
+        || figure(links, "broken") != &serde_json::json!(t.links.broken.len())
+    {
+        problems.push(format!(
+            "broken_links: {} {}, expected 扣分 with {} broken",
+            links.verdict.as_str(),
+            links.summary,
+            t.links.broken.len()
+        ));
+    }
     assert!(problems.is_empty(), "{family}:\n{}", problems.join("\n"));
     server.stop().await;
     report

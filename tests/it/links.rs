@@ -219,12 +219,28 @@ async fn planted_links_are_checked_once_each(store: Store) {
     );
     assert!(links.problems.is_empty(), "{links:?}");
 
-    // Each link was asked once, HEAD first; a GET only where the HEAD answered 405; nothing
-    // the crawl fetched was asked again; script, mail and phone links were not asked at all.
+    // Each link was asked once, HEAD first; a GET only where the HEAD answered 405; the 500
+    // once more after the retry delay (a timeout is not retried); nothing the crawl fetched was
+    // asked again; script, mail and phone links were not asked at all.
     let asked = by_path(&log);
+    assert_eq!(
+        asked.get("/error.htm"),
+        Some(&vec!["HEAD".to_string(), "HEAD".to_string()]),
+        "{asked:?}"
+    );
+    let error_asked: Vec<_> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|s| s.path == "/error.htm")
+        .map(|s| s.at)
+        .collect();
+    assert!(
+        error_asked[1].duration_since(error_asked[0]) >= gongkai::links::check::RETRY_DELAY,
+        "{error_asked:?}"
+    );
     for path in [
         "/gone.htm",
-        "/error.htm",
         "/slow.htm",
         "/moved-ok.htm",
         "/target.htm",
@@ -317,7 +333,7 @@ async fn planted_links_are_checked_once_each(store: Store) {
     #[rustfmt::skip]
     let expected: Vec<Row> = vec![
         ("P/gone.htm", Head, Some(404), true, None, None, 2, false, true, "失效页面"),
-        ("P/error.htm", Head, Some(500), true, None, None, 1, false, true, "出错页面"),
+        ("P/error.htm", Head, Some(500), true, Some("服务器返回 500（2 秒后重试一次，仍然失败）"), None, 1, false, true, "出错页面"),
         ("P/slow.htm", Head, None, true, Some("1 秒内无响应（超时）"), None, 1, false, true, "很慢的页面"),
         ("P/moved-ok.htm", Head, Some(200), false, None, Some("P/target.htm"), 1, false, true, "已搬迁"),
         ("P/moved-gone.htm", Head, Some(404), true, None, Some("P/gone2.htm"), 1, false, true, "搬迁后失效"),
@@ -394,7 +410,7 @@ async fn planted_links_are_checked_once_each(store: Store) {
             ],
             "evidence": [
                 ev(format!("{base}/gone.htm"), format!("“失效页面”（所在页面 {on_home} 等 2 个页面）：服务器返回 404"), home),
-                ev(format!("{base}/error.htm"), format!("“出错页面”（所在页面 {on_home}）：服务器返回 500"), home),
+                ev(format!("{base}/error.htm"), format!("“出错页面”（所在页面 {on_home}）：服务器返回 500（2 秒后重试一次，仍然失败）"), home),
                 ev(format!("{base}/slow.htm"), format!("“很慢的页面”（所在页面 {on_home}）：1 秒内无响应（超时）"), home),
                 ev(format!("{base}/moved-gone.htm"), format!("“搬迁后失效”（所在页面 {on_home}）：重定向至 {base}/gone2.htm 后服务器返回 404"), home),
                 ev(format!("{base}/bmym/tyz/zfxxgkpt/tzgg.htm"), format!("“通知公告”（所在页面 {on_home}）：服务器返回 404"), home),
@@ -614,7 +630,7 @@ async fn the_finalize_job_of_workers_checks_the_links() {
     // Every page asked once (each job reads robots.txt for itself); HEAD then GET only where
     // the HEAD answered 405.
     for (path, methods) in by_path(&log) {
-        if path != "/robots.txt" {
+        if path != "/robots.txt" && path != "/error.htm" {
             assert_eq!(methods.len(), 1, "{path}: {methods:?}");
         }
     }

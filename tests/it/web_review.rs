@@ -369,3 +369,175 @@ async fn the_indicators_page_shows_each_verdict_and_the_days_availability() {
         "{log:?}"
     );
 }
+
+#[tokio::test]
+async fn indicators_are_decided_in_bulk_each_with_its_log_line() {
+    use chrono::{Duration, TimeZone, Utc};
+    use gongkai::indicators::judge::{DatedItem, ProbeRecord};
+    use gongkai::indicators::Verdict;
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let config = gongkai::config::PortalConfig::load(&root.join("selectors/fixture.toml")).unwrap();
+    let portal = config.portal.name.clone();
+    let app = spawn_configured(move |c| c.portal = Some(config)).await;
+    let start = Utc.with_ymd_and_hms(2020, 11, 23, 16, 0, 0).unwrap();
+    for i in 0..140 {
+        let p = ProbeRecord {
+            url: "http://portal.example/".into(),
+            at: start + Duration::minutes(72 * i),
+            ok: true,
+            ms: 120,
+            status: Some(200),
+            error: None,
+            items: 10,
+            dated_items: 10,
+            newest: Some(DatedItem {
+                date: chrono::NaiveDate::from_ymd_opt(2020, 11, 27).unwrap(),
+                title: "县政府召开常务会议".into(),
+                url: "http://portal.example/info/1.htm".into(),
+            }),
+        };
+        app.store.record_probe(&portal, &p).await.unwrap();
+    }
+    let day = chrono::NaiveDate::from_ymd_opt(2020, 11, 30).unwrap();
+    let a = Client::login(&app.base, "审核员甲", PASSWORD).await;
+    let page = a.text("/indicators?date=2020-11-30").await;
+    let res = a
+        .post(
+            "/indicators/judge",
+            &[("csrf", &csrf_of(&page)), ("date", "2020-11-30")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let verdict_of = |report: &gongkai::indicators::DayReport, code: &str| {
+        report
+            .indicators
+            .iter()
+            .find(|i| i.code == code && i.scope == "site")
+            .unwrap()
+            .verdict
+    };
+    let report = gongkai::indicators::day::stored(&app.store, &portal, day)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(verdict_of(&report, "site_unreachable"), Verdict::Pass);
+    assert_eq!(verdict_of(&report, "interaction_poor"), Verdict::Question);
+
+    // The list has a box per indicator for an auditor, none for a viewer.
+    let page = a.text("/indicators?date=2020-11-30").await;
+    assert!(
+        page.contains("value=\"site_unreachable:pass:site\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"interaction_poor:question:site\""),
+        "{page}"
+    );
+    let v = Client::login(&app.base, "观察员", PASSWORD).await;
+    let vpage = v.text("/indicators?date=2020-11-30").await;
+    assert!(
+        vpage.contains("指标一览") && !vpage.contains("name=\"pick\""),
+        "{vpage}"
+    );
+    let res = v
+        .post(
+            "/indicators/bulk",
+            &[
+                ("csrf", &csrf_of(&vpage)),
+                ("date", "2020-11-30"),
+                ("action", "accept"),
+                ("pick", "site_unreachable:pass:site"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let csrf = csrf_of(&page);
+
+    // Accepting the machine's verdicts: the pass is decided; the question is left and
+    // named, and so is one whose verdict the auditor saw differently (judged again since).
+    let res = a
+        .post(
+            "/indicators/bulk",
+            &[
+                ("csrf", csrf.as_str()),
+                ("date", "2020-11-30"),
+                ("action", "accept"),
+                ("pick", "site_unreachable:pass:site"),
+                ("pick", "interaction_poor:question:site"),
+                ("pick", "broken_links:deduct:site"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let page = a.text(res.headers()["location"].to_str().unwrap()).await;
+    assert!(
+        page.contains("已审核 1 项（采纳机器结论）。未审核 2 项："),
+        "{page}"
+    );
+    assert!(
+        page.contains("互动回应差：待人工判断，须逐项审核"),
+        "{page}"
+    );
+    assert!(
+        page.contains("链接可用性：机器结论已变为“待人工判断”"),
+        "{page}"
+    );
+    let decisions = app.store.indicator_decisions(&portal, day).await.unwrap();
+    let decided: Vec<(&str, Verdict)> = decisions.iter().map(|(c, _, d)| (*c, d.verdict)).collect();
+    assert_eq!(decided, [("site_unreachable", Verdict::Pass)]);
+
+    // 审核为未触发 changes the question's verdict: a note is needed, then it is decided.
+    let pass = |note: &'static str| {
+        [
+            ("csrf", csrf.clone()),
+            ("date", "2020-11-30".to_string()),
+            ("action", "pass".to_string()),
+            ("pick", "interaction_poor:question:site".to_string()),
+            ("note", note.to_string()),
+        ]
+    };
+    let form = pass(" ");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = a.post("/indicators/bulk", &form).await;
+    assert_eq!(res.status(), 400);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("互动回应差：改变机器结论或判断待核查的指标时，请写明依据。"));
+    let form = pass("留言板人工查看：均已按时答复");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = a.post("/indicators/bulk", &form).await;
+    assert_eq!(res.status(), 303);
+    let res = a
+        .post(
+            "/indicators/bulk",
+            &[
+                ("csrf", csrf.as_str()),
+                ("date", "2020-11-30"),
+                ("action", "accept"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 400, "nothing ticked");
+
+    let report = gongkai::indicators::day::stored(&app.store, &portal, day)
+        .await
+        .unwrap()
+        .unwrap();
+    let board = report
+        .indicators
+        .iter()
+        .find(|i| i.code == "interaction_poor")
+        .unwrap();
+    assert_eq!(board.decided(), Verdict::Pass);
+    // One audit-log line per decision.
+    let log = app.store.audit_log(&portal, "", None).await.unwrap();
+    let lines: Vec<&str> = log
+        .iter()
+        .filter(|l| l.action == "indicator_decide")
+        .map(|l| l.subject.as_str())
+        .collect();
+    assert_eq!(lines.len(), 2, "{log:?}");
+    assert!(lines.contains(&"2020-11-30 interaction_poor"), "{lines:?}");
+}

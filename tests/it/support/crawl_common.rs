@@ -58,4 +58,22 @@ pub async fn run_described(
     crawl(store, opts, &no_progress).await.unwrap()
 }
 
+/// [`run_described`] with the link check at the run's end (it asks for the links the crawl did
+/// not fetch, so the run's request count is the crawl's and the check's).
+pub async fn run_checking_links(
+    store: &Store,
+    config: &PortalConfig,
+    description: &str,
+) -> CrawlSummary {
+    let opts = CrawlOptions {
+        config: config.clone(),
+        config_path: description.into(),
+        rubric: gongkai::rubric::Rubric::bundled_2020(),
+        as_of: as_of(),
+        resume: false,
+        check_links: true,
+    };
+    crawl(store, opts, &no_progress).await.unwrap()
+}
+
 pub fn no_progress(_: gongkai::audit::Progress) {}
