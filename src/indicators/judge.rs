@@ -176,7 +176,7 @@ pub fn availability(
             .map(|p| {
                 let why = match (&p.error, p.status) {
                     (Some(e), _) => e.clone(),
-                    (None, Some(st)) => format!("HTTP {st}"),
+                    (None, Some(st)) => format!("服务器返回 {st}"),
                     (None, None) => "无响应".into(),
                 };
                 ev(
@@ -513,7 +513,7 @@ pub fn interaction(board: &BoardFacts, day: NaiveDate, s: &IndicatorSettings) ->
             let why = match board.pages.first() {
                 None => "没有找到在线咨询（留言）渠道".to_string(),
                 Some((url, st, err, _)) => {
-                    let why = err.clone().unwrap_or_else(|| format!("HTTP {st}"));
+                    let why = err.clone().unwrap_or_else(|| format!("服务器返回 {st}"));
                     evidence.insert(0, ev(url, format!("留言板无法打开：{why}")));
                     format!("留言板无法打开：{why}")
                 }

@@ -87,7 +87,12 @@ pub async fn probe_once(
         }
         Ok(Err(e)) => {
             rec.status = e.status().map(|s| s.as_u16());
-            rec.error = Some(format!("无法访问：{}", chain(&e)));
+            let e = e.without_url();
+            tracing::debug!(cause = %crate::crawl::http::cause_chain(&e), "probe failed");
+            rec.error = Some(format!(
+                "无法访问：{}",
+                crate::crawl::http::network_cause(&e)
+            ));
         }
         Ok(Ok((status, content_type, body))) => {
             rec.status = Some(status);
@@ -100,22 +105,11 @@ pub async fn probe_once(
                 rec.dated_items = items.1;
                 rec.newest = items.2;
             } else {
-                rec.error = Some(format!("HTTP {status}"));
+                rec.error = Some(format!("服务器返回 {status}"));
             }
         }
     }
     rec
-}
-
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push('：');
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }
 
 /// The links of a page standing in list rows, those with a date (in the row or the URL), and

@@ -17,7 +17,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use url::Url;
 
-use crate::crawl::http::{cause_chain, FetchError, Fetcher, Turn, MAX_REDIRECTS};
+use crate::crawl::http::{cause_chain, network_cause, FetchError, Fetcher, Turn, MAX_REDIRECTS};
 use crate::indicators::links::CheckedBy;
 
 /// Bytes of a `GET` body read before it is dropped: enough for the server to have answered.
@@ -75,6 +75,13 @@ impl Outcome {
             _ => None,
         }
     }
+}
+
+/// A request's failure in Chinese; its technical chain to the debug log.
+fn described(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    tracing::debug!(cause = %cause_chain(&e), "link request failed");
+    network_cause(&e)
 }
 
 /// Why a request brought no status.
@@ -317,10 +324,8 @@ impl Checker {
         let mut response = match tokio::time::timeout_at(deadline, sent).await {
             Err(_) => return Err(Failure::Timeout),
             Ok(Err(e)) if e.is_timeout() => return Err(Failure::Timeout),
-            Ok(Err(e)) if e.is_connect() => {
-                return Err(Failure::Connect(cause_chain(&e.without_url())))
-            }
-            Ok(Err(e)) => return Err(Failure::Other(cause_chain(&e.without_url()))),
+            Ok(Err(e)) if e.is_connect() => return Err(Failure::Connect(described(e))),
+            Ok(Err(e)) => return Err(Failure::Other(described(e))),
             Ok(Ok(r)) => r,
         };
         let status = response.status().as_u16();

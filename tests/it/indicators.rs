@@ -270,7 +270,7 @@ async fn a_week_of_probes_in_seconds_trips_the_veto_at_five_percent() {
     assert!(avail
         .evidence
         .iter()
-        .any(|e| e.excerpt.contains("HTTP 503")));
+        .any(|e| e.excerpt.contains("服务器返回 503")));
     // The fixture home page lists 要闻: its newest dated item up to the day decided.
     assert!(
         report.indicators[1]

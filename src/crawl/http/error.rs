@@ -111,8 +111,8 @@ impl FetchError {
         }
     }
 
-    /// Maps a reqwest error of one attempt, keeping its cause chain but not its URL (ours is
-    /// already in the message).
+    /// Maps a reqwest error of one attempt: its cause in Chinese (the technical chain goes to
+    /// the debug log), without its URL (ours is already in the message).
     pub(crate) fn from_reqwest(url: &Url, err: reqwest::Error) -> Self {
         let url = url.clone();
         if err.is_timeout() {
@@ -128,13 +128,62 @@ impl FetchError {
             };
         }
         let is_body = err.is_body() || err.is_decode();
-        let message = cause_chain(&err.without_url());
+        let err = err.without_url();
+        tracing::debug!(%url, cause = %cause_chain(&err), "request failed");
+        let message = network_cause(&err);
         if is_body {
             FetchError::Body { url, message }
         } else {
             FetchError::Connect { url, message }
         }
     }
+}
+
+/// What went wrong on the network, in Chinese, from an error and its sources: the I/O error's
+/// kind where one is in the chain, else what its text says (name resolution, TLS, a connection
+/// closed early). The technical chain is for the logs ([`cause_chain`]), not for auditors.
+pub(crate) fn network_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    use std::io::ErrorKind;
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            let said = match io.kind() {
+                ErrorKind::ConnectionRefused => Some("连接被拒绝"),
+                ErrorKind::ConnectionReset => Some("连接被重置"),
+                ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => Some("连接被中断"),
+                ErrorKind::TimedOut => Some("连接超时"),
+                ErrorKind::UnexpectedEof => Some("连接意外关闭"),
+                ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => Some("网络不可达"),
+                ErrorKind::AddrNotAvailable => Some("地址不可用"),
+                _ => None,
+            };
+            if let Some(said) = said {
+                return said.to_string();
+            }
+        }
+        current = e.source();
+    }
+    let text = cause_chain(err).to_lowercase();
+    let said = if text.contains("dns") || text.contains("lookup address") {
+        "域名无法解析"
+    } else if text.contains("certificate") || text.contains("tls") || text.contains("ssl") {
+        "加密连接（TLS/证书）出错"
+    } else if text.contains("incomplete")
+        || text.contains("closed before")
+        || text.contains("connection closed")
+        || text.contains("end of file")
+    {
+        "连接意外关闭"
+    } else if text.contains("reset") {
+        "连接被重置"
+    } else if text.contains("refused") {
+        "连接被拒绝"
+    } else if text.contains("decod") || text.contains("body") {
+        "响应内容读取出错"
+    } else {
+        "网络错误"
+    };
+    said.to_string()
 }
 
 /// "outer: inner: root" for an error and its sources, without repeated parts.
@@ -154,6 +203,55 @@ pub(crate) fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An error that wraps another, as hyper and reqwest wrap the I/O error.
+    #[derive(Debug)]
+    struct Wrapped(&'static str, Option<std::io::Error>);
+
+    impl std::fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_ref().map(|e| e as _)
+        }
+    }
+
+    #[test]
+    fn network_causes_are_said_in_chinese() {
+        use std::io::{Error, ErrorKind};
+        let io = |kind| Some(Error::new(kind, "os error"));
+        let cases = [
+            (
+                Wrapped("client error (Connect)", io(ErrorKind::ConnectionRefused)),
+                "连接被拒绝",
+            ),
+            (
+                Wrapped("connection error", io(ErrorKind::ConnectionReset)),
+                "连接被重置",
+            ),
+            (Wrapped("error", io(ErrorKind::TimedOut)), "连接超时"),
+            (
+                Wrapped("dns error: failed to lookup address information", None),
+                "域名无法解析",
+            ),
+            (
+                Wrapped("invalid peer certificate: UnknownIssuer", None),
+                "加密连接（TLS/证书）出错",
+            ),
+            (
+                Wrapped("connection closed before message completed", None),
+                "连接意外关闭",
+            ),
+            (Wrapped("something else entirely", None), "网络错误"),
+        ];
+        for (err, said) in cases {
+            assert_eq!(network_cause(&err), said, "{err}");
+        }
+    }
 
     /// The messages auditors read (and the snapshot's failures) keep their wording.
     #[test]

@@ -15,7 +15,7 @@ mod turns;
 
 pub use client::{FetchStats, Fetcher, Turn, MAX_REDIRECTS};
 pub use encoding::{charset_of_content_type, decode_html, DecodedPage};
-pub(crate) use error::cause_chain;
 pub use error::FetchError;
+pub(crate) use error::{cause_chain, network_cause};
 pub use fetched::{FetchOptions, Fetched};
 pub use turns::HostTurns;
