@@ -17,7 +17,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use url::Url;
 
-use crate::crawl::http::{cause_chain, network_cause, FetchError, Fetcher, Turn, MAX_REDIRECTS};
+use crate::crawl::http::retry::{retry_after, MAX_RETRY_AFTER};
+use crate::crawl::http::{cause_chain, FetchError, Fetcher, NetworkCause, Turn, MAX_REDIRECTS};
 use crate::indicators::links::CheckedBy;
 
 /// Bytes of a `GET` body read before it is dropped: enough for the server to have answered.
@@ -77,19 +78,19 @@ impl Outcome {
     }
 }
 
-/// A request's failure in Chinese; its technical chain to the debug log.
-fn described(e: reqwest::Error) -> String {
+/// A request's failure; its technical chain to the debug log.
+fn cause_of(e: reqwest::Error) -> NetworkCause {
     let e = e.without_url();
     tracing::debug!(cause = %cause_chain(&e), "link request failed");
-    network_cause(&e)
+    NetworkCause::of(&e)
 }
 
 /// Why a request brought no status.
 enum Failure {
     Timeout,
-    Connect(String),
+    Connect(NetworkCause),
     /// Anything else: for a `HEAD`, a reason to try a `GET`.
-    Other(String),
+    Other(NetworkCause),
     /// No turn at the portal's host could be had (the workers' shared rate): not a link's fault.
     Turn(String),
 }
@@ -97,6 +98,8 @@ enum Failure {
 struct Answer {
     status: u16,
     location: Option<String>,
+    /// The wait a `Retry-After` asked for.
+    retry_after: Option<Duration>,
 }
 
 /// A turn at some host, held while its request is out.
@@ -185,16 +188,23 @@ impl Checker {
 
     /// Checks `url`, following its redirects (each hop to a URL the run fetched takes that
     /// fetch's status; each other hop is asked like a link). A failure that may pass (a 5xx,
-    /// 408 or 429, a refused or broken connection) is asked once more after [`RETRY_DELAY`];
-    /// a timeout is not, as it has already had the whole budget.
+    /// 408 or 429; a connection refused, reset or closed early) is asked once more after
+    /// [`RETRY_DELAY`], or the longer wait a `Retry-After` asks for (a wait over the crawl's
+    /// cap is not waited for). A timeout is not asked again, as it has had the whole budget;
+    /// nor is a name that does not resolve or a certificate error.
     #[tracing::instrument(level = "debug", skip(self), fields(url = %url))]
     pub async fn check(&self, url: &Url) -> Outcome {
-        let (first, transient) = self.check_once(url).await;
-        if !(first.broken && transient) {
+        let (first, retry) = self.check_once(url).await;
+        let Some(wait) = retry.filter(|_| first.broken) else {
+            return first;
+        };
+        if wait > MAX_RETRY_AFTER {
+            tracing::debug!(%url, wait_secs = wait.as_secs(), "retry asked too late; not retried");
             return first;
         }
-        tracing::debug!(%url, "retrying a link that failed");
-        tokio::time::sleep(RETRY_DELAY).await;
+        tracing::debug!(%url, wait_secs = wait.as_secs(), "retrying a link that failed");
+        tokio::time::sleep(wait).await;
+        self.portal.note_retry();
         let (mut second, _) = self.check_once(url).await;
         if second.broken {
             let what = match (&second.error, second.status) {
@@ -204,14 +214,15 @@ impl Checker {
             };
             second.error = Some(format!(
                 "{what}（{} 秒后重试一次，仍然失败）",
-                RETRY_DELAY.as_secs()
+                wait.as_secs()
             ));
         }
         second
     }
 
-    /// One check of `url` and its redirects, and whether its failure may pass on a retry.
-    async fn check_once(&self, url: &Url) -> (Outcome, bool) {
+    /// One check of `url` and its redirects, and the wait before asking again when its failure
+    /// may pass.
+    async fn check_once(&self, url: &Url) -> (Outcome, Option<Duration>) {
         let mut current = url.clone();
         let mut seen = HashSet::from([url.clone()]);
         let mut by = CheckedBy::Head;
@@ -224,14 +235,14 @@ impl Checker {
                         final_url: moved(&current),
                         ..o.clone()
                     };
-                    return (o, false);
+                    return (o, None);
                 }
                 if !self.allowed(&current).await {
                     let o = Outcome {
                         final_url: moved(&current),
                         ..Outcome::unchecked("重定向至 robots.txt 不允许访问的地址，未检查")
                     };
-                    return (o, false);
+                    return (o, None);
                 }
             }
             let (method, answer) = self.hop(&current).await;
@@ -242,16 +253,22 @@ impl Checker {
                 Ok(a) => a,
                 Err(Failure::Turn(why)) => {
                     let o = Outcome::unchecked(format!("未能取得请求时机（{why}），未检查"));
-                    return (o, false);
+                    return (o, None);
                 }
                 Err(f) => {
-                    let transient = !matches!(f, Failure::Timeout);
+                    let retry = match &f {
+                        Failure::Connect(c) | Failure::Other(c) => {
+                            c.may_pass().then_some(RETRY_DELAY)
+                        }
+                        Failure::Timeout | Failure::Turn(_) => None,
+                    };
                     let why = match f {
                         Failure::Timeout => {
                             format!("{} 秒内无响应（超时）", self.timeout.as_secs())
                         }
-                        Failure::Connect(m) => format!("无法连接服务器（{m}）"),
-                        Failure::Other(m) | Failure::Turn(m) => format!("请求出错（{m}）"),
+                        Failure::Connect(c) => format!("无法连接服务器（{}）", c.label()),
+                        Failure::Other(c) => format!("请求出错（{}）", c.label()),
+                        Failure::Turn(m) => format!("请求出错（{m}）"),
                     };
                     let o = Outcome {
                         checked_by: by,
@@ -260,7 +277,7 @@ impl Checker {
                         error: Some(why),
                         broken: true,
                     };
-                    return (o, transient);
+                    return (o, retry);
                 }
             };
             let status = answer.status;
@@ -272,7 +289,13 @@ impl Checker {
                     error: None,
                     broken: status >= 400,
                 };
-                return (o, status >= 500 || status == 408 || status == 429);
+                let may_pass = status >= 500 || status == 408 || status == 429;
+                let retry = may_pass.then(|| {
+                    answer
+                        .retry_after
+                        .map_or(RETRY_DELAY, |a| a.max(RETRY_DELAY))
+                });
+                return (o, retry);
             }
             let target = answer
                 .location
@@ -286,7 +309,7 @@ impl Checker {
                     error: Some(format!("服务器返回 {status}，但没有有效的重定向地址")),
                     broken: true,
                 };
-                return (o, false);
+                return (o, None);
             };
             target.set_fragment(None);
             if !seen.insert(target.clone()) {
@@ -302,7 +325,7 @@ impl Checker {
             error: Some("重定向次数过多或出现循环".into()),
             broken: true,
         };
-        (o, false)
+        (o, None)
     }
 
     /// One hop: a `HEAD`, then a `GET` when it failed (but for a timeout or no connection,
@@ -324,8 +347,8 @@ impl Checker {
         let mut response = match tokio::time::timeout_at(deadline, sent).await {
             Err(_) => return Err(Failure::Timeout),
             Ok(Err(e)) if e.is_timeout() => return Err(Failure::Timeout),
-            Ok(Err(e)) if e.is_connect() => return Err(Failure::Connect(described(e))),
-            Ok(Err(e)) => return Err(Failure::Other(described(e))),
+            Ok(Err(e)) if e.is_connect() => return Err(Failure::Connect(cause_of(e))),
+            Ok(Err(e)) => return Err(Failure::Other(cause_of(e))),
             Ok(Ok(r)) => r,
         };
         let status = response.status().as_u16();
@@ -333,6 +356,7 @@ impl Checker {
             .headers()
             .get(header::LOCATION)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string());
+        let retry_after = retry_after(response.headers());
         if method == Method::GET {
             // A little of the body, within what is left of the timeout; the status decides.
             let mut read = 0usize;
@@ -346,7 +370,11 @@ impl Checker {
                 self.portal.note_bytes(read as u64);
             }
         }
-        Ok(Answer { status, location })
+        Ok(Answer {
+            status,
+            location,
+            retry_after,
+        })
     }
 
     /// The portal's turn from its fetcher; another host's after its previous request is in and

@@ -278,7 +278,8 @@ pub async fn decide(
 /// decided at once, one audit-log line each. `action=accept` takes each one's machine verdict
 /// (a question cannot be accepted: it is left, and named); `action=pass` decides 未触发, with a
 /// note when that changes a machine verdict. An indicator whose machine verdict changed since
-/// the page was read is left as it is, and named.
+/// the page was read, one no longer judged, and one an auditor decided otherwise are left as
+/// they are, and named; a pick given twice counts once.
 pub async fn bulk(
     State(st): State<AppState>,
     me: CurrentUser,
@@ -307,6 +308,7 @@ pub async fn bulk(
     }
     let mut decisions = Vec::new();
     let mut left = Vec::new();
+    let mut seen_picks = std::collections::HashSet::new();
     for pick in picks {
         let mut parts = pick.splitn(3, ':');
         let (code, seen, scope) = (
@@ -314,14 +316,22 @@ pub async fn bulk(
             parts.next().unwrap_or_default(),
             parts.next().unwrap_or_default(),
         );
+        if code.is_empty() || seen.is_empty() || scope.is_empty() {
+            return Err(AppError::BadRequest(format!(
+                "所选指标“{pick}”无法识别，请刷新页面后重试。"
+            )));
+        }
+        if !seen_picks.insert((code, scope)) {
+            continue;
+        }
         let Some(result) = report
             .indicators
             .iter()
             .find(|i| i.code == code && i.scope == scope)
         else {
-            return Err(AppError::BadRequest(format!(
-                "{date} 没有这项指标：{code} / {scope}"
-            )));
+            let scope = if scope == "site" { "全站" } else { scope };
+            left.push(format!("{scope}：该指标在重新判断后已不存在"));
+            continue;
         };
         let who = match result.scope.as_str() {
             "site" => result.name.clone(),
@@ -340,6 +350,15 @@ pub async fn bulk(
         } else {
             Verdict::Pass
         };
+        // An auditor's considered verdict is not replaced in bulk: it is changed on its own.
+        if let Some(d) = result.decision.as_ref().filter(|d| d.verdict != verdict) {
+            left.push(format!(
+                "{who}：已由 {} 审核为“{}”，须逐项修改",
+                d.by,
+                d.verdict.label()
+            ));
+            continue;
+        }
         if verdict != result.verdict && note.is_empty() {
             return Err(AppError::BadRequest(format!("{who}：{NOTE_NEEDED}")));
         }

@@ -253,21 +253,42 @@ async fn family_indicators(family: &str, failing: &[u64], extra: u32) -> DayRepo
         "{family}:\n{}",
         link_problems.join("\n")
     );
-    // The link answering 503 once was asked again and opened.
+    // The link answering 503 once was asked again (HEAD twice, the retry delay apart) and
+    // opened; the closed off-site port was asked again too, and said so.
     let retried = links
         .iter()
         .find(|l| l.url.contains("/ztzl/hdzt."))
         .expect("the flaky 专题 link");
     assert_eq!(
-        (retried.status, retried.broken),
-        (Some(200), false),
+        (retried.checked_by, retried.status, retried.broken),
+        (CheckedBy::Head, Some(200), false),
         "{retried:?}"
+    );
+    let asked: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("/ztzl/hdzt."))
+        .collect();
+    assert_eq!(asked.len(), 2, "{family}");
+    assert!(asked.iter().all(|r| r.method == "HEAD"), "{family}");
+    assert!(
+        asked[1].at.duration_since(asked[0].at) >= gongkai::links::check::RETRY_DELAY,
+        "{family}"
+    );
+    let closed = links
+        .iter()
+        .find(|l| l.url == "http://127.0.0.1:1/")
+        .expect("the off-site link");
+    assert_eq!(
+        closed.error.as_deref(),
+        Some("无法连接服务器（连接被拒绝）（2 秒后重试一次，仍然失败）"),
+        "{closed:?}"
     );
     let started = std::time::Instant::now();
     let n = week_before(&store, &server, &config, t.date, failing).await;
     assert_eq!(n, 140, "{family}");
-    // Probes beside the schedule (a restarted service probes at once), all answered, at noon
-    // of the check day on the injected clock.
+    // Probes beside the schedule (a restarted service probes at once), all answered, at 04:00
+    // Beijing time of the check day on the injected clock.
     let target = ProbeTarget::of(&config).unwrap();
     let client = probe::client(&target);
     for i in 0..extra {
@@ -322,6 +343,18 @@ async fn vsb_county_indicators_meet_the_truth() {
         availability(&report),
         (Verdict::Veto, serde_json::json!(5.0))
     );
+    // Each failed probe says why, in Chinese: the hang, the reset (the connection closed before
+    // an answer), the 503s.
+    let why: Vec<&str> = report.indicators[0]
+        .evidence
+        .iter()
+        .map(|e| e.excerpt.as_str())
+        .collect();
+    assert_eq!(why.len(), 7, "{why:?}");
+    for said in ["1 秒内未能打开", "无法访问：连接意外关闭", "服务器返回 503"]
+    {
+        assert!(why.iter().any(|w| w.contains(said)), "{said}: {why:?}");
+    }
     assert!(report.vetoed);
 }
 

@@ -453,7 +453,7 @@ async fn indicators_are_decided_in_bulk_each_with_its_log_line() {
     assert_eq!(res.status(), 403);
     let csrf = csrf_of(&page);
 
-    // Accepting the machine's verdicts: the pass is decided; the question is left and
+    // Accepting the machine's verdicts: the pass is decided (once, though ticked twice); the question is left and
     // named, and so is one whose verdict the auditor saw differently (judged again since).
     let res = a
         .post(
@@ -462,6 +462,7 @@ async fn indicators_are_decided_in_bulk_each_with_its_log_line() {
                 ("csrf", csrf.as_str()),
                 ("date", "2020-11-30"),
                 ("action", "accept"),
+                ("pick", "site_unreachable:pass:site"),
                 ("pick", "site_unreachable:pass:site"),
                 ("pick", "interaction_poor:question:site"),
                 ("pick", "broken_links:deduct:site"),
@@ -521,6 +522,75 @@ async fn indicators_are_decided_in_bulk_each_with_its_log_line() {
         .await;
     assert_eq!(res.status(), 400, "nothing ticked");
 
+    // An auditor's own verdict is not replaced in bulk; a pick no longer judged is named; a
+    // pick that cannot be read is refused, and so is a form without the session's token.
+    let res = a
+        .post(
+            "/indicators/decide",
+            &[
+                ("csrf", csrf.as_str()),
+                ("date", "2020-11-30"),
+                ("code", "site_unreachable"),
+                ("scope", "site"),
+                ("verdict", "veto"),
+                ("note", "人工复测：首页多次无法打开"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = a
+        .post(
+            "/indicators/bulk",
+            &[
+                ("csrf", csrf.as_str()),
+                ("date", "2020-11-30"),
+                ("action", "accept"),
+                ("pick", "site_unreachable:pass:site"),
+                ("pick", "columns_not_updated:pass:不存在的单位"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = a.text(res.headers()["location"].to_str().unwrap()).await;
+    assert!(
+        page.contains("已审核 0 项（采纳机器结论）。未审核 2 项："),
+        "{page}"
+    );
+    assert!(
+        page.contains("站点无法访问：已由 审核员甲 审核为“单项否决”，须逐项修改"),
+        "{page}"
+    );
+    assert!(
+        page.contains("不存在的单位：该指标在重新判断后已不存在"),
+        "{page}"
+    );
+    for pick in ["x", "site_unreachable::", ":pass:site"] {
+        let res = a
+            .post(
+                "/indicators/bulk",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("date", "2020-11-30"),
+                    ("action", "accept"),
+                    ("pick", pick),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 400, "{pick}");
+    }
+    let res = a
+        .post(
+            "/indicators/bulk",
+            &[
+                ("csrf", "forged"),
+                ("date", "2020-11-30"),
+                ("action", "accept"),
+                ("pick", "interaction_poor:question:site"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+
     let report = gongkai::indicators::day::stored(&app.store, &portal, day)
         .await
         .unwrap()
@@ -538,6 +608,6 @@ async fn indicators_are_decided_in_bulk_each_with_its_log_line() {
         .filter(|l| l.action == "indicator_decide")
         .map(|l| l.subject.as_str())
         .collect();
-    assert_eq!(lines.len(), 2, "{log:?}");
+    assert_eq!(lines.len(), 3, "{log:?}");
     assert!(lines.contains(&"2020-11-30 interaction_poor"), "{lines:?}");
 }

@@ -337,6 +337,12 @@ impl Fetcher {
         Ok(Turn { _slot: slot })
     }
 
+    /// Counts a retry made under the fetcher's turns by another part of the run (the link
+    /// check), so that the run's figures hold every retry.
+    pub fn note_retry(&self) {
+        self.inner.retried.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Counts body bytes received by a request made under a [`Turn`].
     pub fn note_bytes(&self, bytes: u64) {
         self.inner.bytes.fetch_add(bytes, Ordering::Relaxed);

@@ -139,51 +139,117 @@ impl FetchError {
     }
 }
 
-/// What went wrong on the network, in Chinese, from an error and its sources: the I/O error's
-/// kind where one is in the chain, else what its text says (name resolution, TLS, a connection
-/// closed early). The technical chain is for the logs ([`cause_chain`]), not for auditors.
-pub(crate) fn network_cause(err: &(dyn std::error::Error + 'static)) -> String {
-    use std::io::ErrorKind;
-    let mut current = Some(err);
-    while let Some(e) = current {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            let said = match io.kind() {
-                ErrorKind::ConnectionRefused => Some("连接被拒绝"),
-                ErrorKind::ConnectionReset => Some("连接被重置"),
-                ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => Some("连接被中断"),
-                ErrorKind::TimedOut => Some("连接超时"),
-                ErrorKind::UnexpectedEof => Some("连接意外关闭"),
-                ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => Some("网络不可达"),
-                ErrorKind::AddrNotAvailable => Some("地址不可用"),
-                _ => None,
-            };
-            if let Some(said) = said {
-                return said.to_string();
-            }
+/// What went wrong on the network, as far as an error and its sources tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NetworkCause {
+    Refused,
+    Reset,
+    Aborted,
+    ClosedEarly,
+    ConnectTimeout,
+    Unreachable,
+    AddressUnavailable,
+    NameNotResolved,
+    Tls,
+    TooManyRedirects,
+    NotHttp,
+    BodyUnreadable,
+    Other,
+}
+
+impl NetworkCause {
+    /// The cause in Chinese, for auditors.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            NetworkCause::Refused => "连接被拒绝",
+            NetworkCause::Reset => "连接被重置",
+            NetworkCause::Aborted => "连接被中断",
+            NetworkCause::ClosedEarly => "连接意外关闭",
+            NetworkCause::ConnectTimeout => "连接超时",
+            NetworkCause::Unreachable => "网络不可达",
+            NetworkCause::AddressUnavailable => "地址不可用",
+            NetworkCause::NameNotResolved => "域名无法解析",
+            NetworkCause::Tls => "加密连接（TLS/证书）出错",
+            NetworkCause::TooManyRedirects => "重定向次数过多或出现循环",
+            NetworkCause::NotHttp => "服务器响应不符合 HTTP 协议",
+            NetworkCause::BodyUnreadable => "内容不完整或无法解码",
+            NetworkCause::Other => "网络错误",
         }
-        current = e.source();
     }
-    let text = cause_chain(err).to_lowercase();
-    let said = if text.contains("dns") || text.contains("lookup address") {
-        "域名无法解析"
-    } else if text.contains("certificate") || text.contains("tls") || text.contains("ssl") {
-        "加密连接（TLS/证书）出错"
-    } else if text.contains("incomplete")
-        || text.contains("closed before")
-        || text.contains("connection closed")
-        || text.contains("end of file")
-    {
-        "连接意外关闭"
-    } else if text.contains("reset") {
-        "连接被重置"
-    } else if text.contains("refused") {
-        "连接被拒绝"
-    } else if text.contains("decod") || text.contains("body") {
-        "响应内容读取出错"
-    } else {
-        "网络错误"
-    };
-    said.to_string()
+
+    /// Whether asking again a little later may cure it: a connection refused, reset or closed
+    /// early (a server restarting, a busy front end). A name that does not resolve, a
+    /// certificate or a protocol error will not pass in seconds.
+    pub(crate) fn may_pass(self) -> bool {
+        matches!(
+            self,
+            NetworkCause::Refused
+                | NetworkCause::Reset
+                | NetworkCause::Aborted
+                | NetworkCause::ClosedEarly
+        )
+    }
+
+    /// The cause of `err`: the I/O error's kind where one is in the chain, else what its text
+    /// says (name resolution, TLS, a connection closed early, a redirect loop).
+    pub(crate) fn of(err: &(dyn std::error::Error + 'static)) -> Self {
+        use std::io::ErrorKind;
+        let mut current = Some(err);
+        while let Some(e) = current {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                let kind = match io.kind() {
+                    ErrorKind::ConnectionRefused => Some(NetworkCause::Refused),
+                    ErrorKind::ConnectionReset => Some(NetworkCause::Reset),
+                    ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
+                        Some(NetworkCause::Aborted)
+                    }
+                    ErrorKind::TimedOut => Some(NetworkCause::ConnectTimeout),
+                    ErrorKind::UnexpectedEof => Some(NetworkCause::ClosedEarly),
+                    ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => {
+                        Some(NetworkCause::Unreachable)
+                    }
+                    ErrorKind::AddrNotAvailable => Some(NetworkCause::AddressUnavailable),
+                    _ => None,
+                };
+                if let Some(kind) = kind {
+                    return kind;
+                }
+            }
+            current = e.source();
+        }
+        let text = cause_chain(err).to_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+        if has(&["dns", "lookup address"]) {
+            NetworkCause::NameNotResolved
+        } else if has(&["certificate", "tls", "ssl"]) {
+            NetworkCause::Tls
+        } else if has(&["redirect"]) {
+            NetworkCause::TooManyRedirects
+        } else if has(&[
+            "incomplete",
+            "closed before",
+            "connection closed",
+            "end of file",
+        ]) {
+            NetworkCause::ClosedEarly
+        } else if has(&["reset"]) {
+            NetworkCause::Reset
+        } else if has(&["refused"]) {
+            NetworkCause::Refused
+        } else if has(&["parse", "invalid"]) {
+            NetworkCause::NotHttp
+        } else if has(&["decod", "body"]) {
+            NetworkCause::BodyUnreadable
+        } else {
+            NetworkCause::Other
+        }
+    }
+}
+
+/// What went wrong on the network, in Chinese ([`NetworkCause`]). The technical chain is for
+/// the logs ([`cause_chain`]), not for auditors.
+pub(crate) fn network_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    NetworkCause::of(err).label().to_string()
 }
 
 /// "outer: inner: root" for an error and its sources, without repeated parts.
@@ -246,11 +312,23 @@ mod tests {
                 Wrapped("connection closed before message completed", None),
                 "连接意外关闭",
             ),
+            (
+                Wrapped("error following redirect: too many redirects", None),
+                "重定向次数过多或出现循环",
+            ),
+            (
+                Wrapped("invalid HTTP version parsed", None),
+                "服务器响应不符合 HTTP 协议",
+            ),
             (Wrapped("something else entirely", None), "网络错误"),
         ];
         for (err, said) in cases {
             assert_eq!(network_cause(&err), said, "{err}");
         }
+        let refused = Wrapped("connect", io(ErrorKind::ConnectionRefused));
+        assert!(NetworkCause::of(&refused).may_pass());
+        let dns = Wrapped("dns error: failed to lookup address information", None);
+        assert!(!NetworkCause::of(&dns).may_pass());
     }
 
     /// The messages auditors read (and the snapshot's failures) keep their wording.
