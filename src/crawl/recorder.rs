@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use bytes::Bytes;
 use url::Url;
 
-use super::http::{decode_html, FetchOptions, Fetcher};
+use super::http::{decode_html, html_encoding, FetchOptions, Fetcher};
 use crate::model::FetchFailure;
 use crate::store::{PageKind, PageRecord, Store, StoreError, StoredPage};
 
@@ -363,11 +363,8 @@ impl Recorder {
                     .clone()
                     .or(previous.as_ref().and_then(|p| p.last_modified.clone()));
                 if kind != PageKind::Attachment {
-                    record.encoding = Some(
-                        decode_html(&body, content_type.as_deref())
-                            .encoding
-                            .to_string(),
-                    );
+                    record.encoding =
+                        Some(html_encoding(&body, content_type.as_deref()).to_string());
                 }
                 record.body = Some(body.to_vec());
                 record.request_head = Some(fetched.request_head.clone());

@@ -51,6 +51,19 @@ pub fn decode_html(body: &[u8], content_type: Option<&str>) -> DecodedPage {
         .unwrap_or(first)
 }
 
+/// The name of the encoding [`decode_html`] reads `body` in, without building the text when
+/// a byte-order mark or valid UTF-8 decides it (most pages): the recorder keeps the name, and
+/// the page is decoded once, when it is read.
+pub fn html_encoding(body: &[u8], content_type: Option<&str>) -> &'static str {
+    if let Some((enc, _)) = Encoding::for_bom(body) {
+        return enc.name();
+    }
+    if !body.is_ascii() && std::str::from_utf8(body).is_ok() {
+        return UTF_8.name();
+    }
+    decode_html(body, content_type).encoding
+}
+
 fn decode_as(body: &[u8], encoding: &'static Encoding) -> DecodedPage {
     let (text, used, had_errors) = encoding.decode(body);
     DecodedPage {
@@ -206,6 +219,33 @@ mod tests {
         let page = decode_html(body, Some("text/html; charset=gbk"));
         assert_eq!(page.encoding, "UTF-8");
         assert!(page.text.contains("政府信息公开指南"));
+    }
+
+    #[test]
+    fn html_encoding_names_what_decode_html_uses() {
+        let (gbk, _, _) = GBK.encode("<meta charset=gb2312><p>政务公开</p>");
+        let bodies: [(&[u8], Option<&str>); 7] = [
+            (
+                b"\xEF\xBB\xBF<p>\xE6\x94\xBF</p>",
+                Some("text/html; charset=gbk"),
+            ),
+            (
+                "<meta charset=gbk><p>政府信息公开指南</p>".as_bytes(),
+                Some("text/html; charset=gbk"),
+            ),
+            (&gbk[..], Some("text/html")),
+            (&gbk[..], None),
+            (b"<p>ascii only</p>", Some("text/html; charset=gbk")),
+            (b"<p>ascii only</p>", None),
+            (b"<meta charset=utf-8><p>\xe6\x94 \xff\xff</p>", None),
+        ];
+        for (body, content_type) in bodies {
+            assert_eq!(
+                html_encoding(body, content_type),
+                decode_html(body, content_type).encoding,
+                "{body:?} {content_type:?}"
+            );
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ mod scope;
 mod turns;
 
 pub use client::{FetchStats, Fetcher, Turn, MAX_REDIRECTS};
-pub use encoding::{charset_of_content_type, decode_html, DecodedPage};
+pub use encoding::{charset_of_content_type, decode_html, html_encoding, DecodedPage};
 pub use error::FetchError;
 pub(crate) use error::{cause_chain, network_cause, NetworkCause};
 pub use fetched::{FetchOptions, Fetched};
