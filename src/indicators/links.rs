@@ -89,18 +89,20 @@ impl LinkRecord {
 
     /// What was wrong, in Chinese: the error, or the status (after the redirects).
     pub fn problem(&self) -> String {
-        let answer = match self.status {
-            Some(s) => format!("服务器返回 {s}"),
-            None => "无响应".to_string(),
-        };
-        let what = match &self.error {
-            Some(e) => e.clone(),
-            None => answer,
-        };
+        let what = what_failed(self.error.as_deref(), self.status);
         match &self.final_url {
             Some(to) if to != &self.url => format!("重定向至 {to} 后{what}"),
             _ => what,
         }
+    }
+}
+
+/// What a link's check found wrong, in Chinese: its error, else the status it answered.
+pub fn what_failed(error: Option<&str>, status: Option<u16>) -> String {
+    match (error, status) {
+        (Some(e), _) => e.to_string(),
+        (None, Some(s)) => format!("服务器返回 {s}"),
+        (None, None) => "无响应".to_string(),
     }
 }
 

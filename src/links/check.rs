@@ -19,7 +19,7 @@ use url::Url;
 
 use crate::crawl::http::retry::{retry_after, MAX_RETRY_AFTER};
 use crate::crawl::http::{cause_chain, FetchError, Fetcher, NetworkCause, Turn, MAX_REDIRECTS};
-use crate::indicators::links::CheckedBy;
+use crate::indicators::links::{what_failed, CheckedBy};
 
 /// Bytes of a `GET` body read before it is dropped: enough for the server to have answered.
 const GET_PREFIX_BYTES: usize = 16 * 1024;
@@ -207,11 +207,7 @@ impl Checker {
         self.portal.note_retry();
         let (mut second, _) = self.check_once(url).await;
         if second.broken {
-            let what = match (&second.error, second.status) {
-                (Some(e), _) => e.clone(),
-                (None, Some(s)) => format!("服务器返回 {s}"),
-                (None, None) => "无响应".to_string(),
-            };
+            let what = what_failed(second.error.as_deref(), second.status);
             second.error = Some(format!(
                 "{what}（{} 秒后重试一次，仍然失败）",
                 wait.as_secs()

@@ -16,8 +16,9 @@ use super::app::AppState;
 use super::auth::CurrentUser;
 use super::pages::{current_run, description, run_ctx};
 use super::AppError;
+use crate::config::PortalConfig;
 use crate::indicators::{clock, day, DayReport, IndicatorResult, Verdict};
-use crate::store::NewIndicatorDecision;
+use crate::store::{NewIndicatorDecision, Run};
 
 #[derive(Deserialize, Default)]
 pub struct DayQuery {
@@ -62,12 +63,7 @@ pub async fn page(
     me: CurrentUser,
     Query(q): Query<DayQuery>,
 ) -> Result<Html<String>, AppError> {
-    let run = current_run(&st).await?;
-    let Some(config) = description(&st, run.as_ref()).await? else {
-        return Err(AppError::BadRequest(
-            "没有门户描述，无法判断网站检查指标（请以 --config 启动或先完成一次抓取）。".into(),
-        ));
-    };
+    let (run, config) = served(&st).await?;
     let date = q
         .date
         .unwrap_or_else(|| clock::beijing_day(chrono::Utc::now()));
@@ -167,12 +163,7 @@ pub async fn judge(
     super::csrf::check(&me.csrf, &super::form_field(&form, "csrf"))?;
     me.require_decide()?;
     let date = day_field(&form)?;
-    let run = current_run(&st).await?;
-    let Some(config) = description(&st, run.as_ref()).await? else {
-        return Err(AppError::BadRequest(
-            "没有门户描述，无法判断网站检查指标。".into(),
-        ));
-    };
+    let (_, config) = served(&st).await?;
     let report = day::judge_day(
         &st.config.store,
         &config.portal.name,
@@ -184,16 +175,24 @@ pub async fn judge(
     Ok(back(date, &format!("已判断 {date} 的网站检查指标。")))
 }
 
+/// The current run and the portal description the indicators are judged by.
+async fn served(st: &AppState) -> Result<(Option<Run>, PortalConfig), AppError> {
+    let run = current_run(st).await?;
+    match description(st, run.as_ref()).await? {
+        Some(config) => Ok((run, config)),
+        None => Err(AppError::BadRequest(
+            "没有门户描述，无法判断网站检查指标（请以 --config 启动或先完成一次抓取）。".into(),
+        )),
+    }
+}
+
 /// The day's stored judgement of the served portal, which decisions are taken on.
 async fn judged_day(
     st: &AppState,
     form: &[(String, String)],
 ) -> Result<(String, NaiveDate, DayReport), AppError> {
     let date = day_field(form)?;
-    let run = current_run(st).await?;
-    let Some(config) = description(st, run.as_ref()).await? else {
-        return Err(AppError::BadRequest("没有门户描述。".into()));
-    };
+    let (_, config) = served(st).await?;
     let portal = config.portal.name;
     let Some(report) = day::stored(&st.config.store, &portal, date).await? else {
         return Err(AppError::BadRequest(format!("{date} 尚未判断，不能审核。")));
