@@ -33,7 +33,10 @@ fn no_progress(_: Progress) {}
 fn threads_cpu(prefix: &str) -> f64 {
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
     let mut total = 0u64;
-    for task in std::fs::read_dir("/proc/self/task").expect("/proc/self/task").flatten() {
+    for task in std::fs::read_dir("/proc/self/task")
+        .expect("/proc/self/task")
+        .flatten()
+    {
         let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
             continue;
         };
@@ -46,7 +49,12 @@ fn threads_cpu(prefix: &str) -> f64 {
         }
         let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
         // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-        let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+        let field = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
         total += field(11) + field(12);
     }
     total as f64 / ticks

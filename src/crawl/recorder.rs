@@ -54,6 +54,8 @@ pub struct Recorder {
     home_links: tokio::sync::OnceCell<HashMap<String, Url>>,
     /// Earlier copies for conditional requests, read once ([`Store::previous_copies`]).
     previous: tokio::sync::OnceCell<(HashMap<String, StoredPage>, bool)>,
+    /// The run's PDF checks, by file.
+    pdf_checks: super::pdf_task::PdfChecks,
 }
 
 /// Result of one fetch: `Ok(Err(failure))` is a recorded page failure.
@@ -72,6 +74,7 @@ impl Recorder {
             unchanged: AtomicU64::new(0),
             reused: AtomicU64::new(0),
             home_links: tokio::sync::OnceCell::new(),
+            pdf_checks: super::pdf_task::PdfChecks::default(),
             previous: tokio::sync::OnceCell::new(),
         }
     }
@@ -187,6 +190,15 @@ impl Recorder {
     /// Pages taken from the store instead of the network (resume).
     pub fn replayed(&self) -> u64 {
         self.replayed.load(Ordering::Relaxed)
+    }
+
+    /// Checks the PDF `bytes`, or answers the run's earlier check of the same file.
+    pub async fn check_pdf(
+        &self,
+        bytes: bytes::Bytes,
+        limits: crate::pdf::PdfLimits,
+    ) -> crate::pdf::PdfCheck {
+        self.pdf_checks.check(bytes, limits).await
     }
 
     /// Pages the server said were unchanged since the previous run (304).

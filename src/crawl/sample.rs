@@ -3,7 +3,6 @@
 
 use std::cmp::Reverse;
 
-use super::pdf_task::check_pdf;
 use super::recorder::{CrawlError, Recorder};
 use crate::config::PortalConfig;
 use crate::extract::detail::AttachmentLink;
@@ -90,7 +89,7 @@ pub(super) async fn check_sample(
             Ok(g) => {
                 let check = match known {
                     Some(check) => check,
-                    None => check_pdf(g.body.clone(), limits.clone()).await,
+                    None => rec.check_pdf(g.body.clone(), limits.clone()).await,
                 };
                 // A file the reader had to give up on is content the run could not read.
                 if matches!(

@@ -12,6 +12,9 @@ pub enum StoreError {
     Migrate(String),
     #[error("数据库操作失败：{0}")]
     Sql(#[from] sqlx::Error),
+    /// A statement of the page writer's own SQLite connection.
+    #[error("数据库操作失败：{0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("数据库中的记录无法解析：{0}")]
     Json(#[from] serde_json::Error),
     #[error("数据库中的记录不合法：{0}")]

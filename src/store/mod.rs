@@ -32,9 +32,12 @@ pub use review::{
 };
 pub use runs::{Run, RunStats, RunStatus};
 
+use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
 use sqlx::any::AnyPoolOptions;
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, Executor};
 
 use crate::model::{Centi, Finding, FindingKind, FindingStatus, Reason, Section, Table};
@@ -53,6 +56,8 @@ pub struct Store {
     backend: Backend,
     /// The page writer, started on the first page write (`writer`).
     writer: Arc<OnceLock<writer::Writer>>,
+    /// The database file of a SQLite store (none in memory), which the page writer opens.
+    sqlite_file: Option<PathBuf>,
 }
 
 /// The default database: a SQLite file in the working directory.
@@ -90,10 +95,15 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|e| StoreError::connect(&url, e))?;
+        let sqlite_file = match backend {
+            Backend::Sqlite => sqlite_file(&url)?,
+            Backend::Postgres => None,
+        };
         let store = Store {
             pool,
             backend,
             writer: Arc::new(OnceLock::new()),
+            sqlite_file,
         };
         store.migrate().await?;
         Ok(store)
@@ -133,10 +143,15 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// The page writer, started on the current runtime by the first page write.
+    /// The page writer, started by the first page write.
     fn writer(&self) -> &writer::Writer {
-        self.writer
-            .get_or_init(|| writer::Writer::spawn(self.pool.clone(), self.backend))
+        self.writer.get_or_init(|| {
+            let target = match &self.sqlite_file {
+                Some(path) => writer::Target::SqliteFile(path.clone()),
+                None => writer::Target::Pool(self.pool.clone(), self.backend),
+            };
+            writer::Writer::spawn(target)
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -214,6 +229,16 @@ impl Store {
         .await?;
         rows.into_iter().map(Finding::try_from).collect()
     }
+}
+
+/// The file of a SQLite URL; none for an in-memory database, which only the pool's
+/// connections can see.
+fn sqlite_file(url: &str) -> Result<Option<PathBuf>, StoreError> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return Ok(None);
+    }
+    let options = SqliteConnectOptions::from_str(url).map_err(|e| StoreError::connect(url, e))?;
+    Ok(Some(options.get_filename().to_path_buf()))
 }
 
 fn normalise_url(url: &str) -> Result<(Backend, String), StoreError> {
