@@ -378,7 +378,7 @@ impl Recorder {
                     record.encoding =
                         Some(html_encoding(&body, content_type.as_deref()).to_string());
                 }
-                record.body = Some(body.to_vec());
+                record.body = Some(body.clone());
                 record.request_head = Some(fetched.request_head.clone());
                 record.response_head = Some(fetched.response_head.clone());
                 let page_id = self.store.record_page(self.run_id, &record).await?;

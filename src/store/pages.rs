@@ -66,7 +66,8 @@ pub struct PageRecord {
     pub encoding: Option<String>,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
-    pub body: Option<Vec<u8>>,
+    /// The body as received (shared with the crawl's readers, not copied).
+    pub body: Option<bytes::Bytes>,
     /// The request as sent (`crawl::http::heads`).
     pub request_head: Option<String>,
     /// The answer's status line and kept headers.

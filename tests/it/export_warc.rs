@@ -359,7 +359,7 @@ async fn runs_export_as_warc_that_a_strict_reader_reads_back() {
                     error,
                     content_type: body.as_ref().map(|_| "text/html".to_string()),
                     etag: Some("\"e1\"".into()),
-                    body,
+                    body: body.map(Into::into),
                     ..PageRecord::default()
                 },
             )

@@ -119,7 +119,7 @@ async fn plant_run(store: &Store, config: &PortalConfig) -> i64 {
                 encoding: Some("UTF-8".into()),
                 etag: None,
                 last_modified: None,
-                body: Some(b"<html></html>".to_vec()),
+                body: Some(b"<html></html>".to_vec().into()),
                 ..Default::default()
             },
         )

@@ -59,7 +59,7 @@ fn page(url: &str, body: Option<&[u8]>, error: Option<&str>) -> PageRecord {
         encoding: Some("UTF-8".into()),
         etag: Some("\"v1\"".into()),
         last_modified: None,
-        body: body.map(<[u8]>::to_vec),
+        body: body.map(bytes::Bytes::copy_from_slice),
         ..PageRecord::default()
     }
 }

@@ -211,7 +211,7 @@ async fn a_stored_pdf_shows_its_verdict_and_first_page_text_inline() {
                     unit: Some(UNIT.into()),
                     status: 200,
                     content_type: Some("application/octet-stream".into()),
-                    body: Some(bytes),
+                    body: Some(bytes.into()),
                     ..Default::default()
                 },
             )

@@ -55,7 +55,7 @@ pub(super) struct PageWrite {
     /// The earlier run's page this row reuses without a request.
     pub reused_from: Option<i64>,
     /// The body to add to the blobs under `sha256` (none when already stored).
-    pub body: Option<Vec<u8>>,
+    pub body: Option<bytes::Bytes>,
 }
 
 impl PageWrite {

@@ -123,7 +123,7 @@ pub async fn seed_run(store: &Store, with_pdf_finding: bool) -> (i64, i64) {
                 status: 200,
                 content_type: Some("text/html; charset=utf-8".into()),
                 encoding: Some("utf-8".into()),
-                body: Some(body.into_bytes()),
+                body: Some(body.into_bytes().into()),
                 ..Default::default()
             },
         )
