@@ -31,6 +31,7 @@ fn no_progress(_: Progress) {}
 /// CPU seconds (user + system) of this process's threads whose name starts with `prefix`, read
 /// from `/proc/self/task/*/stat` (clock ticks, 100 a second).
 fn threads_cpu(prefix: &str) -> f64 {
+    // SAFETY: sysconf reads a constant of the system; it takes no pointers.
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
     let mut total = 0u64;
     for task in std::fs::read_dir("/proc/self/task")

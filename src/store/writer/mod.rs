@@ -114,6 +114,9 @@ impl PageWrite {
 
 type Ack = oneshot::Sender<Result<i64, StoreError>>;
 
+/// A queued write with the caller waiting for it.
+type Queued = (Box<PageWrite>, Ack);
+
 enum Msg {
     Write(Box<PageWrite>, Ack),
     /// Commit what is queued, close the connection, refuse further writes.
@@ -176,7 +179,7 @@ impl Writer {
 /// callers waiting for the close.
 #[derive(Default)]
 struct Gathered {
-    batch: Vec<(Box<PageWrite>, Ack)>,
+    batch: Vec<Queued>,
     closing: Vec<oneshot::Sender<()>>,
 }
 
@@ -256,33 +259,31 @@ impl<'w> Group<'w> {
     }
 }
 
-/// Answers each caller of a committed group with its page id, or, when the group failed, has
-/// each write tried again alone by `alone`, so that one bad row (or a deadlock between two
-/// PostgreSQL workers) fails only its own caller. `reset` is told of every failure: a
-/// connection that failed may be broken, and the next try takes a fresh one.
+/// Answers each caller of a committed group with its page id. When the group failed, `Err`
+/// holds the writes to try again each alone (none when the group was a single write, whose
+/// caller has its error), so that one bad row (or a deadlock between two PostgreSQL workers)
+/// fails only its own caller; a connection that failed may be broken, and the next try takes a
+/// fresh one.
 fn answer(
-    batch: &mut Vec<(Box<PageWrite>, Ack)>,
+    batch: &mut Vec<Queued>,
     result: Result<Vec<i64>, StoreError>,
-    reset: &mut dyn FnMut(),
-) -> Vec<(Box<PageWrite>, Ack)> {
+) -> Result<(), Vec<Queued>> {
     match result {
         Ok(ids) => {
             tracing::trace!(rows = ids.len(), "page writes committed");
             for ((_, ack), id) in batch.drain(..).zip(ids) {
                 let _ = ack.send(Ok(id));
             }
-            Vec::new()
+            Ok(())
         }
         Err(e) if batch.len() == 1 => {
-            reset();
             let (_, ack) = batch.pop().expect("one write");
             let _ = ack.send(Err(e));
-            Vec::new()
+            Err(Vec::new())
         }
         Err(e) => {
             tracing::debug!(error = %e, rows = batch.len(), "page write group failed; writing each alone");
-            reset();
-            std::mem::take(batch)
+            Err(std::mem::take(batch))
         }
     }
 }

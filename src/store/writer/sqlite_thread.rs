@@ -37,11 +37,10 @@ fn run(path: &Path, mut rx: mpsc::Receiver<Msg>) {
         }
         let writes: Vec<&PageWrite> = gathered.batch.iter().map(|(w, _)| &**w).collect();
         let result = connection(path, &mut conn).and_then(|c| write_group(c, &writes));
-        let mut failed = false;
-        let alone = answer(&mut gathered.batch, result, &mut || failed = true);
-        if failed {
-            conn = None;
-        }
+        let Err(alone) = answer(&mut gathered.batch, result) else {
+            continue;
+        };
+        conn = None;
         for (write, ack) in alone {
             let result = connection(path, &mut conn)
                 .and_then(|c| write_group(c, &[&*write]))

@@ -20,11 +20,10 @@ pub(super) async fn run(pool: AnyPool, backend: Backend, mut rx: mpsc::Receiver<
             Ok(c) => write_group(c, backend, &writes).await,
             Err(e) => Err(e),
         };
-        let mut failed = false;
-        let alone = answer(&mut gathered.batch, result, &mut || failed = true);
-        if failed {
-            conn = None;
-        }
+        let Err(alone) = answer(&mut gathered.batch, result) else {
+            continue;
+        };
+        conn = None;
         for (write, ack) in alone {
             let result = match connection(&pool, &mut conn).await {
                 Ok(c) => write_group(c, backend, &[&*write]).await.map(|ids| ids[0]),
