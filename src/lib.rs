@@ -11,6 +11,7 @@ pub mod export;
 pub mod extract;
 #[cfg(feature = "testing")]
 pub mod fixture;
+pub mod home_probe;
 pub mod indicators;
 pub mod links;
 pub mod mail;

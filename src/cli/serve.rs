@@ -91,7 +91,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// The home-page probes of 站点无法访问 (`[indicators] probes_per_day`, spread over the day), each
 /// day's indicator verdicts stored after its last probe.
 fn spawn_probes(store: gongkai::store::Store, portal: &PortalConfig) -> anyhow::Result<()> {
-    use gongkai::indicators::probe::{run_probes, ProbeTarget};
+    use gongkai::home_probe::{run_probes, ProbeTarget};
     let target = ProbeTarget::of(portal).context("首页探测地址无效")?;
     let settings = portal.indicators.clone();
     eprintln!("首页探测：{}，每天 {} 次", target.url, target.per_day);

@@ -6,7 +6,6 @@ pub mod clock;
 pub mod day;
 pub mod judge;
 pub mod links;
-pub mod probe;
 pub mod settings;
 
 use serde::{Deserialize, Serialize};

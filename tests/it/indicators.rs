@@ -8,8 +8,8 @@ use std::process::Command;
 use chrono::{Duration, NaiveDate};
 use gongkai::config::PortalConfig;
 use gongkai::fixture::{Fault, FixtureServer};
+use gongkai::home_probe::{run_probes, ProbeTarget};
 use gongkai::indicators::clock::day_start;
-use gongkai::indicators::probe::{run_probes, ProbeTarget};
 use gongkai::indicators::{day, ManualClock, Verdict};
 use gongkai::store::{
     ColumnRow, DocumentRow, Flag, MessageRow, NewIndicatorDecision, PageKind, PageRecord, Store,

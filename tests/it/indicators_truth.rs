@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use gongkai::home_probe::{self as probe, ProbeTarget};
 use gongkai::indicators::clock::day_start;
 use gongkai::indicators::links::{CheckedBy, LinkRecord, LinkRun};
-use gongkai::indicators::probe::{self, ProbeTarget};
 use gongkai::indicators::{day, DayReport, IndicatorResult, ManualClock, Verdict};
 use serde::Deserialize;
 

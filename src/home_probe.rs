@@ -1,6 +1,9 @@
 //! Home-page probes for 站点无法访问: one GET at evenly spread slots of the (Beijing) day, a
 //! failure when no 2xx/3xx page has loaded within the timeout. Each probe is stored with its
 //! time, duration, status or error, and the home page's newest dated item (for 首页不更新).
+//!
+//! The probes fetch, so they live above the crawler's HTTP layer; what they record is judged by
+//! [`crate::indicators`], which does no I/O of its own.
 
 use std::time::{Duration, Instant};
 
@@ -8,10 +11,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use super::clock::{beijing_day, day_start, Clock};
-use super::judge::{DatedItem, ProbeRecord};
-use super::IndicatorSettings;
 use crate::config::PortalConfig;
+use crate::indicators::clock::{beijing_day, day_start, Clock};
+use crate::indicators::judge::{DatedItem, ProbeRecord};
+use crate::indicators::IndicatorSettings;
 use crate::store::{Store, StoreError};
 
 /// What to probe and how.
@@ -199,7 +202,9 @@ pub async fn run_probes(
         let today = beijing_day(slot);
         if let Some(settings) = judge {
             if beijing_day(next_slot(slot, target.per_day)) != today {
-                let report = super::day::judge_day(store, &target.portal, today, settings).await?;
+                let report =
+                    crate::indicators::day::judge_day(store, &target.portal, today, settings)
+                        .await?;
                 tracing::info!(day = %today, vetoed = report.vetoed, "网站检查指标已判定");
             }
         }
