@@ -3,7 +3,7 @@
 //! time, duration, status or error, and the home page's newest dated item (for 首页不更新).
 //!
 //! The probes fetch, so they live above the crawler's HTTP layer; what they record is judged by
-//! [`crate::indicators`], which does no I/O of its own.
+//! [`crate::indicators`], which makes no network request of its own.
 
 use std::time::{Duration, Instant};
 
