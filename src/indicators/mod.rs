@@ -1,6 +1,7 @@
 //! The national website-inspection indicators (国办秘函〔2019〕19号) beside the county rubric:
-//! the thresholds as data ([`settings`]), home-page probes on an injectable clock ([`probe`],
-//! [`clock`]), the verdicts ([`judge`], pure) and one day's verdicts from the store ([`day`]).
+//! the thresholds as data ([`settings`]), the injectable clock the probes run on ([`clock`]),
+//! the verdicts ([`judge`], pure) and one day's verdicts from the store ([`day`]). The home-page
+//! probes themselves fetch, and live in [`crate::home_probe`].
 
 pub mod clock;
 pub mod day;
